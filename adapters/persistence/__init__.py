@@ -1,0 +1,1 @@
+"""Persistence adapters: SQLAlchemy Core (SQLite, PostgreSQL) and in-process memory."""

@@ -1,0 +1,1 @@
+"""In-memory persistence: shipped adapters (not test mocks) with real transaction semantics."""

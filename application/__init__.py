@@ -1,0 +1,1 @@
+"""Atelier's use cases and the ports they need. Standard library and ``domain`` only."""

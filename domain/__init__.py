@@ -1,0 +1,1 @@
+"""Atelier's domain: entities, value objects, rules and events. Standard library only."""

@@ -1,0 +1,126 @@
+"""The one error hierarchy of Atelier.
+
+Use cases raise these; the HTTP edge maps each class once to an RFC 9457 problem
+(see ``entrypoints/http/errors.py``). ``code`` is a stable machine-readable string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    """Base of every error a use case may raise on purpose."""
+
+    code: str = "domain_error"
+    title: str = "Request could not be processed"
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        code: str | None = None,
+        extra: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        if code is not None:
+            self.code = code
+        self.extra: Mapping[str, object] = dict(extra or {})
+
+
+class BadRequest(DomainError):
+    """The request is well-formed but refers to something unusable (a used token...)."""
+
+    code = "bad_request"
+    title = "Bad request"
+
+
+class NotFound(DomainError):
+    """Missing, or not visible to the caller (never leak existence)."""
+
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    """Duplicate, or a state that forbids the change."""
+
+    code = "conflict"
+    title = "Conflict"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+    title = "Invalid state transition"
+
+
+class PreconditionFailed(DomainError):
+    """An ``If-Match`` version did not match the current one."""
+
+    code = "version_mismatch"
+    title = "Precondition failed"
+
+
+class RuleViolated(DomainError):
+    """A business rule or a validation rule refused the input."""
+
+    code = "rule_violated"
+    title = "Business rule violated"
+
+
+class ValidationFailed(RuleViolated):
+    """Input failed validation; ``errors`` names each field."""
+
+    code = "validation_failed"
+    title = "Validation failed"
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        errors: Sequence[FieldError] = (),
+        code: str | None = None,
+        extra: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(detail or "The input is not valid.", code=code, extra=extra)
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+
+
+class Unauthenticated(DomainError):
+    """No credentials, or credentials that cannot be trusted."""
+
+    code = "unauthenticated"
+    title = "Authentication required"
+
+
+class Forbidden(DomainError):
+    """Authenticated, but not allowed to do this."""
+
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class RateLimited(DomainError):
+    """Too many attempts; ``retry_after`` is in seconds."""
+
+    code = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str = "", *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(detail or "Too many requests; try again later.", code=code)
+        self.retry_after = max(1, int(retry_after))
+
+
+class DependencyUnavailable(DomainError):
+    """A database, cache, storage or upstream service did not answer."""
+
+    code = "dependency_unavailable"
+    title = "Service unavailable"
