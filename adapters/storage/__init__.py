@@ -1,0 +1,1 @@
+"""BlobStorage adapters: memory, a local folder and S3 (imported lazily by the container)."""

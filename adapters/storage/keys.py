@@ -1,0 +1,60 @@
+"""The one place that decides which object keys every BlobStorage adapter accepts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterable, AsyncIterator
+
+MAX_KEY_LENGTH = 512
+
+
+def validate_key(key: str) -> str:
+    """Return ``key`` unchanged when it is a safe relative path; raise ValueError otherwise.
+
+    Refused: empty, longer than 512 characters, NUL or backslash, a leading ``/``, an empty
+    segment (``a//b``, trailing ``/``) and ``.``/``..`` segments.
+    """
+    if not isinstance(key, str) or not key:
+        raise ValueError("storage key must be a non-empty string")
+    if len(key) > MAX_KEY_LENGTH:
+        raise ValueError(f"storage key longer than {MAX_KEY_LENGTH} characters")
+    if "\x00" in key or "\\" in key:
+        raise ValueError("storage key contains a NUL or a backslash")
+    if key.startswith("/"):
+        raise ValueError("storage key must be relative")
+    for segment in key.split("/"):
+        if segment == "":
+            raise ValueError("storage key has an empty segment")
+        if segment in {".", ".."}:
+            raise ValueError("storage key has a '.' or '..' segment")
+    return key
+
+
+class HashingReader:
+    """Wrap a byte stream, counting and hashing what passes through."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._digest = hashlib.sha256()
+
+    def update(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self._digest.update(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
+async def rechunk(chunks: AsyncIterable[bytes], size: int) -> AsyncIterator[bytes]:
+    """Regroup a stream into pieces of exactly ``size`` bytes (the last one may be shorter)."""
+    buffer = bytearray()
+    async for chunk in chunks:
+        if not chunk:
+            continue
+        buffer += chunk
+        while len(buffer) >= size:
+            yield bytes(buffer[:size])
+            del buffer[:size]
+    if buffer:
+        yield bytes(buffer)

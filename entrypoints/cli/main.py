@@ -1,0 +1,157 @@
+"""The ``atelier`` command: serve, migrate, check-config (and the modules' commands)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import msgspec
+
+from entrypoints.bootstrap.settings import Settings, SettingsError, load_settings
+
+SECRET_FIELDS = {
+    "jwt_secret",
+    "password_pepper",
+    "s3_secret_access_key",
+    "smtp_password",
+    "admin_password",
+}
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _mask_url(url: str) -> str:
+    """Hide the password part of ``scheme://user:password@host``."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:****@{host}" if ":" in credentials else url
+
+
+def migrate_database(settings: Settings, revision: str = "head") -> str | None:
+    """Upgrade the SQL database to ``revision``; returns the URL migrated (None for memory)."""
+    if settings.persistence_kind == "memory":
+        return None
+    from adapters.persistence.sqlalchemy.migrations import upgrade
+
+    url = settings.effective_database_url
+    if settings.persistence_kind == "sqlite":
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+    upgrade(url, revision)
+    return url
+
+
+@click.group()
+def cli() -> None:
+    """Atelier: maintenance management backend."""
+
+
+@cli.command()
+@click.option("--host", default=None, help="Bind address (ATELIER_HOST).")
+@click.option("--port", type=int, default=None, help="Port (ATELIER_PORT).")
+@click.option("--workers", type=int, default=None, help="Worker processes (ATELIER_WORKERS).")
+@click.option("--reload", is_flag=True, help="Reload on code changes (development).")
+def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
+    """Start the HTTP server. The embedded profile migrates its database first."""
+    import uvicorn
+
+    settings = _settings()
+    if settings.profile == "production" or settings.persistence_kind == "postgres":
+        from entrypoints.bootstrap.secrets import resolve_secrets
+
+        try:  # refuse weak secrets before forking workers
+            resolve_secrets(settings)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if settings.profile == "embedded":
+        migrate_database(settings)
+        _on_embedded_start(settings)
+    uvicorn.run(
+        "entrypoints.asgi:app_factory",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        reload=reload,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+def _on_embedded_start(settings: Settings) -> None:
+    """Hook for first-start work on the embedded profile (e.g. the bootstrap admin)."""
+    try:
+        from entrypoints.cli.admin import ensure_bootstrap_admin
+    except ImportError:  # the identity module is not installed
+        return
+    ensure_bootstrap_admin(settings)
+
+
+@cli.command()
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def migrate(revision: str) -> None:
+    """Apply the database migrations."""
+    settings = _settings()
+    url = migrate_database(settings, revision)
+    if url is None:
+        click.echo("persistence is 'memory': nothing to migrate")
+    else:
+        click.echo(f"migrated {_mask_url(url)} to {revision}")
+
+
+@cli.command("check-config")
+def check_config() -> None:
+    """Print the active profile, adapters and settings (secrets masked); fail on bad config."""
+    settings = _settings()
+    from entrypoints.bootstrap.secrets import resolve_secrets
+
+    problems: list[str] = []
+    try:
+        resolve_secrets(settings)
+    except (SettingsError, OSError) as exc:
+        problems.append(str(exc))
+    click.echo(f"profile: {settings.profile}")
+    click.echo(f"persistence: {settings.persistence_kind} ({_mask_url(settings.effective_database_url) or 'in memory'})")
+    click.echo(f"storage: {settings.storage_kind}")
+    click.echo(f"cache: {settings.cache_kind}")
+    click.echo(f"mailer: {settings.mailer}")
+    click.echo("settings:")
+    for name, value in msgspec.structs.asdict(settings).items():
+        shown = value
+        if name in SECRET_FIELDS:
+            shown = "****" if value else "(unset)"
+        elif isinstance(value, str) and "://" in value:
+            shown = _mask_url(value)
+        click.echo(f"  ATELIER_{name.upper()} = {shown}")
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    click.echo("configuration OK")
+
+
+def _register_module_commands() -> None:
+    """Modules contribute their commands (create-admin, seed, ...) when present."""
+    import importlib
+
+    for module_name in ("entrypoints.cli.admin", "entrypoints.cli.seed"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        module.register(cli)
+
+
+_register_module_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,74 @@
+"""Quality gates and test tiers. ``nox`` runs them all; ``nox -s unit`` runs one.
+
+Sessions run in the current environment (``venv_backend="none"``): the README's test
+command installs the project with its test extras into ``.venv`` once, and every
+session uses it, so the whole suite needs one install instead of one per session.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nox
+
+# Run the tools of the environment nox itself runs in (.venv), activated or not.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+nox.options.sessions = ["lint", "typecheck", "imports", "unit", "contract", "integration", "e2e"]
+nox.options.error_on_missing_interpreters = True
+nox.options.stop_on_first_error = False
+
+PYTEST = ["pytest", "-q", "--no-header", "-ra"]
+
+
+def _require_services(session: nox.Session) -> dict[str, str]:
+    """The adapter tiers need the real services: unreachable is a failure on CI."""
+    env = {}
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        env["ATELIER_TEST_REQUIRE_SERVICES"] = "1"
+    return env
+
+
+@nox.session(venv_backend="none")
+def lint(session: nox.Session) -> None:
+    """ruff: lint rules and formatting."""
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(venv_backend="none")
+def typecheck(session: nox.Session) -> None:
+    """mypy: strict on domain and application, typed everywhere else."""
+    session.run("mypy", "domain", "application", "adapters", "entrypoints", "migrations")
+
+
+@nox.session(venv_backend="none")
+def imports(session: nox.Session) -> None:
+    """import-linter: layers, a framework-free core, independent contexts."""
+    session.run("lint-imports")
+
+
+@nox.session(venv_backend="none")
+def unit(session: nox.Session) -> None:
+    """Domain rules and use cases on the memory adapters."""
+    session.run(*PYTEST, "tests/unit", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def contract(session: nox.Session) -> None:
+    """One suite per port, run against every adapter (real PostgreSQL, Redis, S3 server)."""
+    session.run(*PYTEST, "tests/contract", *session.posargs, env=_require_services(session))
+
+
+@nox.session(venv_backend="none")
+def integration(session: nox.Session) -> None:
+    """Adapters and migrations against the real services."""
+    session.run(*PYTEST, "tests/integration", *session.posargs, env=_require_services(session))
+
+
+@nox.session(venv_backend="none")
+def e2e(session: nox.Session) -> None:
+    """HTTP through Litestar on the embedded and production profiles."""
+    session.run(*PYTEST, "tests/e2e", *session.posargs, env=_require_services(session))

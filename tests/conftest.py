@@ -1,0 +1,46 @@
+"""Session-wide fixtures for the real services (see tests/support/services.py)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tests.support import services
+
+# moto needs credentials to sign requests even though it accepts any.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """SQLAlchemy URL of an empty PostgreSQL database owned by this test session."""
+    with services.scratch_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not services.reachable(services.REDIS_URL, 6379):
+        services.unavailable("Redis", services.REDIS_URL)
+    return services.REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """A key prefix unique to one test, so tests never see each other's keys."""
+    return f"atelier-test:{uuid.uuid4().hex[:10]}:"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    with services.s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+async def anyio_backend() -> AsyncIterator[str]:  # pragma: no cover - for plugins that ask
+    yield "asyncio"
