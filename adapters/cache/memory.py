@@ -14,7 +14,9 @@ from application.shared.cache import Cache, Counter
 
 
 class MemoryCache(Cache):
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000
+    ) -> None:
         self._clock = clock
         self._max_keys = max_keys
         self._data: dict[str, tuple[bytes | int, float | None]] = {}
@@ -73,7 +75,9 @@ class MemoryCache(Cache):
             base = int(current) if isinstance(current, int) else int(current.decode() or 0)
             value = base + amount
             expires_at = (
-                expires_at_or_none if expires_at_or_none is not None else self._clock() + ttl_seconds
+                expires_at_or_none
+                if expires_at_or_none is not None
+                else self._clock() + ttl_seconds
             )
         self._data[key] = (value, expires_at)
         return Counter(value=value, expires_in=max(0.0, expires_at - self._clock()))

@@ -190,7 +190,7 @@ class JwtTokenService(TokenService):
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
             raise _invalid()
         payload = self._decode(token)
-        if False:
+        if payload.get("typ") != token_type:
             raise _invalid()
         subject, jti = payload.get("sub"), payload.get("jti")
         if not isinstance(subject, str) or not subject or not isinstance(jti, str) or not jti:

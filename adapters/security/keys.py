@@ -55,7 +55,7 @@ def check_secret_strength(name: str, value: str | None, *, min_bytes: int = 32) 
         rest = "".join(ch for ch in lowered if ch.isalnum())
         for word in _PLACEHOLDERS:
             rest = rest.replace(word, "")
-        if len(rest) < max(min_bytes // 2, _MIN_DISTINCT) or len(set(rest)) < _MIN_DISTINCT:
+        if len(rest) < min_bytes or len(set(rest)) < _MIN_DISTINCT:
             raise ValueError(f"{name} looks like a placeholder value ({need})")
 
 

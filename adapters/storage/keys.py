@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable
+
+from application.shared.storage import StoredBlob
 
 MAX_KEY_LENGTH = 512
 
@@ -30,8 +32,8 @@ def validate_key(key: str) -> str:
     return key
 
 
-class HashingReader:
-    """Wrap a byte stream, counting and hashing what passes through."""
+class StreamDigest:
+    """Size and SHA-256 of a stream, fed chunk by chunk."""
 
     def __init__(self) -> None:
         self.size = 0
@@ -45,8 +47,11 @@ class HashingReader:
     def sha256(self) -> str:
         return self._digest.hexdigest()
 
+    def blob(self, key: str, content_type: str) -> StoredBlob:
+        return StoredBlob(key=key, size=self.size, sha256=self.sha256, content_type=content_type)
 
-async def rechunk(chunks: AsyncIterable[bytes], size: int) -> AsyncIterator[bytes]:
+
+async def rechunk(chunks: AsyncIterable[bytes], size: int) -> AsyncGenerator[bytes, None]:
     """Regroup a stream into pieces of exactly ``size`` bytes (the last one may be shorter)."""
     buffer = bytearray()
     async for chunk in chunks:

@@ -34,7 +34,7 @@ class EventBus:
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         for event in events:
             for event_type in type(event).__mro__:
-                for handler in self._handlers.get(event_type, ()):  # type: ignore[call-overload]
+                for handler in self._handlers.get(event_type, ()):
                     try:
                         await handler(event)
                     except Exception:  # noqa: BLE001 - a handler must not undo a commit

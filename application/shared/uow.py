@@ -67,6 +67,8 @@ class BaseUnitOfWork:
         try:
             if not self._committed:
                 await self._rollback()
+                for aggregate in self._seen:  # events of a rolled-back change never happened
+                    aggregate.pull_events()
         finally:
             self._active = False
             await self._close()

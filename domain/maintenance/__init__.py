@@ -13,7 +13,9 @@ Modules:
 - ``lifecycle``: the intervention transition table.
 - ``intervention``: the ``Intervention`` aggregate.
 - ``events``: domain events for notifications and the audit trail.
-- ``scheduling``: ``ScheduleEntry``, clash detection, working-hours and free-window maths.
+- ``timeslots``: ``TimeWindow``, half-open ``overlaps``, concrete working intervals.
+- ``scheduling``: ``ScheduleEntry``, ``ScheduleConflict``, clash detection, availability and
+  free windows.
 - ``assignment``: ranking technicians for an intervention.
 - ``preventive``: the weekly preventive plan.
 - ``escalation``: when an unassigned critical intervention must be escalated.

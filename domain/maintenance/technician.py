@@ -92,9 +92,12 @@ def _check_windows(checker: Checker, value: object) -> tuple[WorkingWindow, ...]
         problem = window.problem()
         if problem:
             checker.fail(f"working_hours[{index}]", problem)
-        elif index and windows[index - 1].weekday == window.weekday:
-            if windows[index - 1].end_minute > window.start_minute:
-                checker.fail(f"working_hours[{index}]", "overlaps another window that day")
+        elif (
+            index
+            and windows[index - 1].weekday == window.weekday
+            and windows[index - 1].end_minute > window.start_minute
+        ):
+            checker.fail(f"working_hours[{index}]", "overlaps another window that day")
     return tuple(windows)
 
 

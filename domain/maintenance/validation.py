@@ -33,7 +33,6 @@ INTERVAL_DAYS_MIN = 1
 INTERVAL_DAYS_MAX = 3650
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_PHONE_CHARS = frozenset("0123456789+-(). ")
 
 
 def ensure_aware(value: datetime, field: str = "timestamp") -> datetime:

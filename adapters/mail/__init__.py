@@ -1,0 +1,1 @@
+"""Mailer adapters: memory (tests), console (development), SMTP (production)."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy Core persistence shared by every context: SQLite (embedded) and PostgreSQL."""

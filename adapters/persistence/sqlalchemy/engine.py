@@ -1,0 +1,126 @@
+"""``SqlDatabase``: one AsyncEngine configured for SQLite (aiosqlite) or PostgreSQL (psycopg).
+
+Construction does no I/O; the first connection is opened on first use.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Pick the async driver: ``sqlite`` -> aiosqlite, ``postgresql`` -> psycopg."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.get_driver_name() != "aiosqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    elif backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend not in {"sqlite", "postgresql"}:
+        raise ValueError(f"unsupported database URL backend {backend!r} (sqlite or postgresql)")
+    return parsed
+
+
+def is_sqlite_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def install_sqlite_pragmas(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+
+class SqlDatabase:
+    """The application's database: an engine plus health and shutdown hooks."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        url: str,
+        pool_size: int = 10,
+        max_overflow: int = 5,
+        pool_timeout: float = 2.0,
+        statement_timeout_ms: int = 10_000,
+        echo: bool = False,
+    ) -> SqlDatabase:
+        if not url:
+            raise ValueError("a database URL is required (ATELIER_DATABASE_URL)")
+        parsed = normalise_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return cls(_sqlite_engine(parsed, pool_timeout=pool_timeout, echo=echo))
+        return cls(
+            create_async_engine(
+                parsed,
+                echo=echo,
+                pool_size=pool_size,
+                max_overflow=max_overflow,
+                pool_timeout=pool_timeout,
+                pool_pre_ping=True,
+                connect_args={
+                    "application_name": "atelier",
+                    "options": f"-c statement_timeout={int(statement_timeout_ms)}",
+                    # libpq's minimum is 2 s; a black-holed host must not hang a request.
+                    "connect_timeout": max(2, math.ceil(pool_timeout)),
+                },
+            )
+        )
+
+    @property
+    def dialect_name(self) -> str:
+        return self.engine.dialect.name
+
+    async def ping(self) -> None:
+        """``SELECT 1``; raises ``DependencyUnavailable`` when the database does not answer."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable(exc) from exc
+            raise
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
+    if is_sqlite_memory(url):
+        engine = create_async_engine(
+            url.set(database=":memory:"),
+            echo=echo,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
+    else:
+        assert url.database is not None
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, echo=echo, pool_timeout=pool_timeout)
+    install_sqlite_pragmas(engine)
+    return engine

@@ -1,0 +1,14 @@
+"""Importing this package registers every table on the shared ``metadata``.
+
+Alembic's env.py and ``pending_differences`` import it, so a table module not imported
+here is invisible to migrations. Each context adds its module and one import line, e.g.
+``tables/identity.py`` and ``tables/maintenance.py`` (added by those contexts later).
+"""
+
+from adapters.persistence.sqlalchemy.metadata import metadata
+from adapters.persistence.sqlalchemy.tables import outbox  # noqa: F401
+
+# from adapters.persistence.sqlalchemy.tables import identity
+# from adapters.persistence.sqlalchemy.tables import maintenance
+
+__all__ = ["metadata"]

@@ -1,0 +1,109 @@
+"""``SqlAlchemyUnitOfWork``: one connection and one transaction per ``async with`` block.
+
+Events the tracked aggregates recorded are inserted into ``outbox_events`` in the same
+transaction as the changes, then published after the commit (see ``BaseUnitOfWork``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
+from application.shared.events import EventPublisher
+from application.shared.uow import BaseUnitOfWork
+from domain.shared.events import DomainEvent
+
+log = logging.getLogger("atelier.persistence")
+
+
+def outbox_row(event: DomainEvent, recorded_at: datetime) -> dict[str, Any]:
+    return {
+        "id": event.event_id,
+        "event_type": type(event).__name__,  # not .name: an event may have a "name" field
+        "payload": msgspec.to_builtins(event),
+        "occurred_at": event.occurred_at,
+        "recorded_at": recorded_at,
+    }
+
+
+class SqlAlchemyUnitOfWork(BaseUnitOfWork):
+    """Subclasses build their repositories in ``_open_repositories`` from ``self.connection``."""
+
+    def __init__(self, database: SqlDatabase, publisher: EventPublisher | None = None) -> None:
+        super().__init__(publisher)
+        self._database = database
+        self._connection: AsyncConnection | None = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open (use 'async with')")
+        return self._connection
+
+    def _open_repositories(self) -> None:
+        """Override to create repositories bound to ``self.connection``."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await super().__aexit__(exc_type, exc, tb)
+        if exc is not None and is_unavailable(exc):
+            raise unavailable(exc) from exc
+
+    async def _begin(self) -> None:
+        connection: AsyncConnection | None = None
+        try:
+            connection = await self._database.engine.connect()
+            await connection.begin()
+        except Exception as exc:
+            if connection is not None:
+                await _quietly_close(connection)
+            if is_unavailable(exc):
+                raise unavailable(exc) from exc
+            raise
+        self._connection = connection
+        self._open_repositories()
+
+    async def _commit(self, events: Sequence[DomainEvent]) -> None:
+        connection = self.connection
+        if events:
+            now = datetime.now(UTC)
+            await connection.execute(
+                sa.insert(outbox_events), [outbox_row(event, now) for event in events]
+            )
+        await connection.commit()
+
+    async def _rollback(self) -> None:
+        connection = self._connection
+        if connection is None or not connection.in_transaction():
+            return
+        try:
+            await connection.rollback()
+        except Exception:
+            log.warning("rollback failed; the connection is discarded", exc_info=True)
+            await connection.invalidate()
+
+    async def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await _quietly_close(connection)
+
+
+async def _quietly_close(connection: AsyncConnection) -> None:
+    try:
+        await connection.close()
+    except Exception:
+        log.warning("closing a database connection failed", exc_info=True)

@@ -1,0 +1,269 @@
+"""BlobStorage on S3 or any S3-compatible server (MinIO, moto...), through aioboto3.
+
+One long-lived client is opened lazily (under a lock) and closed by ``aclose``. Uploads
+stream: objects up to one part go up in a single ``put_object``, larger ones as a multipart
+upload of 8 MiB parts that is aborted if anything fails. Network and service failures
+surface as ``DependencyUnavailable(code="storage_unavailable")``; a missing key as NotFound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from contextlib import AsyncExitStack
+from typing import Any
+
+import aioboto3
+from aiohttp import ClientError as HttpClientError
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from adapters.storage.keys import StreamDigest, rechunk, validate_key
+from application.shared.storage import BlobStorage, StoredBlob
+from domain.shared.errors import DependencyUnavailable, NotFound
+
+PART_SIZE = 8 * 1024 * 1024
+_MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+_NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    BotoCoreError,
+    HttpClientError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _unavailable(exc: BaseException) -> DependencyUnavailable:
+    error = DependencyUnavailable("Blob storage is not reachable.", code="storage_unavailable")
+    error.__cause__ = exc
+    return error
+
+
+@contextlib.contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """Translate S3 and network failures into domain errors."""
+    try:
+        yield
+    except ClientError as exc:
+        if _error_code(exc) in _MISSING_CODES:
+            raise NotFound("No such object.", code="object_not_found") from exc
+        raise _unavailable(exc) from exc
+    except _NETWORK_ERRORS as exc:
+        raise _unavailable(exc) from exc
+
+
+class S3BlobStorage(BlobStorage):
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        path_style: bool = False,
+        create_bucket: bool = False,
+        timeout_seconds: float = 5.0,
+    ) -> None:
+        if not bucket:
+            raise ValueError("an S3 bucket name is required")
+        self._bucket = bucket
+        self._endpoint_url = endpoint_url
+        self._region = region or "us-east-1"
+        self._session = aioboto3.Session(
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            region_name=self._region,
+        )
+        self._config = Config(
+            s3={"addressing_style": "path" if path_style else "auto"},
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=timeout_seconds,
+            read_timeout=timeout_seconds,
+        )
+        self._create_bucket = create_bucket
+        self._lock = asyncio.Lock()
+        self._stack: AsyncExitStack | None = None
+        self._client: Any = None
+
+    # -- client lifecycle -------------------------------------------------------------
+
+    async def _get_client(self) -> Any:
+        if self._client is not None:
+            return self._client
+        async with self._lock:
+            if self._client is None:
+                stack = AsyncExitStack()
+                try:
+                    with _mapped_errors():
+                        client = await stack.enter_async_context(
+                            self._session.client(
+                                "s3", endpoint_url=self._endpoint_url, config=self._config
+                            )
+                        )
+                        if self._create_bucket:
+                            await self._ensure_bucket(client)
+                except BaseException:
+                    await stack.aclose()
+                    raise
+                self._stack, self._client = stack, client
+        return self._client
+
+    async def _ensure_bucket(self, client: Any) -> None:
+        try:
+            await client.head_bucket(Bucket=self._bucket)
+            return
+        except ClientError as exc:
+            if _error_code(exc) not in {"404", "NoSuchBucket", "NotFound"}:
+                raise
+        params: dict[str, Any] = {"Bucket": self._bucket}
+        if self._region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": self._region}
+        try:
+            await client.create_bucket(**params)
+        except ClientError as exc:
+            if _error_code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                raise
+
+    async def aclose(self) -> None:
+        async with self._lock:
+            stack, self._stack, self._client = self._stack, None, None
+            if stack is not None:
+                with contextlib.suppress(Exception):
+                    await stack.aclose()
+
+    # -- the port ---------------------------------------------------------------------
+
+    async def put(
+        self,
+        key: str,
+        chunks: AsyncIterable[bytes],
+        *,
+        content_type: str = "application/octet-stream",
+    ) -> StoredBlob:
+        validate_key(key)
+        client = await self._get_client()
+        digest = StreamDigest()
+        parts = rechunk(_digesting(chunks, digest), PART_SIZE)
+        try:
+            first = await anext(parts, b"")
+            second = await anext(parts, None)
+            if second is None:
+                with _mapped_errors():
+                    await client.put_object(
+                        Bucket=self._bucket, Key=key, Body=first, ContentType=content_type
+                    )
+            else:
+                await self._multipart(client, key, content_type, first, second, parts)
+        finally:
+            await parts.aclose()
+        return digest.blob(key, content_type)
+
+    async def _multipart(
+        self,
+        client: Any,
+        key: str,
+        content_type: str,
+        first: bytes,
+        second: bytes,
+        rest: AsyncIterator[bytes],
+    ) -> None:
+        with _mapped_errors():
+            upload = await client.create_multipart_upload(
+                Bucket=self._bucket, Key=key, ContentType=content_type
+            )
+        upload_id = upload["UploadId"]
+        done: list[dict[str, Any]] = []
+
+        async def send(body: bytes) -> None:
+            number = len(done) + 1
+            answer = await client.upload_part(
+                Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+            )
+            done.append({"PartNumber": number, "ETag": answer["ETag"]})
+
+        try:
+            with _mapped_errors():
+                await send(first)
+                await send(second)
+            async for part in rest:  # the caller's stream: its errors are not the storage's
+                with _mapped_errors():
+                    await send(part)
+            with _mapped_errors():
+                await client.complete_multipart_upload(
+                    Bucket=self._bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload={"Parts": done},
+                )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(
+                    client.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
+                )
+            raise
+
+    def get(self, key: str, *, chunk_size: int = 64 * 1024) -> AsyncIterator[bytes]:
+        validate_key(key)
+        return self._stream(key, chunk_size)
+
+    async def _stream(self, key: str, chunk_size: int) -> AsyncIterator[bytes]:
+        client = await self._get_client()
+        with _mapped_errors():
+            response = await client.get_object(Bucket=self._bucket, Key=key)
+        body = response["Body"]
+        async with body:
+            iterator = body.iter_chunks(chunk_size).__aiter__()
+            while True:
+                with _mapped_errors():
+                    chunk = await anext(iterator, None)
+                if chunk is None:
+                    return
+                yield chunk
+
+    async def delete(self, key: str) -> None:
+        validate_key(key)
+        client = await self._get_client()
+        with _mapped_errors():
+            await client.delete_object(Bucket=self._bucket, Key=key)
+
+    async def exists(self, key: str) -> bool:
+        validate_key(key)
+        client = await self._get_client()
+        try:
+            with _mapped_errors():
+                await client.head_object(Bucket=self._bucket, Key=key)
+        except NotFound:
+            return False
+        return True
+
+    async def presigned_url(self, key: str, *, expires_in: int) -> str | None:
+        validate_key(key)
+        client = await self._get_client()
+        with _mapped_errors():
+            url = await client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self._bucket, "Key": key},
+                ExpiresIn=int(expires_in),
+            )
+        return str(url)
+
+    async def ping(self) -> None:
+        client = await self._get_client()
+        try:
+            with _mapped_errors():
+                await client.head_bucket(Bucket=self._bucket)
+        except NotFound as exc:
+            raise DependencyUnavailable(
+                "The storage bucket does not exist.", code="storage_unavailable"
+            ) from exc
+
+
+async def _digesting(chunks: AsyncIterable[bytes], digest: StreamDigest) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
+        digest.update(chunk)
+        yield chunk

@@ -1,0 +1,66 @@
+"""Turn a bearer access token into an :class:`Actor`.
+
+Hot path: verify the signature (CPU only), then two cache reads: the jti denylist and the
+user's cached cut-off. The database is asked only when the cut-off is not cached.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from application.identity.ports import IdentityUnitOfWork
+from application.identity.session_state import SessionState
+from application.identity.sessions import ACCESS, ISSUED_MS_CLAIM, ROLE_CLAIM, SESSION_CLAIM
+from application.shared.security import TokenClaims, TokenService
+from domain.shared.access import Actor, Role
+from domain.shared.errors import Unauthenticated
+
+
+def _revoked() -> Unauthenticated:
+    return Unauthenticated("The token has been revoked.", code="token_revoked")
+
+
+def _invalid() -> Unauthenticated:
+    return Unauthenticated("The token is invalid.", code="invalid_token")
+
+
+def _parse(claims: TokenClaims) -> tuple[UUID, Role, UUID | None, datetime]:
+    try:
+        user_id = UUID(claims.subject)
+        role = Role(str(claims.extra.get(ROLE_CLAIM)))
+        sid_raw = claims.extra.get(SESSION_CLAIM)
+        session_id = UUID(sid_raw) if isinstance(sid_raw, str) else None
+    except ValueError:
+        raise _invalid() from None
+    issued_ms = claims.extra.get(ISSUED_MS_CLAIM)
+    issued_at = claims.issued_at
+    if isinstance(issued_ms, int) and not isinstance(issued_ms, bool):
+        precise = datetime.fromtimestamp(issued_ms / 1000, UTC)
+        if abs((precise - claims.issued_at).total_seconds()) <= 1:  # must agree with iat
+            issued_at = precise
+    return user_id, role, session_id, issued_at
+
+
+class Authenticate:
+    def __init__(
+        self, tokens: TokenService, state: SessionState, uow: IdentityUnitOfWork
+    ) -> None:
+        self._tokens, self._state, self._uow = tokens, state, uow
+
+    async def __call__(self, token: str) -> Actor:
+        claims = self._tokens.verify(token, token_type=ACCESS)
+        user_id, role, session_id, issued_at = _parse(claims)
+        if await self._state.is_denied(claims.jti):
+            raise _revoked()
+        cutoff = await self._state.cutoff(user_id)
+        if cutoff is None:
+            async with self._uow as uow:
+                user = await uow.users.get(user_id)
+            if user is None:
+                raise _revoked()
+            cutoff = user.cutoff
+            await self._state.fill(user_id, cutoff)
+        if not cutoff.accepts(issued_at, session_id):
+            raise _revoked()
+        return Actor(user_id=user_id, role=role, session_id=session_id)

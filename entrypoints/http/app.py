@@ -1,0 +1,91 @@
+"""``create_app(container)``: the Litestar application of Atelier.
+
+Layout: the API under ``/api/v1`` (routers listed in ``routes.API_ROUTERS``), the operations
+endpoints (``/health/*``, ``/metrics``) and the docs (``/schema*``, ``/static``) at the root.
+The container lives in ``app.state.container``; shutting the app down closes its pools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+import structlog
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+
+from entrypoints.bootstrap.container import Container, shutdown
+from entrypoints.http import routes
+from entrypoints.http.body import json_body_guard
+from entrypoints.http.dependencies import CONTAINER_STATE_KEY
+from entrypoints.http.docs import openapi_config, static_router
+from entrypoints.http.errors import exception_handlers
+from entrypoints.http.logging import configure_logging
+from entrypoints.http.metrics import Metrics
+from entrypoints.http.middleware import EdgeMiddleware
+from entrypoints.http.operations import OPERATION_HANDLERS
+
+log = structlog.get_logger("atelier.http.app")
+
+CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Location",
+    "Retry-After",
+    "X-Request-ID",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
+
+
+def _cors(origins: Sequence[str]) -> CORSConfig | None:
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(origins),
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=CORS_ALLOW_HEADERS,
+        expose_headers=CORS_EXPOSE_HEADERS,
+        allow_credentials=False,
+        max_age=600,
+    )
+
+
+async def _close(container: Container) -> None:
+    try:
+        await shutdown(container)
+    except Exception:  # shutting down must not hide the reason the app stops
+        log.exception("shutdown_failed")
+
+
+def create_app(container: Container, *, extra_route_handlers: Sequence[Any] = ()) -> Litestar:
+    """The app for ``container``; ``extra_route_handlers`` are mounted at the root as given
+    (tests use them for probe routes such as ``POST /api/v1/_probe``)."""
+    settings = container.settings()
+    configure_logging(settings.log_level, settings.log_json)
+    metrics = Metrics()
+    for factory in routes.DOMAIN_GAUGES:
+        metrics.add_gauge(factory(container))
+    api = Router(path=routes.API_PREFIX, route_handlers=list(routes.API_ROUTERS))
+    handlers: list[Any] = [api, *OPERATION_HANDLERS, *extra_route_handlers]
+    if settings.docs_enabled:
+        handlers.append(static_router())
+    app = Litestar(
+        route_handlers=handlers,
+        state=State({CONTAINER_STATE_KEY: container, "metrics": metrics}),
+        middleware=[json_body_guard],
+        exception_handlers=exception_handlers(),
+        cors_config=_cors(settings.cors_origins),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=openapi_config() if settings.docs_enabled else None,
+        on_shutdown=[partial(_close, container)],
+        logging_config=None,
+        debug=False,
+    )
+    # Outermost layer, around Litestar's router, CORS and exception handling, so 404/405 and
+    # preflight answers get a request id, hardening headers, metrics and an access-log line.
+    app.asgi_handler = EdgeMiddleware(app.asgi_handler, metrics)
+    return app

@@ -1,0 +1,177 @@
+"""Guard for routes that take a JSON body: nothing malformed reaches the handler or a 500.
+
+Runs as route middleware (after routing, so it knows the handler) on handlers that declare a
+``data`` parameter decoded from JSON. In order:
+
+1. a ``Content-Type`` that is not JSON (``application/json`` or ``application/*+json``) -> 415;
+   a body without any ``Content-Type`` -> 415 too;
+2. the size limit -> 413, enforced by Litestar while streaming: ``Content-Length`` is checked
+   before reading and streamed (chunked) bytes are counted, aborting past the limit. The limit is
+   the app's ``request_max_body_size`` (``settings.max_body_bytes``) unless the handler sets its
+   own (``@post(..., request_max_body_size=N)``), which is how upload routes raise it;
+3. not UTF-8 or not JSON -> 400 ``malformed_json``; nested deeper than 64 -> 400 ``too_deep``;
+4. a NUL character in any string (keys included) -> 422 ``nul_character``; an integer beyond
+   64 bits or a number beyond float range -> 422 ``number_out_of_range``.
+
+The decoded document is cached on the request by Litestar, so the handler's ``data`` is then
+converted from it (msgspec: unknown fields ignored, ``Meta`` constraints -> 422).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import SerializationException
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from domain.shared.errors import FieldError
+from entrypoints.http.errors import EdgeProblem
+
+MAX_JSON_DEPTH = 64
+_INT_MIN = -(2**63)
+_UINT_MAX = 2**64 - 1
+_NON_JSON_ENCODINGS = {
+    RequestEncodingType.MULTI_PART.value,
+    RequestEncodingType.URL_ENCODED.value,
+    RequestEncodingType.MESSAGEPACK.value,
+}
+_json_route_cache: dict[int, bool] = {}
+
+
+def is_json_media_type(media_type: str) -> bool:
+    media_type = media_type.strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+def takes_json_body(route_handler: Any) -> bool:
+    """Whether the handler declares a ``data`` parameter decoded from JSON."""
+    key = id(route_handler)
+    cached = _json_route_cache.get(key)
+    if cached is None:
+        signature = getattr(route_handler, "parsed_fn_signature", None)
+        parameter = signature.parameters.get("data") if signature is not None else None
+        if parameter is None:
+            cached = False
+        else:
+            kwarg = parameter.kwarg_definition
+            media_type = getattr(kwarg, "media_type", None)
+            value = getattr(media_type, "value", media_type)
+            cached = value not in _NON_JSON_ENCODINGS
+        _json_route_cache[key] = cached
+    return cached
+
+
+def _malformed(detail: str) -> EdgeProblem:
+    return EdgeProblem(400, "malformed_json", detail, title="Malformed JSON body")
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path) or "body"
+
+
+def check_document(value: Any) -> None:
+    """Depth, NUL characters and integer range of an already decoded JSON document."""
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 0, ())]
+    while stack:
+        item, depth, path = stack.pop()
+        if isinstance(item, dict):
+            if depth + 1 > MAX_JSON_DEPTH:
+                raise _too_deep()
+            for key, child in item.items():
+                if "\x00" in key:
+                    raise _nul(path + (key.replace("\x00", "\\u0000"),))
+                stack.append((child, depth + 1, (*path, key)))
+        elif isinstance(item, list):
+            if depth + 1 > MAX_JSON_DEPTH:
+                raise _too_deep()
+            stack.extend((child, depth + 1, (*path, i)) for i, child in enumerate(item))
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise _nul(path)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if not _INT_MIN <= item <= _UINT_MAX:
+                raise _out_of_range(_field(path))
+
+
+def _too_deep() -> EdgeProblem:
+    return EdgeProblem(
+        400,
+        "too_deep",
+        f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.",
+        title="JSON body too deep",
+    )
+
+
+def _nul(path: tuple[str | int, ...]) -> EdgeProblem:
+    field = _field(path)
+    return EdgeProblem(
+        422,
+        "nul_character",
+        "Text may not contain NUL characters.",
+        title="Validation failed",
+        errors=[FieldError(field=field, message="contains a NUL character")],
+    )
+
+
+def _out_of_range(field: str) -> EdgeProblem:
+    return EdgeProblem(
+        422,
+        "number_out_of_range",
+        "A number in the body is out of range.",
+        title="Validation failed",
+        errors=[FieldError(field=field, message="number out of range")],
+    )
+
+
+async def guard_json_body(request: Request[Any, Any, Any]) -> None:
+    """Run every check; on success the decoded document is cached on ``request``."""
+    content_type = request.headers.get("content-type")
+    if content_type is not None and not is_json_media_type(content_type.split(";", 1)[0]):
+        raise EdgeProblem(
+            415,
+            "unsupported_media_type",
+            "This route takes application/json.",
+            headers={"Accept": "application/json"},
+        )
+    body = await request.body()  # RequestEntityTooLarge (413) past the route's limit
+    if not body:
+        return
+    if content_type is None:
+        raise EdgeProblem(
+            415,
+            "unsupported_media_type",
+            "A body needs Content-Type: application/json.",
+            headers={"Accept": "application/json"},
+        )
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _malformed("The body is not valid UTF-8.") from None
+    try:
+        document = await request.json()
+    except RecursionError:
+        raise _too_deep() from None
+    except SerializationException as exc:
+        cause = exc.__cause__
+        if isinstance(cause, msgspec.ValidationError):  # numbers beyond what JSON decodes
+            raise _out_of_range("body") from None
+        raise _malformed("The body is not valid JSON.") from None
+    except (msgspec.DecodeError, ValueError):
+        raise _malformed("The body is not valid JSON.") from None
+    check_document(document)
+
+
+def json_body_guard(app: ASGIApp) -> ASGIApp:
+    """Litestar middleware factory applying :func:`guard_json_body` to JSON routes."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and takes_json_body(scope.get("route_handler")):
+            await guard_json_body(Request(scope, receive, send))
+        await app(scope, receive, send)
+
+    return middleware

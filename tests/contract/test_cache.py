@@ -1,0 +1,193 @@
+"""Contract of the Cache port, on the in-process cache and on a real Redis.
+
+Every behaviour is asserted on both adapters with the same real-time TTLs; the Redis-only
+tests cover what only a shared server can show (counters shared across clients, a dead
+server failing fast).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from adapters.cache.memory import MemoryCache
+from adapters.cache.redis import RedisCache
+from application.shared.cache import Cache
+from domain.shared.errors import DependencyUnavailable
+
+
+async def _drop_prefixed(cache: RedisCache, url: str, prefix: str) -> None:
+    cleaner = RedisCache.from_url(url, prefix="")
+    try:
+        client = cleaner._client
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await cleaner.aclose()
+        await cache.aclose()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
+    if request.param == "memory":
+        yield MemoryCache()
+        return
+    url: str = request.getfixturevalue("redis_url")
+    prefix: str = request.getfixturevalue("redis_prefix")
+    redis_cache = RedisCache.from_url(url, prefix=prefix)
+    try:
+        yield redis_cache
+    finally:
+        await _drop_prefixed(redis_cache, url, prefix)
+
+
+async def test_get_set_delete(cache: Cache) -> None:
+    assert await cache.get("k") is None
+    await cache.set("k", b"\x00value\xff")
+    assert await cache.get("k") == b"\x00value\xff"
+    await cache.set("k", b"other")
+    assert await cache.get("k") == b"other"
+    await cache.delete("k")
+    assert await cache.get("k") is None
+    await cache.delete("never-set")  # deleting a missing key is fine
+
+
+async def test_keys_are_independent(cache: Cache) -> None:
+    await cache.set("a", b"1")
+    await cache.set("b", b"2")
+    await cache.delete("a")
+    assert await cache.get("a") is None
+    assert await cache.get("b") == b"2"
+
+
+async def test_set_with_ttl_expires(cache: Cache) -> None:
+    await cache.set("short", b"v", ttl_seconds=0.2)
+    await cache.set("forever", b"w")
+    assert await cache.get("short") == b"v"
+    await asyncio.sleep(0.35)
+    assert await cache.get("short") is None
+    assert await cache.get("forever") == b"w"
+
+
+async def test_set_without_ttl_clears_a_previous_ttl(cache: Cache) -> None:
+    await cache.set("k", b"v", ttl_seconds=0.2)
+    await cache.set("k", b"v2")
+    await asyncio.sleep(0.35)
+    assert await cache.get("k") == b"v2"
+
+
+async def test_set_if_absent_has_a_single_winner(cache: Cache) -> None:
+    results = await asyncio.gather(
+        *(cache.set_if_absent("lock", f"owner-{i}".encode(), ttl_seconds=5) for i in range(50))
+    )
+    assert results.count(True) == 1
+    winner = results.index(True)
+    assert await cache.get("lock") == f"owner-{winner}".encode()
+
+
+async def test_set_if_absent_succeeds_again_after_expiry(cache: Cache) -> None:
+    assert await cache.set_if_absent("once", b"first", ttl_seconds=0.2) is True
+    assert await cache.set_if_absent("once", b"second", ttl_seconds=0.2) is False
+    assert await cache.get("once") == b"first"
+    await asyncio.sleep(0.35)
+    assert await cache.set_if_absent("once", b"third", ttl_seconds=0.2) is True
+    assert await cache.get("once") == b"third"
+
+
+async def test_increment_is_atomic_under_concurrency(cache: Cache) -> None:
+    counters = await asyncio.gather(*(cache.increment("hits", ttl_seconds=30) for _ in range(200)))
+    assert sorted(c.value for c in counters) == list(range(1, 201))
+    assert await cache.get("hits") == b"200"
+
+
+async def test_increment_amount_and_first_window(cache: Cache) -> None:
+    first = await cache.increment("n", ttl_seconds=10, amount=5)
+    assert first.value == 5
+    assert 9.0 < first.expires_in <= 10.0
+    second = await cache.increment("n", ttl_seconds=10, amount=2)
+    assert second.value == 7
+
+
+async def test_increment_window_keeps_its_first_ttl(cache: Cache) -> None:
+    first = await cache.increment("window", ttl_seconds=0.6)
+    assert first.value == 1
+    await asyncio.sleep(0.3)
+    second = await cache.increment("window", ttl_seconds=0.6)
+    assert second.value == 2
+    assert second.expires_in <= 0.35  # not extended back to 0.6
+    await asyncio.sleep(second.expires_in + 0.1)
+    assert await cache.get("window") is None
+    fresh = await cache.increment("window", ttl_seconds=0.6)
+    assert fresh.value == 1  # a new window
+    assert fresh.expires_in > 0.4
+
+
+async def test_ping(cache: Cache) -> None:
+    await cache.ping()
+
+
+# -- Redis only: what a shared server guarantees ---------------------------------------
+
+
+async def test_two_redis_clients_share_counters_and_locks(
+    redis_url: str, redis_prefix: str
+) -> None:
+    one = RedisCache.from_url(redis_url, prefix=redis_prefix)
+    two = RedisCache.from_url(redis_url, prefix=redis_prefix)
+    try:
+        counters = await asyncio.gather(
+            *((one if i % 2 else two).increment("shared", ttl_seconds=30) for i in range(100))
+        )
+        assert sorted(c.value for c in counters) == list(range(1, 101))
+        assert await one.get("shared") == b"100"
+        assert await two.get("shared") == b"100"
+        won = await asyncio.gather(
+            *((one if i % 2 else two).set_if_absent("lock", b"x", ttl_seconds=5) for i in range(20))
+        )
+        assert won.count(True) == 1
+    finally:
+        await two.aclose()
+        await _drop_prefixed(one, redis_url, redis_prefix)
+
+
+async def test_prefixes_isolate_caches(redis_url: str, redis_prefix: str) -> None:
+    one = RedisCache.from_url(redis_url, prefix=redis_prefix + "a:")
+    two = RedisCache.from_url(redis_url, prefix=redis_prefix + "b:")
+    try:
+        await one.set("k", b"from-a")
+        assert await two.get("k") is None
+        assert (await two.increment("c", ttl_seconds=5)).value == 1
+        assert (await one.increment("c", ttl_seconds=5)).value == 1
+    finally:
+        await two.aclose()
+        await _drop_prefixed(one, redis_url, redis_prefix)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.get("k"),
+        lambda c: c.set("k", b"v", ttl_seconds=1),
+        lambda c: c.set_if_absent("k", b"v", ttl_seconds=1),
+        lambda c: c.increment("k", ttl_seconds=1),
+        lambda c: c.delete("k"),
+        lambda c: c.ping(),
+    ],
+    ids=["get", "set", "set_if_absent", "increment", "delete", "ping"],
+)
+async def test_dead_redis_fails_fast_as_dependency_unavailable(
+    call: Callable[[RedisCache], Awaitable[object]],
+) -> None:
+    dead = RedisCache.from_url("redis://127.0.0.1:1/0", prefix="dead:")
+    started = time.monotonic()
+    try:
+        with pytest.raises(DependencyUnavailable) as caught:
+            await call(dead)
+    finally:
+        await dead.aclose()
+    assert caught.value.code == "cache_unavailable"
+    assert time.monotonic() - started < 3.0

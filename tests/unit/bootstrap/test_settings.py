@@ -1,0 +1,92 @@
+"""Settings come from ATELIER_* variables and .env, validated, naming the bad variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from entrypoints.bootstrap.settings import SettingsError, load_settings, settings_fields
+
+NO_FILE = Path("/nonexistent/.env")
+
+
+def test_defaults_are_the_embedded_profile() -> None:
+    settings = load_settings({}, env_file=NO_FILE)
+    assert settings.profile == "embedded"
+    assert settings.persistence_kind == "sqlite"
+    assert settings.storage_kind == "local"
+    assert settings.cache_kind == "memory"
+    assert settings.effective_database_url.startswith("sqlite+aiosqlite:///")
+
+
+def test_production_profile_selects_the_server_adapters() -> None:
+    settings = load_settings({"ATELIER_PROFILE": "production"}, env_file=NO_FILE)
+    assert (settings.persistence_kind, settings.storage_kind, settings.cache_kind) == (
+        "postgres",
+        "s3",
+        "redis",
+    )
+
+
+def test_each_adapter_can_be_chosen_explicitly() -> None:
+    settings = load_settings(
+        {"ATELIER_PERSISTENCE": "memory", "ATELIER_STORAGE": "memory", "ATELIER_CACHE": "redis"},
+        env_file=NO_FILE,
+    )
+    assert (settings.persistence_kind, settings.storage_kind, settings.cache_kind) == (
+        "memory",
+        "memory",
+        "redis",
+    )
+
+
+def test_values_are_converted_from_strings() -> None:
+    settings = load_settings(
+        {
+            "ATELIER_PORT": "9001",
+            "ATELIER_LOG_JSON": "false",
+            "ATELIER_CORS_ORIGINS": "https://a.example, https://b.example",
+        },
+        env_file=NO_FILE,
+    )
+    assert settings.port == 9001
+    assert settings.log_json is False
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# comment\nATELIER_PORT=8100\nexport ATELIER_HOST='0.0.0.0'\nATELIER_WORKERS=3\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"ATELIER_WORKERS": "2"}, env_file=env_file)
+    assert (settings.port, settings.host, settings.workers) == (8100, "0.0.0.0", 2)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ATELIER_PORT", "not-a-number"),
+        ("ATELIER_PORT", "70000"),
+        ("ATELIER_PROFILE", "staging"),
+        ("ATELIER_JWT_LEEWAY_SECONDS", "31"),
+        ("ATELIER_BCRYPT_ROUNDS", "3"),
+        ("ATELIER_PERSISTENCE", "mysql"),
+    ],
+)
+def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        load_settings({variable: value}, env_file=NO_FILE)
+
+
+def test_unrelated_variables_are_ignored() -> None:
+    settings = load_settings({"HOME": "/root", "ATELIER_UNKNOWN_THING": "1"}, env_file=NO_FILE)
+    assert settings.profile == "embedded"
+
+
+def test_every_field_is_an_atelier_variable() -> None:
+    fields = settings_fields()
+    assert "ATELIER_DATABASE_URL" in fields
+    assert all(name.startswith("ATELIER_") and name.upper() == name for name in fields)
