@@ -43,9 +43,7 @@ def _parse(claims: TokenClaims) -> tuple[UUID, Role, UUID | None, datetime]:
 
 
 class Authenticate:
-    def __init__(
-        self, tokens: TokenService, state: SessionState, uow: IdentityUnitOfWork
-    ) -> None:
+    def __init__(self, tokens: TokenService, state: SessionState, uow: IdentityUnitOfWork) -> None:
         self._tokens, self._state, self._uow = tokens, state, uow
 
     async def __call__(self, token: str) -> Actor:

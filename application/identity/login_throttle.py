@@ -9,6 +9,7 @@ from __future__ import annotations
 from application.identity.policy import IdentityPolicy
 from application.identity.tokens import hash_identifier
 from application.shared.rate_limit import RateLimitDecision, RateLimiter
+
 TOO_MANY = "too_many_attempts"
 
 
@@ -54,4 +55,3 @@ class LoginThrottle:
 
     async def succeeded(self, account: str, address: str | None) -> None:
         await self._limiter.reset(self._pair_key(account, address))
-

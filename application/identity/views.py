@@ -50,7 +50,7 @@ class TokenPair:
     expires_in: int
     user: UserView
     session_id: UUID
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

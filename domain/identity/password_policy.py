@@ -56,9 +56,7 @@ class PasswordPolicy:
     ) -> list[FieldError]:
         return [FieldError(field, message) for message in self.problems(password, email=email)]
 
-    def validate(
-        self, password: str, *, email: str | None = None, field: str = "password"
-    ) -> None:
+    def validate(self, password: str, *, email: str | None = None, field: str = "password") -> None:
         """Raise ``ValidationFailed(code="weak_password")`` listing every problem."""
         errors = self.check(password, email=email, field=field)
         if errors:

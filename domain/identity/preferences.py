@@ -26,9 +26,7 @@ def _clean_favorites(name: str, values: Sequence[str], errors: list[FieldError])
     for index, value in enumerate(values):
         item = value.strip()
         if not item or len(item) > MAX_FAVORITE_LENGTH or "\x00" in item:
-            errors.append(
-                FieldError(f"{name}[{index}]", f"1 to {MAX_FAVORITE_LENGTH} characters.")
-            )
+            errors.append(FieldError(f"{name}[{index}]", f"1 to {MAX_FAVORITE_LENGTH} characters."))
         elif item not in cleaned:  # keep order, drop duplicates
             cleaned.append(item)
     return cleaned

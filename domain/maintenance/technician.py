@@ -77,6 +77,20 @@ DEFAULT_WORKING_HOURS: tuple[WorkingWindow, ...] = tuple(
 )
 
 
+def parse_working_hours(items: Iterable[tuple[int, str, str]]) -> tuple[WorkingWindow, ...]:
+    """``[(weekday, "HH:MM", "HH:MM"), ...]`` -> windows; ``ValidationFailed`` on bad input
+    (naming ``working_hours[i]``). Overlaps are checked by ``create``/``update``."""
+    checker = Checker()
+    windows: list[WorkingWindow] = []
+    for index, (weekday, start, end) in enumerate(items):
+        try:
+            windows.append(WorkingWindow.parse(weekday, start, end))
+        except ValueError as exc:
+            checker.fail(f"working_hours[{index}]", str(exc))
+    checker.raise_if_any()
+    return tuple(windows)
+
+
 def _check_windows(checker: Checker, value: object) -> tuple[WorkingWindow, ...]:
     if not isinstance(value, Iterable) or isinstance(value, str):
         checker.fail("working_hours", "must be a list of working windows")

@@ -112,7 +112,7 @@ ACTIONS: Mapping[Resource, tuple[Action, ...]] = {
 
 
 def _every(resource: Resource, scope: Scope) -> dict[Action, Scope]:
-    return {action: scope for action in ACTIONS[resource]}
+    return dict.fromkeys(ACTIONS[resource], scope)
 
 
 def _only(**scopes: Scope) -> dict[Action, Scope]:

@@ -38,7 +38,10 @@ _NON_JSON_ENCODINGS = {
     RequestEncodingType.URL_ENCODED.value,
     RequestEncodingType.MESSAGEPACK.value,
 }
-_json_route_cache: dict[int, bool] = {}
+_NOT_JSON = "not-json"
+_REQUIRED = "required"
+_OPTIONAL = "optional"
+_json_route_cache: dict[int, str] = {}
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -48,22 +51,24 @@ def is_json_media_type(media_type: str) -> bool:
     )
 
 
-def takes_json_body(route_handler: Any) -> bool:
-    """Whether the handler declares a ``data`` parameter decoded from JSON."""
+def json_body_kind(route_handler: Any) -> str:
+    """``required`` / ``optional`` when the handler declares a ``data`` parameter decoded from
+    JSON (optional when it has a default), ``not-json`` otherwise."""
     key = id(route_handler)
-    cached = _json_route_cache.get(key)
-    if cached is None:
+    kind = _json_route_cache.get(key)
+    if kind is None:
         signature = getattr(route_handler, "parsed_fn_signature", None)
         parameter = signature.parameters.get("data") if signature is not None else None
         if parameter is None:
-            cached = False
+            kind = _NOT_JSON
         else:
-            kwarg = parameter.kwarg_definition
-            media_type = getattr(kwarg, "media_type", None)
-            value = getattr(media_type, "value", media_type)
-            cached = value not in _NON_JSON_ENCODINGS
-        _json_route_cache[key] = cached
-    return cached
+            media_type = getattr(parameter.kwarg_definition, "media_type", None)
+            if getattr(media_type, "value", media_type) in _NON_JSON_ENCODINGS:
+                kind = _NOT_JSON
+            else:
+                kind = _OPTIONAL if parameter.has_default or parameter.is_optional else _REQUIRED
+        _json_route_cache[key] = kind
+    return kind
 
 
 def _malformed(detail: str) -> EdgeProblem:
@@ -128,7 +133,7 @@ def _out_of_range(field: str) -> EdgeProblem:
     )
 
 
-async def guard_json_body(request: Request[Any, Any, Any]) -> None:
+async def guard_json_body(request: Request[Any, Any, Any], *, required: bool = True) -> None:
     """Run every check; on success the decoded document is cached on ``request``."""
     content_type = request.headers.get("content-type")
     if content_type is not None and not is_json_media_type(content_type.split(";", 1)[0]):
@@ -140,6 +145,10 @@ async def guard_json_body(request: Request[Any, Any, Any]) -> None:
         )
     body = await request.body()  # RequestEntityTooLarge (413) past the route's limit
     if not body:
+        if required:
+            raise EdgeProblem(
+                400, "body_required", "This route needs a JSON body.", title="Missing body"
+            )
         return
     if content_type is None:
         raise EdgeProblem(
@@ -170,8 +179,10 @@ def json_body_guard(app: ASGIApp) -> ASGIApp:
     """Litestar middleware factory applying :func:`guard_json_body` to JSON routes."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and takes_json_body(scope.get("route_handler")):
-            await guard_json_body(Request(scope, receive, send))
+        if scope["type"] == "http":
+            kind = json_body_kind(scope.get("route_handler"))
+            if kind != _NOT_JSON:
+                await guard_json_body(Request(scope, receive, send), required=kind == _REQUIRED)
         await app(scope, receive, send)
 
     return middleware

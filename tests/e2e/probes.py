@@ -59,6 +59,11 @@ async def upload(data: JSONBody[dict[str, Any]]) -> dict[str, int]:
     return {"keys": len(data)}
 
 
+@post("/api/v1/_optional", status_code=200, sync_to_thread=False)
+def optional_body(data: JSONBody[ProbeIn | None] = None) -> dict[str, Any]:
+    return {"got": None if data is None else data.name}
+
+
 @get("/api/v1/_items/{item_id:uuid}", sync_to_thread=False)
 def item(item_id: FromPath[UUID]) -> dict[str, str]:
     return {"id": str(item_id)}
@@ -110,4 +115,4 @@ def paged(
     return page.page(items, total=2)
 
 
-PROBE_HANDLERS = [probe, upload, item, boom, domain_error, paged]
+PROBE_HANDLERS = [probe, optional_body, upload, item, boom, domain_error, paged]

@@ -75,7 +75,10 @@ async def test_cors_allows_only_configured_origins(client_factory: ClientFactory
         headers={"Origin": "https://evil.example.test", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in bad_preflight.headers
-    assert bad_preflight.status_code >= 400
+    assert bad_preflight.status_code == 400
+    assert bad_preflight.headers["content-type"].startswith("application/problem+json")
+    assert bad_preflight.json()["code"] == "cors_rejected"
+    assert "Origin" in bad_preflight.json()["detail"]
 
 
 async def test_no_cors_headers_without_configured_origins(client: AsyncTestClient[Any]) -> None:

@@ -85,10 +85,7 @@ class MemoryUserRepository(UserRepository):
             if (filters.role is None or u.role == filters.role)
             and (filters.is_active is None or u.is_active == filters.is_active)
             and (filters.user_id is None or u.id == filters.user_id)
-            and (
-                q is None
-                or any(q in s.casefold() for s in (u.email, u.first_name, u.last_name))
-            )
+            and (q is None or any(q in s.casefold() for s in (u.email, u.first_name, u.last_name)))
         ]
         matches.sort(key=lambda u: u.id.int)
         matches.sort(key=lambda u: _sort_key(u, sort), reverse=sort.descending)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from application.identity.ports import USER_SORT_FIELDS, IdentityUnitOfWork, UserFilters
 from application.identity.views import UserView
@@ -15,7 +15,7 @@ MAX_QUERY_CHARS = 200
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListUsersQuery:
     actor: Actor
-    filters: UserFilters = UserFilters()
+    filters: UserFilters = field(default_factory=UserFilters)
     limit: int | None = None
     offset: int | None = None
     sort: str | None = None

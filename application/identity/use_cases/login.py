@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.identity.login_throttle import LoginThrottle
-from application.identity.ports import IdentityUnitOfWork, SecurityLog
 from application.identity.passwords import DummyHash
+from application.identity.ports import IdentityUnitOfWork, SecurityLog
 from application.identity.sessions import SessionIssuer
 from application.identity.views import TokenPair
 from application.shared.clock import Clock
@@ -63,14 +63,14 @@ class Login:
             raise invalid_credentials()
         await self._throttle.succeeded(account, address)
         new_hash = (
-            await self._hasher.hash(password) if self._hasher.needs_rehash(user.password_hash) else None
+            await self._hasher.hash(password)
+            if self._hasher.needs_rehash(user.password_hash)
+            else None
         )
         async with self._uow as uow:
             fresh = await uow.users.get(user.id)
             if (  # deactivated, or the password changed, while we were hashing
-                fresh is None
-                or not fresh.is_active
-                or fresh.password_hash != user.password_hash
+                fresh is None or not fresh.is_active or fresh.password_hash != user.password_hash
             ):
                 raise invalid_credentials()
             now = self._clock.now()

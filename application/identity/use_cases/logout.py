@@ -7,6 +7,7 @@ from uuid import UUID
 
 from application.identity.ports import IdentityUnitOfWork
 from application.identity.session_state import SessionState
+from application.identity.sessions import ACCESS
 from application.identity.tokens import hash_token
 from application.shared.clock import Clock
 from application.shared.security import TokenService
@@ -32,7 +33,7 @@ class Logout:
         self._uow, self._tokens, self._state, self._clock = uow, tokens, state, clock
 
     async def __call__(self, command: LogoutCommand) -> None:
-        claims = self._tokens.verify(command.access_token, token_type="access")
+        claims = self._tokens.verify(command.access_token, token_type=ACCESS)
         now = self._clock.now()
         remaining = (claims.expires_at - now).total_seconds()
         await self._state.deny(claims.jti, remaining_seconds=remaining + 60)  # + verify leeway

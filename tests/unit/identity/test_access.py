@@ -27,7 +27,12 @@ INTERVENTION_ALL = ALL_CRUD + " assign:all start:all complete:all report:all can
 
 # resource -> (admin, manager, technician, client); "action:scope" words, missing = none.
 TABLE: dict[str, tuple[str, str, str, str]] = {
-    "users": (ALL_CRUD + " manage:all", "read:all create:all", "read:own update:own", "read:own update:own"),
+    "users": (
+        ALL_CRUD + " manage:all",
+        "read:all create:all",
+        "read:own update:own",
+        "read:own update:own",
+    ),
     "technicians": (ALL_CRUD, ALL_CRUD, "read:all update:own", ""),
     "equipment": (ALL_CRUD, ALL_CRUD, "read:all", "read:own"),
     "interventions": (
@@ -43,7 +48,10 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "audit": ("read:all", "read:all", "", ""),
     "playbooks": (ALL_CRUD, OWN_CRUD, OWN_CRUD, OWN_CRUD),
     "preferences": (ALL_CRUD, OWN_CRUD, OWN_CRUD, OWN_CRUD),
-    "variable_types": (ALL_CRUD + " validate:all", "read:all validate:all", "read:all validate:all", "read:all validate:all"),
+    "variable_types": (
+        ALL_CRUD + " validate:all", "read:all validate:all", "read:all validate:all",
+        "read:all validate:all",
+    ),
     "themes": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
     "categories": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
     "colours": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
@@ -63,12 +71,7 @@ def _expected(resource: str, role: Role, action: Action) -> Scope:
     return Scope.NONE
 
 
-CASES = [
-    (resource, role, action)
-    for resource in Resource
-    for role in Role
-    for action in Action
-]
+CASES = [(resource, role, action) for resource in Resource for role in Role for action in Action]
 
 
 def test_the_table_covers_every_resource() -> None:

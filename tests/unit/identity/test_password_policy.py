@@ -86,7 +86,8 @@ def test_validate_raises_weak_password_with_field_errors() -> None:
     with pytest.raises(ValidationFailed) as caught:
         POLICY.validate("short", field="new_password")
     assert caught.value.code == "weak_password"
-    assert caught.value.errors and all(e.field == "new_password" for e in caught.value.errors)
+    assert caught.value.errors
+    assert all(e.field == "new_password" for e in caught.value.errors)
 
 
 def test_bundled_list_is_large_and_lower_case() -> None:
@@ -97,6 +98,7 @@ def test_bundled_list_is_large_and_lower_case() -> None:
 
 def test_policy_built_from_configuration() -> None:
     policy = build_password_policy(IdentityPolicy(password_require_composition=True))
-    assert policy.require_composition and policy.common_passwords == COMMON
+    assert policy.require_composition
+    assert policy.common_passwords == COMMON
     assert policy.check("Twelve chars 1A") == []
     assert policy.check("twelve chars only") != []

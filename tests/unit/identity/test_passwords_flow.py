@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from application.identity.tokens import hash_token
 from application.identity.use_cases.change_password import ChangePasswordCommand
 from application.identity.use_cases.confirm_password_reset import ConfirmPasswordResetCommand
 from application.identity.use_cases.refresh import RefreshCommand
 from application.identity.use_cases.request_password_reset import RequestPasswordResetCommand
-from application.identity.tokens import hash_token
 from domain.identity.events import PasswordChanged
 from domain.shared.errors import BadRequest, Unauthenticated, ValidationFailed
 from tests.unit.identity.conftest import GOOD_PASSWORD, Kit
@@ -150,5 +150,7 @@ async def test_reset_mails_are_rate_limited_per_account(kit: Kit) -> None:
 @pytest.mark.parametrize("token", ["", "unknown-token", "x" * 1000])
 async def test_unknown_reset_tokens_are_refused(kit: Kit, token: str) -> None:
     with pytest.raises(BadRequest) as caught:
-        await kit.confirm_reset()(ConfirmPasswordResetCommand(token=token, new_password=NEW_PASSWORD))
+        await kit.confirm_reset()(
+            ConfirmPasswordResetCommand(token=token, new_password=NEW_PASSWORD)
+        )
     assert caught.value.code == "invalid_reset_token"

@@ -101,9 +101,7 @@ async def test_logout_kills_the_access_token_and_the_family(kit: Kit) -> None:
     other = await kit.sign_in("a@example.org")
     actor = await kit.actor(pair)
     await kit.logout()(
-        LogoutCommand(
-            actor=actor, access_token=pair.access_token, refresh_token=pair.refresh_token
-        )
+        LogoutCommand(actor=actor, access_token=pair.access_token, refresh_token=pair.refresh_token)
     )
     with pytest.raises(Unauthenticated) as caught:
         await kit.actor(pair)

@@ -29,7 +29,9 @@ SIGNUP = RegisterCommand(
 async def test_register_creates_a_client() -> None:
     kit = Kit()
     user = await kit.register()(SIGNUP)
-    assert user.role is Role.CLIENT and user.email == "Client@Example.org" and user.version == 1
+    assert user.role is Role.CLIENT
+    assert user.email == "Client@Example.org"
+    assert user.version == 1
     stored = await kit.stored_user("client@example.org")
     assert stored.password_hash != GOOD_PASSWORD
     assert await kit.hasher.verify(GOOD_PASSWORD, stored.password_hash)
@@ -73,14 +75,18 @@ async def test_register_when_signup_is_disabled() -> None:
 async def test_login_returns_a_token_pair(kit: Kit) -> None:
     await kit.seed_user("tech@example.org", Role.TECHNICIAN)
     pair = await kit.sign_in("TECH@example.org")
-    assert pair.token_type == "bearer" and pair.expires_in == 900
-    assert pair.user.role is Role.TECHNICIAN and pair.user.last_login_at == kit.clock.now()
+    assert pair.token_type == "bearer"
+    assert pair.expires_in == 900
+    assert pair.user.role is Role.TECHNICIAN
+    assert pair.user.last_login_at == kit.clock.now()
     assert len(pair.refresh_token) >= 43  # 256 bits, url-safe
     actor = await kit.actor(pair)
-    assert actor.role is Role.TECHNICIAN and actor.session_id == pair.session_id
+    assert actor.role is Role.TECHNICIAN
+    assert actor.session_id == pair.session_id
     assert any(isinstance(e, LoginSucceeded) for e in kit.store.outbox)
     stored_tokens = kit.store.tables["refresh_tokens"]
-    assert pair.refresh_token not in stored_tokens and len(stored_tokens) == 1
+    assert pair.refresh_token not in stored_tokens
+    assert len(stored_tokens) == 1
 
 
 @pytest.mark.parametrize("email", ["tech@example.org", "nobody@example.org"])

@@ -33,8 +33,10 @@ def test_rotated_token_never_outlives_the_family() -> None:
     late = NOW + timedelta(days=6)
     token = RefreshToken.issue(family, "h", late, WEEK)
     assert token.expires_at == family.absolute_expires_at
-    assert token.family_id == family.id and token.user_id == family.user_id
-    assert not token.is_used and not token.is_expired(late)
+    assert token.family_id == family.id
+    assert token.user_id == family.user_id
+    assert not token.is_used
+    assert not token.is_expired(late)
     assert token.is_expired(family.absolute_expires_at)
 
 

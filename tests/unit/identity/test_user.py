@@ -39,10 +39,13 @@ def test_register_cleans_input_and_records_the_event() -> None:
     assert user.email == "Grace.Hopper@Example.ORG"
     assert user.email_normalized == "grace.hopper@example.org"
     assert user.first_name == "Grace"
-    assert user.version == 1 and user.is_active and user.last_login_at is None
+    assert user.version == 1
+    assert user.is_active
+    assert user.last_login_at is None
     assert user.created_at == user.updated_at == NOW
     [event] = user.pull_events()
-    assert isinstance(event, UserRegistered) and event.user_id == user.id
+    assert isinstance(event, UserRegistered)
+    assert event.user_id == user.id
 
 
 @pytest.mark.parametrize(
@@ -72,7 +75,8 @@ def test_change_password_cuts_tokens_but_keeps_one_session() -> None:
     user, kept = make(), uuid.uuid4()
     later = NOW + timedelta(minutes=5)
     user.change_password("new", later, keep_session_id=kept)
-    assert user.password_hash == "new" and user.tokens_valid_after == later
+    assert user.password_hash == "new"
+    assert user.tokens_valid_after == later
     cutoff = user.cutoff
     assert not cutoff.accepts(later - timedelta(milliseconds=1), uuid.uuid4())
     assert not cutoff.accepts(later - timedelta(seconds=1), None)
@@ -85,12 +89,14 @@ def test_role_change_cuts_every_session() -> None:
     user = make()
     user.pull_events()
     user.change_role(Role.MANAGER, NOW)
-    assert user.role is Role.MANAGER and user.tokens_valid_after == NOW
+    assert user.role is Role.MANAGER
+    assert user.tokens_valid_after == NOW
     [event] = user.pull_events()
     assert isinstance(event, RoleChanged)
     assert (event.old_role, event.new_role) == (Role.TECHNICIAN, Role.MANAGER)
     user.change_role(Role.MANAGER, NOW + timedelta(hours=1))
-    assert user.pull_events() == [] and user.tokens_valid_after == NOW
+    assert user.pull_events() == []
+    assert user.tokens_valid_after == NOW
 
 
 def test_deactivate_and_reactivate() -> None:
@@ -98,7 +104,8 @@ def test_deactivate_and_reactivate() -> None:
     user.pull_events()
     user.deactivate(NOW)
     user.deactivate(NOW)
-    assert not user.is_active and not user.cutoff.accepts(NOW + timedelta(days=1), None)
+    assert not user.is_active
+    assert not user.cutoff.accepts(NOW + timedelta(days=1), None)
     user.reactivate(NOW)
     assert [type(e) for e in user.pull_events()] == [UserDeactivated, UserReactivated]
     assert user.cutoff.accepts(NOW, None)
@@ -111,7 +118,8 @@ def test_rename_records_only_changed_fields() -> None:
     assert user.pull_events() == []
     user.rename(NOW, first_name=None, last_name=" Murray ")
     [event] = user.pull_events()
-    assert isinstance(event, UserProfileChanged) and event.fields == ("last_name",)
+    assert isinstance(event, UserProfileChanged)
+    assert event.fields == ("last_name",)
     assert user.last_name == "Murray"
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -87,7 +88,7 @@ def test_ranking_properties(
     flags = [c.eligible for c in ranking]
     assert flags == sorted(flags, reverse=True)
     # then by score descending, ties by id
-    for a, b in zip(ranking, ranking[1:], strict=False):
+    for a, b in pairwise(ranking):
         if a.eligible == b.eligible:
             assert (-a.score, a.technician_id) <= (-b.score, b.technician_id)
     for c in ranking:
@@ -117,7 +118,9 @@ def test_more_skill_matches_never_lower_the_skills_score(
 
 @settings(max_examples=100)
 @given(level=levels, low=st.integers(0, 3000), more=st.integers(1, 3000))
-def test_lower_load_scores_higher_all_else_equal(level: ExperienceLevel, low: int, more: int) -> None:
+def test_lower_load_scores_higher_all_else_equal(
+    level: ExperienceLevel, low: int, more: int
+) -> None:
     a = make_technician(id=uid(1), experience_level=level)
     b = make_technician(id=uid(2), experience_level=level)
     ranking = rank_candidates(request(), [b, a], [], {uid(1): low + more, uid(2): low})

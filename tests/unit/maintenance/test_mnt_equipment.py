@@ -115,7 +115,9 @@ def test_retired_status_is_final() -> None:
 
 def test_create_validates() -> None:
     with pytest.raises(ValidationFailed) as exc:
-        make_equipment(name="", serial_number="\x00", status="retired", maintenance_interval_days=3651)
+        make_equipment(
+            name="", serial_number="\x00", status="retired", maintenance_interval_days=3651
+        )
     assert {e.field for e in exc.value.errors} == {
         "name",
         "serial_number",

@@ -48,8 +48,12 @@ def test_needs_escalation(priority: Priority, assigned: bool, cancelled: bool, w
         assert escalations[0].priority == "critical"
 
 
-def finished(created_h: int, started_h: int, done_h: int, due_h: int | None, **kw: object) -> Intervention:
-    item = make_intervention(now=at(0, created_h), due_at=None if due_h is None else at(0, due_h), **kw)
+def finished(
+    created_h: int, started_h: int, done_h: int, due_h: int | None, **kw: object
+) -> Intervention:
+    item = make_intervention(
+        now=at(0, created_h), due_at=None if due_h is None else at(0, due_h), **kw
+    )
     item.assign(uid(7), at(0, started_h), 60, at(0, created_h))
     item.start(at(0, started_h))
     item.complete("done", at(0, done_h))

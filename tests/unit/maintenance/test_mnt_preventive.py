@@ -93,7 +93,8 @@ def test_plan_is_sound_and_idempotent(
             iv.id, iv.technician_id, iv.scheduled_at
         )  # fmt: skip
         assert e.estimated_minutes == minutes
-        assert max(now, T0) <= e.starts_at and e.ends_at <= WEEK_END
+        assert max(now, T0) <= e.starts_at
+        assert e.ends_at <= WEEK_END
         assert is_available(crew_by_id[e.technician_id], e.starts_at, e.ends_at)
         assert find_conflict(e, booked) is None  # no clash with the old or the new entries
         booked.append(e)
@@ -110,9 +111,12 @@ def test_load_is_spread_least_loaded_first() -> None:
     crew = [make_technician(id=uid(1)), make_technician(id=uid(2), user_id=uid(3))]
     fleet = [
         make_equipment(
-            id=uid(500 + n), serial_number=f"S{n}", installed_on=date(2026, 1, 1),
-            maintenance_interval_days=30, now=T0,
-        )  # fmt: skip
+            id=uid(500 + n),
+            serial_number=f"S{n}",
+            installed_on=date(2026, 1, 1),
+            maintenance_interval_days=30,
+            now=T0,
+        )
         for n in range(4)
     ]
     busy = ScheduleEntry.create(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -34,7 +35,9 @@ from .factories import (
 
 @settings(max_examples=200)
 @given(a_start=minutes_in_week, a_len=durations, b_start=minutes_in_week, b_len=durations)
-def test_overlap_is_symmetric_and_half_open(a_start: int, a_len: int, b_start: int, b_len: int) -> None:
+def test_overlap_is_symmetric_and_half_open(
+    a_start: int, a_len: int, b_start: int, b_len: int
+) -> None:
     a = entry(1, T0 + timedelta(minutes=a_start), a_len, 1)
     b = entry(1, T0 + timedelta(minutes=b_start), b_len, 2)
     expected = a_start < b_start + b_len and b_start < a_start + a_len
@@ -97,7 +100,10 @@ def test_working_hours_and_is_available() -> None:
 
 def test_windows_spanning_midnight_join() -> None:
     tech = make_technician(
-        working_hours=[WorkingWindow.parse(0, "20:00", "24:00"), WorkingWindow.parse(1, "00:00", "04:00")]
+        working_hours=[
+            WorkingWindow.parse(0, "20:00", "24:00"),
+            WorkingWindow.parse(1, "00:00", "04:00"),
+        ]
     )
     assert is_available(tech, at(0, 22), at(1, 2))
     assert working_intervals(tech.working_hours, at(0, 0), at(2, 0))[0].minutes == 8 * 60
@@ -116,7 +122,7 @@ def test_free_windows_are_exactly_working_time_minus_busy(
     begin = T0 + timedelta(minutes=start)
     end = begin + timedelta(minutes=span)
     free = free_windows(tech, entries, begin, end)
-    for earlier, later in zip(free, free[1:], strict=False):
+    for earlier, later in pairwise(free):
         assert earlier.ends_at < later.starts_at  # sorted, disjoint, maximal
     work = working_intervals(tech.working_hours, begin, end)
     for minute in range(span):
@@ -132,7 +138,13 @@ def test_availability_lists_busy_and_free() -> None:
     busy = entry(1, at(0, 10), 60)
     result = availability(tech, [busy], at(0, 0), at(1, 0))
     assert result.busy == (busy,)
-    assert [(w.starts_at, w.ends_at) for w in result.free] == [(at(0, 8), at(0, 10)), (at(0, 11), at(0, 17))]
+    assert [(w.starts_at, w.ends_at) for w in result.free] == [
+        (at(0, 8), at(0, 10)),
+        (at(0, 11), at(0, 17)),
+    ]
+    tech.update({"available": False}, T0)
+    away = availability(tech, [busy], at(0, 0), at(1, 0))
+    assert (away.available, away.busy, away.free) == (False, (busy,), ())
     with pytest.raises(ValidationFailed):
         availability(tech, [], at(1, 0), at(0, 0))
     with pytest.raises(ValidationFailed):

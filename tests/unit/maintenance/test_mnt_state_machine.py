@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -56,13 +57,11 @@ class InterventionLifecycle(RuleBasedStateMachine):
         """Run ``action``; a refused transition must raise and change nothing."""
         before = snapshot(self.item)
         if target is not None and not can_transition(self.item.status, target):
-            try:
+            with pytest.raises(InvalidTransition) as exc:
                 action()
-            except InvalidTransition as exc:
-                assert exc.code == "invalid_transition"
-                assert snapshot(self.item) == before
-                return None
-            raise AssertionError(f"{self.item.status} -> {target} was accepted")
+            assert exc.value.code == "invalid_transition"
+            assert snapshot(self.item) == before
+            return None
         try:
             result = action()
         except (ValidationFailed, Conflict):
@@ -131,8 +130,10 @@ class InterventionLifecycle(RuleBasedStateMachine):
     def done_has_report_and_dates(self) -> None:
         item = self.item
         if item.status is S.DONE:
-            assert item.report and item.report.strip()
-            assert item.started_at is not None and item.completed_at is not None
+            assert item.report
+            assert item.report.strip()
+            assert item.started_at is not None
+            assert item.completed_at is not None
 
     @invariant()
     def slot_matches_status(self) -> None:

@@ -6,7 +6,11 @@ import pytest
 
 from domain.maintenance.enums import ExperienceLevel
 from domain.maintenance.events import TechnicianCreated
-from domain.maintenance.technician import DEFAULT_WORKING_HOURS, WorkingWindow
+from domain.maintenance.technician import (
+    DEFAULT_WORKING_HOURS,
+    WorkingWindow,
+    parse_working_hours,
+)
 from domain.shared.errors import ValidationFailed
 
 from .factories import T0, make_technician, uid
@@ -66,3 +70,10 @@ def test_working_window_parse() -> None:
         WorkingWindow.parse(0, "8h", "17:00")
     with pytest.raises(ValueError, match="before"):
         WorkingWindow.parse(0, "17:00", "08:00")
+
+
+def test_parse_working_hours() -> None:
+    assert parse_working_hours([(5, "09:00", "12:30")]) == (WorkingWindow(5, 540, 750),)
+    with pytest.raises(ValidationFailed) as exc:
+        parse_working_hours([(0, "08:00", "17:00"), (7, "08:00", "09:00"), (1, "x", "09:00")])
+    assert [e.field for e in exc.value.errors] == ["working_hours[1]", "working_hours[2]"]

@@ -34,7 +34,7 @@ def fields(exc: pytest.ExceptionInfo[ValidationFailed]) -> set[str]:
         ({"required_skills": [f"s{i}" for i in range(51)]}, "required_skills"),
         ({"priority": "urgent"}, "priority"),
         ({"type": "repair"}, "type"),
-        ({"due_at": datetime(2026, 1, 1)}, "due_at"),  # noqa: DTZ001 - naive on purpose
+        ({"due_at": datetime(2026, 1, 1)}, "due_at"),
     ],
 )
 def test_create_refuses_bad_input(overrides: dict[str, object], field: str) -> None:
@@ -57,7 +57,7 @@ def test_limits_are_inclusive() -> None:
 
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValidationFailed):
-        ensure_aware(datetime(2026, 1, 1))  # noqa: DTZ001
+        ensure_aware(datetime(2026, 1, 1))
 
 
 def test_aware_timestamps_are_normalised_to_utc() -> None:
