@@ -18,6 +18,7 @@ from adapters.cache.memory import MemoryCache
 from adapters.clock import SystemClock
 from adapters.persistence.memory.store import MemoryStore
 from application.shared.events import EventBus
+from entrypoints.bootstrap.identity import IdentityContainer
 from entrypoints.bootstrap.secrets import Secrets
 from entrypoints.bootstrap.settings import Settings
 
@@ -127,6 +128,19 @@ class Container(containers.DeclarativeContainer):
     # -- security --------------------------------------------------------------------
     token_service = providers.Singleton(_token_service, settings, secrets, clock)
     password_hasher = providers.Singleton(_password_hasher, settings, secrets)
+
+    # -- modules ---------------------------------------------------------------------
+    identity = providers.Container(
+        IdentityContainer,
+        settings=settings,
+        clock=clock,
+        cache=cache,
+        password_hasher=password_hasher,
+        token_service=token_service,
+        event_bus=event_bus,
+        database=database,
+        persistence_kind=persistence_kind,
+    )
 
 
 def build_container(settings: Settings, secrets: Secrets | None = None) -> Container:

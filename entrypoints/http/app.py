@@ -29,7 +29,13 @@ from entrypoints.http.operations import OPERATION_HANDLERS
 
 log = structlog.get_logger("atelier.http.app")
 
-CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"]
+CORS_ALLOW_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "X-Request-ID",
+]
 CORS_EXPOSE_HEADERS = [
     "ETag",
     "Location",

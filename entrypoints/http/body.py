@@ -23,7 +23,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.enums import RequestEncodingType
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import SerializationException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -89,7 +89,7 @@ def check_document(value: Any) -> None:
                 raise _too_deep()
             for key, child in item.items():
                 if "\x00" in key:
-                    raise _nul(path + (key.replace("\x00", "\\u0000"),))
+                    raise _nul((*path, key.replace("\x00", "\\u0000")))
                 stack.append((child, depth + 1, (*path, key)))
         elif isinstance(item, list):
             if depth + 1 > MAX_JSON_DEPTH:
@@ -98,9 +98,12 @@ def check_document(value: Any) -> None:
         elif isinstance(item, str):
             if "\x00" in item:
                 raise _nul(path)
-        elif isinstance(item, int) and not isinstance(item, bool):
-            if not _INT_MIN <= item <= _UINT_MAX:
-                raise _out_of_range(_field(path))
+        elif (
+            isinstance(item, int)
+            and not isinstance(item, bool)
+            and not _INT_MIN <= item <= _UINT_MAX
+        ):
+            raise _out_of_range(_field(path))
 
 
 def _too_deep() -> EdgeProblem:
@@ -179,7 +182,7 @@ def json_body_guard(app: ASGIApp) -> ASGIApp:
     """Litestar middleware factory applying :func:`guard_json_body` to JSON routes."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             kind = json_body_kind(scope.get("route_handler"))
             if kind != _NOT_JSON:
                 await guard_json_body(Request(scope, receive, send), required=kind == _REQUIRED)

@@ -287,9 +287,9 @@ def handle_internal_error(request: Request[Any, Any, Any], exc: Exception) -> Re
 def exception_handlers() -> ExceptionHandlersMap:
     """The app-level handlers; Litestar picks the closest class in the exception's MRO."""
     return {
-        DomainError: handle_domain_error,  # type: ignore[dict-item]
-        EdgeProblem: handle_edge_problem,  # type: ignore[dict-item]
-        ValidationException: handle_validation_exception,  # type: ignore[dict-item]
-        HTTPException: handle_http_exception,  # type: ignore[dict-item]
+        DomainError: handle_domain_error,
+        EdgeProblem: handle_edge_problem,
+        ValidationException: handle_validation_exception,
+        HTTPException: handle_http_exception,
         Exception: handle_internal_error,
     }

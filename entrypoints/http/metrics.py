@@ -72,7 +72,7 @@ class Metrics:
     async def _refresh(self, gauge: DomainGauge, prom: Gauge) -> None:
         try:
             values = await asyncio.wait_for(gauge.read(), GAUGE_READ_TIMEOUT_SECONDS)
-        except Exception as exc:  # a broken gauge must not break the scrape
+        except Exception as exc:  # noqa: BLE001 - a broken gauge must not break the scrape
             log.warning("gauge_read_failed", gauge=gauge.name, error=type(exc).__name__)
             return
         if gauge.labelnames:

@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from entrypoints.http.errors import PROBLEM_JSON, problem_body
@@ -62,7 +63,8 @@ def _is_preflight(scope: Scope) -> bool:
 
 def _preflight_problem(start: Message, body: Message, path: str, request_id: str) -> Message:
     """Litestar answers a refused CORS preflight in text/plain; answer a problem instead."""
-    reason = bytes(body.get("body", b"")).decode("utf-8", "replace") or "Disallowed CORS request"
+    raw: bytes = body.get("body", b"")  # type: ignore[assignment]
+    reason = raw.decode("utf-8", "replace") or "Disallowed CORS request"
     content = problem_body(
         status=400,
         code="cors_rejected",
@@ -83,7 +85,7 @@ class EdgeMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         request_id = request_id_from(scope)
@@ -120,7 +122,7 @@ class EdgeMiddleware:
             finally:
                 elapsed = time.perf_counter() - started
                 route: Any = scope.get("path_template") if "route_handler" in scope else None
-                method: str = scope.get("method", "GET")
+                method = str(scope.get("method", "GET"))
                 self.metrics.observe(method, route, status, elapsed)
                 access_log.info(
                     "request",

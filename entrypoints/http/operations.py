@@ -24,7 +24,7 @@ async def _ping(name: str, adapter: Any) -> tuple[str, str]:
     except TimeoutError:
         log.warning("readiness_check_failed", check=name, error="Timeout")
         return name, "down: Timeout"
-    except Exception as exc:  # any failure means "down"; only its class name is reported
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; only its class name is reported
         log.warning("readiness_check_failed", check=name, error=type(exc).__name__)
         return name, f"down: {type(exc).__name__}"
     return name, "ok"
@@ -41,7 +41,7 @@ async def ready(request: Request[Any, Any, Any]) -> Response[Any]:
     """200 when the database, cache and storage answer; 503 problem naming what is down."""
     try:
         adapters = health_checks(container_of(request))
-    except Exception as exc:  # an adapter that cannot even be built is down
+    except Exception as exc:  # noqa: BLE001 - an adapter that cannot even be built is down
         log.warning("readiness_setup_failed", error=type(exc).__name__)
         return _unavailable(request, {"configuration": f"down: {type(exc).__name__}"})
     results = await asyncio.gather(*(_ping(name, a) for name, a in adapters.items()))

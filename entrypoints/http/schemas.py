@@ -146,4 +146,3 @@ def provide_if_match(
 ) -> int | None:
     """Dependency: the expected version from ``If-Match`` (or ``None``)."""
     return parse_if_match(if_match)
-

@@ -55,9 +55,7 @@ async def test_malformed_json_is_400(client: AsyncTestClient[Any], content: byte
 
 
 @pytest.mark.parametrize("depth", [65, 200, 5000, 200_000])
-async def test_json_nested_past_64_levels_is_400(
-    client: AsyncTestClient[Any], depth: int
-) -> None:
+async def test_json_nested_past_64_levels_is_400(client: AsyncTestClient[Any], depth: int) -> None:
     content = b'{"name": "x", "tags": ' + b"[" * depth + b"]" * depth + b"}"
     assert_problem(await client.post(PROBE, content=content, headers=JSON), 400, "too_deep")
 
@@ -123,8 +121,11 @@ async def test_streamed_body_without_content_length_is_cut_at_the_limit(
         "raw_path": PROBE.encode(),
         "root_path": "",
         "query_string": b"",
-        "headers": [(b"host", b"test"), (b"content-type", b"application/json"),
-                    (b"transfer-encoding", b"chunked")],
+        "headers": [
+            (b"host", b"test"),
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+        ],
         "client": ("127.0.0.1", 1234),
         "server": ("test", 80),
     }
@@ -140,7 +141,9 @@ async def test_streamed_body_without_content_length_is_cut_at_the_limit(
 
 async def test_default_limit_is_one_mebibyte(client: AsyncTestClient[Any]) -> None:
     content = b'{"name": "x", "tags": ["' + b"a" * (1024 * 1024) + b'"]}'
-    assert_problem(await client.post(PROBE, content=content, headers=JSON), 413, "payload_too_large")
+    assert_problem(
+        await client.post(PROBE, content=content, headers=JSON), 413, "payload_too_large"
+    )
 
 
 async def test_a_route_may_raise_its_own_limit(client: AsyncTestClient[Any]) -> None:

@@ -22,7 +22,7 @@ async def test_request_id_is_echoed_when_sane(client: AsyncTestClient[Any]) -> N
 async def test_request_id_is_generated_when_missing_or_insane(
     client: AsyncTestClient[Any], sent: str
 ) -> None:
-    response = await client.get("/health/live", headers={"X-Request-ID": sent.encode("utf-8")})
+    response = await client.get("/health/live", headers={b"X-Request-ID": sent.encode("utf-8")})
     generated = response.headers["x-request-id"]
     assert generated != sent
     assert re.fullmatch(r"[0-9a-f]{32}", generated)

@@ -59,7 +59,8 @@ async def test_not_ready_names_what_is_down_without_secrets(
         "storage": "ok",
     }
     assert "cache" in body["detail"]
-    assert "s3cret" not in response.text and "10.0.0.9" not in response.text
+    assert "s3cret" not in response.text
+    assert "10.0.0.9" not in response.text
     assert int(response.headers["retry-after"]) > 0
 
 
@@ -102,9 +103,7 @@ async def test_metrics_count_requests_by_route_template(client: AsyncTestClient[
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
     total = "atelier_http_requests_total"
-    assert (
-        _sample(text, total, method="GET", route="/api/v1/_items/{item_id}", status="200") == 3
-    )
+    assert _sample(text, total, method="GET", route="/api/v1/_items/{item_id}", status="200") == 3
     assert _sample(text, total, method="POST", route="/api/v1/_probe", status="200") == 1
     assert _sample(text, total, method="GET", route="<unmatched>", status="404") == 25
     assert "/random/" not in text  # raw paths never become labels
@@ -125,7 +124,9 @@ async def test_each_app_has_its_own_registry(client_factory: ClientFactory) -> N
     await first.get("/health/live")
     text = (await second.get("/metrics")).text
     route = "/health/live"
-    assert _sample(text, "atelier_http_requests_total", method="GET", route=route, status="200") == 0
+    assert (
+        _sample(text, "atelier_http_requests_total", method="GET", route=route, status="200") == 0
+    )
 
 
 async def test_domain_gauges_are_read_at_scrape_time() -> None:

@@ -6,9 +6,8 @@ here is invisible to migrations. Each context adds its module and one import lin
 """
 
 from adapters.persistence.sqlalchemy.metadata import metadata
-from adapters.persistence.sqlalchemy.tables import outbox  # noqa: F401
+from adapters.persistence.sqlalchemy.tables import identity, outbox  # noqa: F401
 
-# from adapters.persistence.sqlalchemy.tables import identity
 # from adapters.persistence.sqlalchemy.tables import maintenance
 
 __all__ = ["metadata"]

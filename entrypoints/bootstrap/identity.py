@@ -1,0 +1,178 @@
+"""The identity module's part of the composition root.
+
+``Container`` mounts it as ``identity = providers.Container(IdentityContainer, ...)`` and hands
+it the shared ports (settings, clock, cache, hasher, token service, event bus, database).
+Use cases are Factories (a fresh unit of work per call); stateless collaborators are Singletons.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from dependency_injector import containers, providers
+
+from adapters.mail.console import ConsoleMailer
+from adapters.mail.memory import MemoryMailer
+from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
+from application.identity.authenticate import Authenticate
+from application.identity.login_throttle import LoginThrottle
+from application.identity.passwords import DummyHash, build_password_policy
+from application.identity.policy import IdentityPolicy
+from application.identity.ports import SecurityLog
+from application.identity.session_state import SessionState
+from application.identity.sessions import SessionIssuer
+from application.identity.use_cases.change_password import ChangePassword
+from application.identity.use_cases.confirm_password_reset import ConfirmPasswordReset
+from application.identity.use_cases.create_user import CreateUser
+from application.identity.use_cases.deactivate_user import DeactivateUser
+from application.identity.use_cases.get_preferences import GetPreferences
+from application.identity.use_cases.get_user import GetUser
+from application.identity.use_cases.list_users import ListUsers
+from application.identity.use_cases.login import Login
+from application.identity.use_cases.logout import Logout
+from application.identity.use_cases.me import GetMe
+from application.identity.use_cases.put_preferences import PutPreferences
+from application.identity.use_cases.refresh import Refresh
+from application.identity.use_cases.register import Register
+from application.identity.use_cases.request_password_reset import RequestPasswordReset
+from application.identity.use_cases.update_user import UpdateUser
+from application.shared.rate_limit import RateLimiter
+from entrypoints.bootstrap.settings import Settings
+
+security_logger = logging.getLogger("atelier.security")
+
+
+class LoggingSecurityLog(SecurityLog):
+    """Security events as structured log lines on ``atelier.security`` (never secrets:
+    callers pass only event names, ids, addresses and plain details)."""
+
+    def __init__(self, logger: logging.Logger = security_logger) -> None:
+        self._log = logger
+
+    async def record(
+        self,
+        event_name: str,
+        *,
+        user_id: UUID | None,
+        ip: str | None,
+        detail: Mapping[str, str] | None = None,
+    ) -> None:
+        self._log.info(
+            "security_event %s user=%s ip=%s %s",
+            event_name,
+            user_id,
+            ip,
+            dict(detail or {}),
+            extra={"security_event": event_name, "user_id": str(user_id), "client_ip": ip},
+        )
+
+
+def _policy(settings: Settings) -> IdentityPolicy:
+    base = settings.public_url.rstrip("/")
+    return IdentityPolicy(
+        access_ttl_seconds=settings.access_token_ttl_seconds,
+        refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+        signup_enabled=settings.signup_enabled,
+        password_require_composition=settings.password_require_composition,
+        reset_token_ttl_seconds=settings.password_reset_ttl_seconds,
+        reset_url_template=f"{base}/reset-password?token={{token}}" if base else None,
+    )
+
+
+def _sql_uow(database: Any, publisher: Any) -> Any:
+    from adapters.persistence.sqlalchemy.identity import SqlIdentityUnitOfWork
+
+    return SqlIdentityUnitOfWork(database, publisher)
+
+
+def _smtp_mailer(settings: Settings) -> Any:
+    from adapters.mail.smtp import SmtpMailer, SmtpSettings
+
+    return SmtpMailer(
+        SmtpSettings(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_sender,
+            username=settings.smtp_username or None,
+            password=settings.smtp_password or None,
+            starttls=settings.smtp_starttls,
+            use_ssl=settings.smtp_port == 465,
+        )
+    )
+
+
+class IdentityContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    clock = providers.Dependency()
+    cache = providers.Dependency()
+    password_hasher = providers.Dependency()
+    token_service = providers.Dependency()
+    event_bus = providers.Dependency()
+    database = providers.Dependency()
+    persistence_kind = providers.Dependency(instance_of=str)
+
+    policy = providers.Singleton(_policy, settings)
+    password_policy = providers.Singleton(build_password_policy, policy)
+
+    uow = providers.Selector(
+        persistence_kind,
+        sqlite=providers.Factory(_sql_uow, database, event_bus),
+        postgres=providers.Factory(_sql_uow, database, event_bus),
+        memory=providers.Factory(MemoryIdentityUnitOfWork, database, event_bus),
+    )
+
+    mailer_kind = providers.Callable(lambda s: s.mailer, settings)
+    mailer = providers.Selector(
+        mailer_kind,
+        console=providers.Singleton(ConsoleMailer),
+        memory=providers.Singleton(MemoryMailer),
+        smtp=providers.Singleton(_smtp_mailer, settings),
+    )
+    security_log = providers.Singleton(LoggingSecurityLog)
+
+    session_state = providers.Singleton(
+        SessionState,
+        cache,
+        ttl_seconds=policy.provided.user_state_cache_ttl_seconds,
+    )
+    limiter = providers.Singleton(RateLimiter, cache)
+    throttle = providers.Singleton(LoginThrottle, limiter, policy)
+    dummy_hash = providers.Singleton(DummyHash, password_hasher)
+    issuer = providers.Singleton(SessionIssuer, token_service, policy)
+
+    # -- use cases -----------------------------------------------------------------------------
+    authenticate = providers.Factory(Authenticate, token_service, session_state, uow)
+    register = providers.Factory(
+        Register, uow, password_hasher, clock, policy, password_policy
+    )
+    login = providers.Factory(
+        Login, uow, password_hasher, dummy_hash, issuer, throttle, security_log, clock
+    )
+    refresh = providers.Factory(Refresh, uow, issuer, security_log, clock)
+    logout = providers.Factory(Logout, uow, token_service, session_state, clock)
+    me = providers.Factory(GetMe, uow)
+    change_password = providers.Factory(
+        ChangePassword, uow, password_hasher, password_policy, session_state, security_log, clock
+    )
+    request_password_reset = providers.Factory(
+        RequestPasswordReset, uow, mailer, limiter, security_log, clock, policy
+    )
+    confirm_password_reset = providers.Factory(
+        ConfirmPasswordReset,
+        uow,
+        password_hasher,
+        password_policy,
+        session_state,
+        security_log,
+        clock,
+    )
+    list_users = providers.Factory(ListUsers, uow)
+    get_user = providers.Factory(GetUser, uow)
+    create_user = providers.Factory(CreateUser, uow, password_hasher, password_policy, clock)
+    update_user = providers.Factory(UpdateUser, uow, session_state, clock)
+    deactivate_user = providers.Factory(DeactivateUser, uow, session_state, clock)
+    get_preferences = providers.Factory(GetPreferences, uow)
+    put_preferences = providers.Factory(PutPreferences, uow, clock)
