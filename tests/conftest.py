@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -39,8 +39,3 @@ def redis_prefix() -> str:
 def s3_endpoint() -> Iterator[str]:
     with services.s3_server() as endpoint:
         yield endpoint
-
-
-@pytest.fixture
-async def anyio_backend() -> AsyncIterator[str]:  # pragma: no cover - for plugins that ask
-    yield "asyncio"

@@ -37,5 +37,5 @@ class EventBus:
                 for handler in self._handlers.get(event_type, ()):
                     try:
                         await handler(event)
-                    except Exception:  # noqa: BLE001 - a handler must not undo a commit
+                    except Exception:  # a handler must not undo a commit
                         log.exception("event handler failed", extra={"event": event.name})

@@ -47,7 +47,7 @@ class TokenService(Protocol):
         ttl_seconds: int,
         extra: Mapping[str, object] | None = None,
     ) -> IssuedToken:
-        """Sign a token with ``sub``, ``typ``, ``jti``, ``iat``, ``nbf``, ``exp``, ``aud``, ``iss``."""
+        """Sign a token with sub, typ, jti, iat, nbf, exp, aud and iss claims."""
         ...
 
     def verify(self, token: str, *, token_type: str) -> TokenClaims:

@@ -90,7 +90,8 @@ def _token_service(settings: Settings, secrets: Secrets, clock: SystemClock) -> 
 def _password_hasher(settings: Settings, secrets: Secrets) -> Any:
     from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 
-    return BcryptPasswordHasher(pepper=secrets.password_pepper.encode(), rounds=settings.bcrypt_rounds)
+    pepper = secrets.password_pepper.encode()
+    return BcryptPasswordHasher(pepper=pepper, rounds=settings.bcrypt_rounds)
 
 
 class Container(containers.DeclarativeContainer):
@@ -147,8 +148,7 @@ def build_container(settings: Settings, secrets: Secrets | None = None) -> Conta
     """A container for ``settings``; ``secrets`` default to the profile's resolution."""
     from entrypoints.bootstrap.secrets import resolve_secrets
 
-    container = Container(settings=settings, secrets=secrets or resolve_secrets(settings))
-    return container
+    return Container(settings=settings, secrets=secrets or resolve_secrets(settings))
 
 
 def health_checks(container: Container) -> dict[str, Any]:

@@ -39,7 +39,11 @@ from application.identity.use_cases.refresh import Refresh
 from application.identity.use_cases.register import Register
 from application.identity.use_cases.request_password_reset import RequestPasswordReset
 from application.identity.use_cases.update_user import UpdateUser
+from application.shared.cache import Cache
+from application.shared.clock import Clock
+from application.shared.events import EventBus
 from application.shared.rate_limit import RateLimiter
+from application.shared.security import PasswordHasher, TokenService
 from entrypoints.bootstrap.settings import Settings
 
 security_logger = logging.getLogger("atelier.security")
@@ -106,12 +110,12 @@ def _smtp_mailer(settings: Settings) -> Any:
 
 class IdentityContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
-    clock = providers.Dependency()
-    cache = providers.Dependency()
-    password_hasher = providers.Dependency()
-    token_service = providers.Dependency()
-    event_bus = providers.Dependency()
-    database = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    cache: providers.Dependency[Cache] = providers.Dependency()
+    password_hasher: providers.Dependency[PasswordHasher] = providers.Dependency()
+    token_service: providers.Dependency[TokenService] = providers.Dependency()
+    event_bus: providers.Dependency[EventBus] = providers.Dependency()
+    database: providers.Dependency[Any] = providers.Dependency()
     persistence_kind = providers.Dependency(instance_of=str)
 
     policy = providers.Singleton(_policy, settings)
@@ -145,9 +149,7 @@ class IdentityContainer(containers.DeclarativeContainer):
 
     # -- use cases -----------------------------------------------------------------------------
     authenticate = providers.Factory(Authenticate, token_service, session_state, uow)
-    register = providers.Factory(
-        Register, uow, password_hasher, clock, policy, password_policy
-    )
+    register = providers.Factory(Register, uow, password_hasher, clock, policy, password_policy)
     login = providers.Factory(
         Login, uow, password_hasher, dummy_hash, issuer, throttle, security_log, clock
     )

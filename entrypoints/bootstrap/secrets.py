@@ -64,7 +64,8 @@ def _verification_keys(settings: Settings) -> dict[str, str]:
         kid, sep, value = entry.partition("=")
         if not sep or not kid or not value:
             raise SettingsError(
-                "ATELIER_JWT_VERIFICATION_KEYS entries must look like kid=/path/key.pem or kid=secret"
+                "ATELIER_JWT_VERIFICATION_KEYS entries must look like "
+                "kid=/path/key.pem or kid=secret"
             )
         path = Path(value)
         keys[kid.strip()] = path.read_text(encoding="utf-8") if path.is_file() else value
@@ -76,7 +77,8 @@ def resolve_secrets(settings: Settings) -> Secrets:
     if asymmetric:
         if not settings.jwt_private_key_file:
             raise SettingsError(
-                f"ATELIER_JWT_PRIVATE_KEY_FILE must point to a PEM private key for {settings.jwt_algorithm}"
+                "ATELIER_JWT_PRIVATE_KEY_FILE must point to a PEM private key for "
+                f"{settings.jwt_algorithm}"
             )
         signing_key = Path(settings.jwt_private_key_file).read_text(encoding="utf-8")
     else:

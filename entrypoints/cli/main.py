@@ -120,7 +120,8 @@ def check_config() -> None:
     except (SettingsError, OSError) as exc:
         problems.append(str(exc))
     click.echo(f"profile: {settings.profile}")
-    click.echo(f"persistence: {settings.persistence_kind} ({_mask_url(settings.effective_database_url) or 'in memory'})")
+    database = _mask_url(settings.effective_database_url) or "in memory"
+    click.echo(f"persistence: {settings.persistence_kind} ({database})")
     click.echo(f"storage: {settings.storage_kind}")
     click.echo(f"cache: {settings.cache_kind}")
     click.echo(f"mailer: {settings.mailer}")

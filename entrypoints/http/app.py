@@ -75,7 +75,11 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Any] = ()
     metrics = Metrics()
     for factory in routes.DOMAIN_GAUGES:
         metrics.add_gauge(factory(container))
-    api = Router(path=routes.API_PREFIX, route_handlers=list(routes.API_ROUTERS))
+    api = Router(
+        path=routes.API_PREFIX,
+        route_handlers=list(routes.API_ROUTERS),
+        middleware=list(routes.API_MIDDLEWARE),
+    )
     handlers: list[Any] = [api, *OPERATION_HANDLERS, *extra_route_handlers]
     if settings.docs_enabled:
         handlers.append(static_router())

@@ -22,6 +22,7 @@ import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
 from domain.shared.errors import (
@@ -292,4 +293,36 @@ def exception_handlers() -> ExceptionHandlersMap:
         ValidationException: handle_validation_exception,
         HTTPException: handle_http_exception,
         Exception: handle_internal_error,
+    }
+
+
+# -- OpenAPI description of the problem answers ---------------------------------------------------
+class ProblemField(msgspec.Struct):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details, as every error answer of the API is shaped."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    request_id: str | None = None
+    errors: list[ProblemField] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """``responses=problem_responses(404, 409, 422)`` on a route handler documents its errors."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            generate_examples=False,
+            description=HTTPStatus(status).phrase,
+            media_type=PROBLEM_JSON,
+        )
+        for status in statuses
     }

@@ -12,12 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from entrypoints.bootstrap.container import Container
+from entrypoints.http import identity
 from entrypoints.http.metrics import DomainGauge
 
 API_PREFIX = "/api/v1"
 
 # Routers / controllers mounted under /api/v1 (e.g. identity.router, maintenance.router).
-API_ROUTERS: list[Any] = []
+API_ROUTERS: list[Any] = [identity.router]
+
+# Middleware of the /api/v1 router, outermost first (authentication, then rate limits).
+API_MIDDLEWARE: list[Any] = [*identity.MIDDLEWARE]
 
 # Factories of the domain gauges exposed on /metrics.
 DOMAIN_GAUGES: list[Callable[[Container], DomainGauge]] = []

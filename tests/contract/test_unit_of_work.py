@@ -113,12 +113,6 @@ class SqlHarness:
             return [dict(row._mapping) for row in await conn.execute(query)]
 
 
-@pytest.fixture(scope="session")
-def migrated_postgres_url(postgres_url: str) -> str:
-    upgrade(postgres_url)
-    return postgres_url
-
-
 async def _sql_harness(url: str) -> AsyncIterator[SqlHarness]:
     database = SqlDatabase.from_settings(url=url, pool_size=2, max_overflow=2)
     async with database.engine.begin() as conn:

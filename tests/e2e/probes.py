@@ -25,6 +25,7 @@ from domain.shared.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from entrypoints.http.errors import problem_responses
 from entrypoints.http.schemas import (
     Page,
     PageParams,
@@ -48,7 +49,12 @@ class ProbeOut(msgspec.Struct, kw_only=True):
     tags: list[str]
 
 
-@post("/api/v1/_probe", status_code=200, sync_to_thread=False)
+@post(
+    "/api/v1/_probe",
+    status_code=200,
+    sync_to_thread=False,
+    responses=problem_responses(400, 413, 415, 422),
+)
 def probe(data: JSONBody[ProbeIn]) -> ProbeOut:
     return ProbeOut(id="server-owned", name=data.name, count=data.count, tags=data.tags)
 

@@ -20,6 +20,8 @@ async def test_openapi_document(client: AsyncTestClient[Any]) -> None:
         assert document["info"]["title"] == "Atelier API"
         assert "/health/ready" in document["paths"]
         assert "/api/v1/_probe" in document["paths"]
+        probe_answers = document["paths"]["/api/v1/_probe"]["post"]["responses"]
+        assert "application/problem+json" in probe_answers["415"]["content"]
         schemes = document["components"]["securitySchemes"]
         assert schemes["BearerToken"]["scheme"] == "bearer"
 

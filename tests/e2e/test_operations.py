@@ -12,8 +12,9 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.bootstrap.container import Container
 from entrypoints.http import operations
+from entrypoints.http.app import create_app
 from entrypoints.http.metrics import DomainGauge, Metrics
-from tests.e2e.conftest import ClientFactory
+from tests.e2e.conftest import ClientFactory, make_container
 from tests.e2e.test_bad_input import assert_problem
 
 
@@ -82,6 +83,34 @@ async def test_ready_with_a_real_unreachable_redis(client_factory: ClientFactory
     body = assert_problem(await client.get("/health/ready"), 503, "dependency_unavailable")
     assert body["checks"]["cache"].startswith("down: ")
     assert body["checks"]["database"] == "ok"
+
+
+async def test_ready_on_sqlite(client_factory: ClientFactory) -> None:
+    client = await client_factory(persistence="sqlite")
+    response = await client.get("/health/ready")
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"]["database"] == "ok"
+
+
+class Closeable:
+    def __init__(self) -> None:
+        self.closed = 0
+
+    async def ping(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+async def test_shutting_the_app_down_closes_the_container(tmp_path: Any) -> None:
+    container = make_container(tmp_path)
+    database = Closeable()
+    container.database.override(providers.Object(database))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        assert (await client.get("/health/ready")).status_code == 200
+        assert database.closed == 0
+    assert database.closed == 1
 
 
 def _sample(text: str, name: str, **labels: str) -> float:

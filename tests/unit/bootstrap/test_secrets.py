@@ -44,7 +44,10 @@ def test_embedded_profile_prefers_configured_secrets(tmp_path: Path) -> None:
         ({"ATELIER_JWT_SECRET": "changeme"}, "ATELIER_JWT_SECRET"),
         ({"ATELIER_JWT_SECRET": "a" * 64}, "ATELIER_JWT_SECRET"),
         ({"ATELIER_JWT_SECRET": STRONG}, "ATELIER_PASSWORD_PEPPER"),
-        ({"ATELIER_JWT_SECRET": STRONG, "ATELIER_PASSWORD_PEPPER": "short"}, "ATELIER_PASSWORD_PEPPER"),
+        (
+            {"ATELIER_JWT_SECRET": STRONG, "ATELIER_PASSWORD_PEPPER": "short"},
+            "ATELIER_PASSWORD_PEPPER",
+        ),
     ],
 )
 def test_production_refuses_missing_or_weak_secrets(

@@ -58,11 +58,11 @@ def test_values_are_converted_from_strings() -> None:
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text(
-        "# comment\nATELIER_PORT=8100\nexport ATELIER_HOST='0.0.0.0'\nATELIER_WORKERS=3\n",
+        "# comment\nATELIER_PORT=8100\nexport ATELIER_HOST='10.1.2.3'\nATELIER_WORKERS=3\n",
         encoding="utf-8",
     )
     settings = load_settings({"ATELIER_WORKERS": "2"}, env_file=env_file)
-    assert (settings.port, settings.host, settings.workers) == (8100, "0.0.0.0", 2)
+    assert (settings.port, settings.host, settings.workers) == (8100, "10.1.2.3", 2)
 
 
 @pytest.mark.parametrize(

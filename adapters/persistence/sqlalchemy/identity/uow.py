@@ -1,0 +1,30 @@
+"""``SqlIdentityUnitOfWork``: the identity repositories on one SQL transaction."""
+
+from __future__ import annotations
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.identity.preferences import SqlPreferencesRepository
+from adapters.persistence.sqlalchemy.identity.tokens import (
+    SqlPasswordResetRepository,
+    SqlRefreshTokenRepository,
+)
+from adapters.persistence.sqlalchemy.identity.users import SqlUserRepository
+from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from application.identity.ports import IdentityUnitOfWork
+from application.shared.events import EventPublisher
+
+
+class SqlIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
+    users: SqlUserRepository
+    refresh_tokens: SqlRefreshTokenRepository
+    password_resets: SqlPasswordResetRepository
+    preferences: SqlPreferencesRepository
+
+    def __init__(self, database: SqlDatabase, publisher: EventPublisher | None = None) -> None:
+        super().__init__(database, publisher)
+
+    def _open_repositories(self) -> None:
+        self.users = SqlUserRepository(self)
+        self.refresh_tokens = SqlRefreshTokenRepository(self)
+        self.password_resets = SqlPasswordResetRepository(self)
+        self.preferences = SqlPreferencesRepository(self)

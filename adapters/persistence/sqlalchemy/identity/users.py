@@ -1,0 +1,161 @@
+"""``SqlUserRepository``: users with a unique casefolded e-mail and optimistic versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.identity.guard import execute_guarded
+from adapters.persistence.sqlalchemy.tables.identity import users
+from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from adapters.persistence.sqlalchemy.versioning import update_versioned
+from application.identity.ports import USER_SORT_FIELDS, UserFilters, UserRepository
+from application.shared.pagination import Sort
+from domain.identity.user import User
+from domain.identity.values import normalize_email
+from domain.shared.access import Role
+from domain.shared.errors import Conflict, PreconditionFailed
+
+EMAIL_TAKEN = "This e-mail address is already registered."
+
+
+def _email_taken() -> Conflict:
+    return Conflict(EMAIL_TAKEN, code="email_taken")
+
+
+def escape_like(value: str) -> str:
+    """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _values(user: User) -> dict[str, Any]:
+    """Every mutable column of ``user`` (not ``id``, ``created_at`` nor ``version``)."""
+    return {
+        "email": user.email,
+        "email_normalized": user.email_normalized,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role.value,
+        "is_active": user.is_active,
+        "password_hash": user.password_hash,
+        "tokens_valid_after": user.tokens_valid_after,
+        "kept_session_id": user.kept_session_id,
+        "last_login_at": user.last_login_at,
+        "updated_at": user.updated_at,
+    }
+
+
+def _user(row: sa.Row[Any]) -> User:
+    return User(
+        id=row.id,
+        version=row.version,
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        role=Role(row.role),
+        password_hash=row.password_hash,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        is_active=row.is_active,
+        last_login_at=row.last_login_at,
+        tokens_valid_after=row.tokens_valid_after,
+        kept_session_id=row.kept_session_id,
+    )
+
+
+def _sort_key(field: str) -> sa.ColumnElement[Any]:
+    """Strings compare case-insensitively, like the memory adapter's ``casefold``."""
+    if field not in USER_SORT_FIELDS:
+        raise ValueError(f"cannot sort users by {field!r}")
+    if field == "email":
+        return users.c.email_normalized
+    if field in {"first_name", "last_name"}:
+        return sa.func.lower(users.c[field])
+    return users.c[field]
+
+
+def _conditions(filters: UserFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.role is not None:
+        conditions.append(users.c.role == filters.role.value)
+    if filters.is_active is not None:
+        conditions.append(users.c.is_active == filters.is_active)
+    if filters.user_id is not None:
+        conditions.append(users.c.id == filters.user_id)
+    if filters.q:
+        pattern = f"%{escape_like(filters.q.casefold())}%"
+        conditions.append(
+            sa.or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (users.c.email_normalized, users.c.first_name, users.c.last_name)
+                )
+            )
+        )
+    return conditions
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+        self._conn = uow.connection
+
+    async def _one(self, condition: sa.ColumnElement[bool]) -> User | None:
+        row = (await self._conn.execute(sa.select(users).where(condition))).first()
+        if row is None:
+            return None
+        user = _user(row)
+        self._uow.track(user)
+        return user
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self._one(users.c.id == user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self._one(users.c.email_normalized == normalize_email(email))
+
+    async def add(self, user: User) -> None:
+        row = {"id": user.id, "created_at": user.created_at, "version": user.version}
+        try:
+            await execute_guarded(self._conn, sa.insert(users).values(**row, **_values(user)))
+        except sa_exc.IntegrityError as exc:
+            if is_unique_violation(exc):
+                raise _email_taken() from exc
+            raise
+        self._uow.track(user)
+
+    async def save(self, user: User) -> None:
+        try:
+            saved = await update_versioned(self._conn, users, user.id, user.version, _values(user))
+        except sa_exc.IntegrityError as exc:
+            if is_unique_violation(exc):
+                raise _email_taken() from exc
+            raise
+        if not saved:
+            raise PreconditionFailed("The user was changed by someone else.")
+        user.version += 1
+        self._uow.track(user)
+
+    async def list(
+        self, filters: UserFilters, *, limit: int, offset: int, sort: Sort
+    ) -> tuple[Sequence[User], int]:
+        conditions = _conditions(filters)
+        key = _sort_key(sort.field)
+        # None first when ascending, last when descending; ties by id (as in memory)
+        order = key.desc().nulls_last() if sort.descending else key.asc().nulls_first()
+        page = (
+            sa.select(users)
+            .where(*conditions)
+            .order_by(order, users.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        count = sa.select(sa.func.count()).select_from(users).where(*conditions)
+        total = (await self._conn.execute(count)).scalar_one()
+        rows = (await self._conn.execute(page)).all()
+        return [_user(row) for row in rows], int(total)

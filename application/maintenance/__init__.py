@@ -1,0 +1,1 @@
+"""Maintenance application layer: use cases over the maintenance ports."""
