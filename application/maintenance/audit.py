@@ -62,3 +62,25 @@ async def record(
 def created(fields: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The diff of a creation: every field from ``None``."""
     return {name: (None, value) for name, value in fields.items()}
+
+
+def fields_of(entity: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(entity, name) for name in names}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """``{field: (old, new)}`` of the fields whose value changed."""
+    return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+
+
+#: Fields of an intervention that its life-cycle moves change.
+LIFECYCLE_FIELDS = (
+    "status",
+    "technician_id",
+    "scheduled_at",
+    "estimated_minutes",
+    "started_at",
+    "completed_at",
+    "report",
+    "cancel_reason",
+)

@@ -43,14 +43,29 @@ def is_sqlite_memory(url: URL) -> bool:
 
 
 def install_sqlite_pragmas(engine: AsyncEngine) -> None:
+    """Pragmas on every connection, and transactions that SQLAlchemy (not the driver) begins.
+
+    The sqlite3 driver's own transaction handling sends no BEGIN before a SAVEPOINT or a
+    SELECT, so reads are not isolated and a released savepoint commits. Turning it off
+    (``isolation_level = None``) and emitting ``BEGIN IMMEDIATE`` ourselves gives every
+    unit of work a real transaction that holds the write lock from its start: units of
+    work are serialised (SERIALIZABLE, like the memory twin), so optimistic-version checks
+    answer 412 and schedule checks answer 409 instead of "database is locked".
+    """
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
             for pragma in SQLITE_PRAGMAS:
                 cursor.execute(pragma)
         finally:
             cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SqlDatabase:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.identity.use_cases.change_password import ChangePassword, ChangePasswordCommand
@@ -68,7 +70,9 @@ class AuthController(Controller):
         opt={OPT_KEY: "register"},
         summary="Sign up (role client)",
     )
-    async def register(self, data: RegisterBody, register: Register) -> Response[UserRead]:
+    async def register(
+        self, data: JSONBody[RegisterBody], register: NamedDependency[Register]
+    ) -> Response[UserRead]:
         """201 with the new user (role ``client`` whatever the body says); 409 ``email_taken``;
         422 for a weak password; 403 when sign-up is disabled."""
         view = await register(
@@ -89,7 +93,10 @@ class AuthController(Controller):
         summary="Log in",
     )
     async def login(
-        self, data: LoginBody, login: Login, client_address: str | None
+        self,
+        data: JSONBody[LoginBody],
+        login: NamedDependency[Login],
+        client_address: NamedDependency[str | None],
     ) -> Response[TokenPairRead]:
         """A token pair; 401 on bad credentials; 429 after repeated failures."""
         pair = await login(
@@ -105,7 +112,10 @@ class AuthController(Controller):
         summary="Rotate a refresh token",
     )
     async def refresh(
-        self, data: RefreshBody, refresh: Refresh, client_address: str | None
+        self,
+        data: JSONBody[RefreshBody],
+        refresh: NamedDependency[Refresh],
+        client_address: NamedDependency[str | None],
     ) -> Response[TokenPairRead]:
         """A new pair; a refresh token presented twice revokes its whole family (401)."""
         pair = await refresh(
@@ -121,7 +131,11 @@ class AuthController(Controller):
         security=BEARER,
     )
     async def logout(
-        self, actor: Actor, access_token: str, logout: Logout, data: LogoutBody | None = None
+        self,
+        actor: NamedDependency[Actor],
+        access_token: NamedDependency[str],
+        logout: NamedDependency[Logout],
+        data: JSONBody[LogoutBody | None] = None,
     ) -> None:
         """The session's refresh family and this access token stop working at once."""
         await logout(
@@ -133,7 +147,9 @@ class AuthController(Controller):
         )
 
     @get("/me", dependencies={"me": use_case("me")}, summary="The caller", security=BEARER)
-    async def me(self, actor: Actor, me: GetMe) -> Response[UserRead]:
+    async def me(
+        self, actor: NamedDependency[Actor], me: NamedDependency[GetMe]
+    ) -> Response[UserRead]:
         return user_response(UserRead.of(await me(actor)))
 
     @post(
@@ -145,10 +161,10 @@ class AuthController(Controller):
     )
     async def change_password(
         self,
-        data: ChangePasswordBody,
-        actor: Actor,
-        change_password: ChangePassword,
-        client_address: str | None,
+        data: JSONBody[ChangePasswordBody],
+        actor: NamedDependency[Actor],
+        change_password: NamedDependency[ChangePassword],
+        client_address: NamedDependency[str | None],
     ) -> None:
         """Every other session is revoked; 400 ``invalid_current_password``."""
         await change_password(
@@ -169,9 +185,9 @@ class AuthController(Controller):
     )
     async def request_reset(
         self,
-        data: PasswordResetBody,
-        request_reset: RequestPasswordReset,
-        client_address: str | None,
+        data: JSONBody[PasswordResetBody],
+        request_reset: NamedDependency[RequestPasswordReset],
+        client_address: NamedDependency[str | None],
     ) -> dict[str, str]:
         """202 always, whether or not the address is registered."""
         await request_reset(
@@ -188,9 +204,9 @@ class AuthController(Controller):
     )
     async def confirm_reset(
         self,
-        data: PasswordResetConfirmBody,
-        confirm_reset: ConfirmPasswordReset,
-        client_address: str | None,
+        data: JSONBody[PasswordResetConfirmBody],
+        confirm_reset: NamedDependency[ConfirmPasswordReset],
+        client_address: NamedDependency[str | None],
     ) -> None:
         """204; 400 ``invalid_reset_token`` for a used or expired token."""
         await confirm_reset(

@@ -10,8 +10,8 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.di import Provide
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.identity.ports import UserFilters
@@ -62,11 +62,11 @@ class UsersController(Controller):
     )
     async def list_users(
         self,
-        actor: Actor,
-        list_users: ListUsers,
-        page: PageParams,
-        role: Role | None = None,
-        is_active: bool | None = None,
+        actor: NamedDependency[Actor],
+        list_users: NamedDependency[ListUsers],
+        page: NamedDependency[PageParams],
+        role: FromQuery[Role | None] = None,
+        is_active: FromQuery[bool | None] = None,
         q: Annotated[str | None, QueryParameter(max_length=200)] = None,
         sort: Annotated[
             str | None,
@@ -99,7 +99,10 @@ class UsersController(Controller):
 
     @post("/", dependencies={"create_user": use_case("create_user")}, summary="Create a user")
     async def create_user(
-        self, data: UserCreate, actor: Actor, create_user: CreateUser
+        self,
+        data: JSONBody[UserCreate],
+        actor: NamedDependency[Actor],
+        create_user: NamedDependency[CreateUser],
     ) -> Response[UserRead]:
         """Admins create any role; managers any role but admin (403)."""
         view = await create_user(
@@ -120,7 +123,7 @@ class UsersController(Controller):
         summary="The caller's preferences",
     )
     async def get_preferences(
-        self, actor: Actor, get_preferences: GetPreferences
+        self, actor: NamedDependency[Actor], get_preferences: NamedDependency[GetPreferences]
     ) -> Response[PreferencesRead]:
         prefs = PreferencesRead.of(await get_preferences(actor))
         return Response(prefs, headers={"ETag": etag_for(prefs.version)})
@@ -132,10 +135,10 @@ class UsersController(Controller):
     )
     async def put_preferences(
         self,
-        data: PreferencesBody,
-        actor: Actor,
-        put_preferences: PutPreferences,
-        expected_version: int | None,
+        data: JSONBody[PreferencesBody],
+        actor: NamedDependency[Actor],
+        put_preferences: NamedDependency[PutPreferences],
+        expected_version: NamedDependency[int | None],
     ) -> Response[PreferencesRead]:
         view = await put_preferences(
             PutPreferencesCommand(
@@ -151,7 +154,12 @@ class UsersController(Controller):
         return Response(prefs, headers={"ETag": etag_for(prefs.version)})
 
     @get("/{user_id:uuid}", dependencies={"get_user": use_case("get_user")}, summary="A user")
-    async def get_user(self, user_id: UUID, actor: Actor, get_user: GetUser) -> Response[UserRead]:
+    async def get_user(
+        self,
+        user_id: FromPath[UUID],
+        actor: NamedDependency[Actor],
+        get_user: NamedDependency[GetUser],
+    ) -> Response[UserRead]:
         return user_response(UserRead.of(await get_user(actor, user_id)))
 
     @patch(
@@ -161,11 +169,11 @@ class UsersController(Controller):
     )
     async def update_user(
         self,
-        user_id: UUID,
-        data: UserUpdate,
-        actor: Actor,
-        update_user: UpdateUser,
-        expected_version: int | None,
+        user_id: FromPath[UUID],
+        data: JSONBody[UserUpdate],
+        actor: NamedDependency[Actor],
+        update_user: NamedDependency[UpdateUser],
+        expected_version: NamedDependency[int | None],
     ) -> Response[UserRead]:
         """Names: self or admin. ``role`` and ``is_active``: admins only, never on oneself."""
         view = await update_user(
@@ -192,11 +200,11 @@ class UsersController(Controller):
     )
     async def deactivate_user(
         self,
-        user_id: UUID,
-        actor: Actor,
-        deactivate_user: DeactivateUser,
-        get_user: GetUser,
-        expected_version: int | None,
+        user_id: FromPath[UUID],
+        actor: NamedDependency[Actor],
+        deactivate_user: NamedDependency[DeactivateUser],
+        get_user: NamedDependency[GetUser],
+        expected_version: NamedDependency[int | None],
     ) -> Response[None]:
         """A soft delete: the user is deactivated and every session ends."""
         await deactivate_user(

@@ -1,0 +1,146 @@
+"""POST /interventions/{id}/assign: explicit or automatic (best ranked) technician.
+
+The ranking (``domain.maintenance.assignment``) is always computed and returned. A dry run
+stops there and changes nothing. Otherwise the chosen technician is locked, the clash check
+is repeated inside the transaction (409 ``schedule_conflict`` naming the entry), then the
+intervention becomes ``planned`` and its planning entry is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from application.maintenance import audit
+from application.maintenance.commands import AssignInterventionCommand
+from application.maintenance.guards import load_intervention
+from application.maintenance.planning_entries import add_entry
+from application.maintenance.ports import ENTITY_INTERVENTION, MaintenanceUnitOfWork
+from application.maintenance.views import (
+    AssignmentView,
+    AssignResult,
+    CandidateView,
+    InterventionView,
+)
+from application.shared.clock import Clock
+from domain.maintenance.assignment import AssignmentRequest, Candidate, rank_candidates
+from domain.maintenance.enums import InterventionStatus
+from domain.maintenance.lifecycle import check_transition
+from domain.maintenance.scheduling import ScheduleEntry, ensure_no_conflict
+from domain.maintenance.validation import (
+    ESTIMATED_MINUTES_MAX,
+    ESTIMATED_MINUTES_MIN,
+    Checker,
+)
+from domain.shared.access import Action
+from domain.shared.errors import FieldError, RuleViolated, ValidationFailed
+
+
+class AssignIntervention:
+    def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, command: AssignInterventionCommand) -> AssignResult:
+        c = Checker()
+        starts_at = c.timestamp("scheduled_at", command.scheduled_at)
+        minutes = c.integer(
+            "estimated_minutes",
+            command.estimated_minutes,
+            low=ESTIMATED_MINUTES_MIN,
+            high=ESTIMATED_MINUTES_MAX,
+        )
+        c.raise_if_any()
+        now = self._clock.now()
+        async with self._uow as uow:
+            intervention, equipment = await load_intervention(
+                uow, command.actor, command.intervention_id, Action.ASSIGN
+            )
+            intervention.check_version(command.expected_version)
+            check_transition(intervention.status, InterventionStatus.PLANNED)
+            request = AssignmentRequest(
+                required_skills=intervention.required_skills,
+                priority=intervention.priority,
+                equipment_type=equipment.type,
+                starts_at=starts_at,
+                estimated_minutes=minutes,
+                intervention_id=intervention.id,
+            )
+            ranking = rank_candidates(
+                request,
+                await uow.technicians.all(),
+                await uow.schedule.overlapping(request.starts_at, request.ends_at),
+                await uow.interventions.booked_minutes(),
+            )
+            chosen = _choose(ranking, command.technician_id, dry_run=command.dry_run)
+            if command.dry_run:
+                return AssignResult(
+                    intervention=InterventionView.of(intervention, now),
+                    assignment=_assignment(chosen, ranking),
+                    dry_run=True,
+                    entry_id=None,
+                )
+            assert chosen is not None  # _choose raises when nobody can be chosen
+            await uow.schedule.lock_technician(chosen.technician_id)
+            entry = ScheduleEntry.create(
+                intervention_id=intervention.id,
+                technician_id=chosen.technician_id,
+                starts_at=starts_at,
+                estimated_minutes=minutes,
+            )
+            ensure_no_conflict(
+                entry,
+                await uow.schedule.overlapping(
+                    entry.starts_at, entry.ends_at, technician_id=chosen.technician_id
+                ),
+            )
+            loaded, before = (
+                intervention.version,
+                audit.fields_of(intervention, audit.LIFECYCLE_FIELDS),
+            )
+            intervention.assign(chosen.technician_id, starts_at, minutes, now)
+            await uow.interventions.save(intervention, expected_version=loaded)
+            await audit.record(
+                uow,
+                actor=command.actor,
+                entity_type=ENTITY_INTERVENTION,
+                entity_id=intervention.id,
+                action="assign",
+                changes=audit.diff(before, audit.fields_of(intervention, audit.LIFECYCLE_FIELDS)),
+                at=now,
+            )
+            await add_entry(uow, command.actor, entry, now)
+            await uow.commit()
+        return AssignResult(
+            intervention=InterventionView.of(intervention, now),
+            assignment=_assignment(chosen, ranking),
+            dry_run=False,
+            entry_id=entry.id,
+        )
+
+
+def _choose(
+    ranking: Sequence[Candidate], technician_id: object, *, dry_run: bool
+) -> Candidate | None:
+    if technician_id is not None:
+        for candidate in ranking:
+            if candidate.technician_id == technician_id:
+                if candidate.why_not == "not_available" and not dry_run:
+                    raise RuleViolated(
+                        "This technician is flagged unavailable.", code="technician_unavailable"
+                    )
+                return candidate
+        raise ValidationFailed(errors=[FieldError("technician_id", "no such technician")])
+    best = next((c for c in ranking if c.eligible), None)
+    if best is None and not dry_run:
+        raise RuleViolated(
+            "No technician is available for this slot.", code="no_technician_available"
+        )
+    return best
+
+
+def _assignment(chosen: Candidate | None, ranking: Sequence[Candidate]) -> AssignmentView:
+    return AssignmentView(
+        technician_id=chosen.technician_id if chosen else None,
+        score=chosen.score if chosen else None,
+        reasons=dict(chosen.reasons) if chosen else {},
+        candidates=tuple(CandidateView.of(c) for c in ranking),
+    )
