@@ -1,0 +1,441 @@
+"""In-memory maintenance repositories, unit of work and dashboard reader (the embedded twin
+of the SQL ones; transactions are serialised by the store's lock)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from adapters.persistence.memory.store import MemoryStore, MemoryUnitOfWork, snapshot
+from application.maintenance.dashboard import compute_stats
+from application.maintenance.ports import (
+    AuditEntry,
+    AuditFilters,
+    AuditLog,
+    DashboardReader,
+    DashboardStats,
+    EquipmentFilters,
+    EquipmentRepository,
+    InterventionFilters,
+    InterventionRepository,
+    MaintenanceUnitOfWork,
+    ScheduleFilters,
+    ScheduleRepository,
+    TechnicianFilters,
+    TechnicianRepository,
+)
+from application.shared.events import EventPublisher
+from application.shared.pagination import Sort
+from domain.maintenance.enums import (
+    ACTIVE_STATUSES,
+    ExperienceLevel,
+    InterventionStatus,
+    Priority,
+)
+from domain.maintenance.equipment import Equipment
+from domain.maintenance.intervention import Intervention
+from domain.maintenance.scheduling import ScheduleEntry, overlaps
+from domain.maintenance.technician import Technician
+from domain.maintenance.validation import serial_number_key
+from domain.shared.aggregate import Aggregate
+from domain.shared.errors import Conflict, PreconditionFailed
+
+TECHNICIANS, EQUIPMENT, INTERVENTIONS = "mnt_technicians", "mnt_equipment", "mnt_interventions"
+SCHEDULE, AUDIT = "mnt_schedule", "mnt_audit"
+
+A = TypeVar("A", bound=Aggregate)
+_PRIORITY_RANK = {p: n for n, p in enumerate(Priority)}
+
+
+def _sort_value(value: Any) -> Any:
+    if isinstance(value, Priority):
+        return _PRIORITY_RANK[value]
+    if isinstance(value, ExperienceLevel):
+        return value.rank
+    if isinstance(value, str):
+        return value.casefold()
+    return value
+
+
+def _page(
+    rows: Iterable[A], keep: Callable[[A], bool], *, limit: int, offset: int, sort: Sort
+) -> tuple[list[A], int]:
+    matches = [r for r in rows if keep(r)]
+    matches.sort(key=lambda r: r.id.int)
+    present = [r for r in matches if getattr(r, sort.field) is not None]
+    missing = [r for r in matches if getattr(r, sort.field) is None]
+    present.sort(key=lambda r: _sort_value(getattr(r, sort.field)), reverse=sort.descending)
+    ordered = present + missing  # NULLs last in both directions
+    return [snapshot(r) for r in ordered[offset : offset + limit]], len(ordered)
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else " ".join(text.split()).casefold()
+
+
+class _AggregateTable:
+    """get / add / save with version guard for one aggregate table."""
+
+    label = "item"
+
+    def __init__(self, uow: MemoryUnitOfWork, table: str) -> None:
+        self._uow = uow
+        self._rows: dict[UUID, Any] = uow.table(table)
+
+    def _out(self, item: A) -> A:
+        copy = snapshot(item)
+        self._uow.track(copy)
+        return copy
+
+    def _get(self, item_id: UUID) -> Any:
+        item = self._rows.get(item_id)
+        return None if item is None else self._out(item)
+
+    def _get_many(self, ids: Collection[UUID]) -> dict[UUID, Any]:
+        return {i: snapshot(self._rows[i]) for i in ids if i in self._rows}
+
+    def _store(self, item: Aggregate) -> None:
+        stored = snapshot(item)
+        stored.pull_events()
+        self._rows[item.id] = stored
+        self._uow.track(item)
+
+    def _insert(self, item: Aggregate) -> None:
+        if item.id in self._rows:
+            raise Conflict(f"This {self.label} already exists.")
+        self._store(item)
+
+    def _update(self, item: Aggregate, expected_version: int) -> None:
+        stored = self._rows.get(item.id)
+        if stored is None or stored.version != expected_version:
+            raise PreconditionFailed(f"The {self.label} was changed by someone else.")
+        self._store(item)
+
+
+class MemoryTechnicianRepository(_AggregateTable, TechnicianRepository):
+    label = "technician"
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        super().__init__(uow, TECHNICIANS)
+
+    async def get(self, technician_id: UUID) -> Technician | None:
+        return self._get(technician_id)  # type: ignore[no-any-return]
+
+    async def get_by_user(self, user_id: UUID) -> Technician | None:
+        for t in self._rows.values():
+            if t.user_id == user_id:
+                return self._out(t)  # type: ignore[no-any-return]
+        return None
+
+    async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Technician]:
+        return self._get_many(ids)
+
+    async def all(self) -> Sequence[Technician]:
+        return [snapshot(t) for t in sorted(self._rows.values(), key=lambda t: t.id.int)]
+
+    async def add(self, technician: Technician) -> None:
+        if any(t.user_id == technician.user_id for t in self._rows.values()):
+            raise Conflict("This user already has a technician profile.", code="technician_exists")
+        self._insert(technician)
+
+    async def save(self, technician: Technician, *, expected_version: int) -> None:
+        self._update(technician, expected_version)
+
+    async def list(
+        self, filters: TechnicianFilters, *, limit: int, offset: int, sort: Sort
+    ) -> tuple[Sequence[Technician], int]:
+        f = filters
+
+        def keep(t: Technician) -> bool:
+            return (
+                (f.available is None or t.available == f.available)
+                and (f.skill is None or f.skill in t.skills)
+                and (f.specialty is None or _fold(t.specialty) == _fold(f.specialty))
+                and (f.level is None or t.experience_level == f.level)
+                and (f.user_id is None or t.user_id == f.user_id)
+            )
+
+        return _page(self._rows.values(), keep, limit=limit, offset=offset, sort=sort)
+
+
+class MemoryEquipmentRepository(_AggregateTable, EquipmentRepository):
+    label = "equipment"
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        super().__init__(uow, EQUIPMENT)
+
+    def _check_serial(self, equipment: Equipment) -> None:
+        key = serial_number_key(equipment.serial_number)
+        if any(e.serial_key == key and e.id != equipment.id for e in self._rows.values()):
+            raise Conflict("This serial number is already registered.", code="serial_taken")
+
+    async def get(self, equipment_id: UUID) -> Equipment | None:
+        return self._get(equipment_id)  # type: ignore[no-any-return]
+
+    async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Equipment]:
+        return self._get_many(ids)
+
+    async def add(self, equipment: Equipment) -> None:
+        self._check_serial(equipment)
+        self._insert(equipment)
+
+    async def save(self, equipment: Equipment, *, expected_version: int) -> None:
+        self._check_serial(equipment)
+        self._update(equipment, expected_version)
+
+    async def list(
+        self, filters: EquipmentFilters, *, limit: int, offset: int, sort: Sort
+    ) -> tuple[Sequence[Equipment], int]:
+        f = filters
+        q = _fold(f.q)
+
+        def keep(e: Equipment) -> bool:
+            due = f.now is not None and e.is_maintenance_due(f.now)
+            texts = (e.name, e.serial_number, e.model or "", e.location or "")
+            return (
+                (f.location is None or _fold(e.location) == _fold(f.location))
+                and (f.type is None or _fold(e.type) == _fold(f.type))
+                and (f.status is None or e.status == f.status)
+                and (f.owner_id is None or e.owner_id == f.owner_id)
+                and (f.maintenance_due is None or due == f.maintenance_due)
+                and (q is None or any(q in (_fold(t) or "") for t in texts))
+            )
+
+        return _page(self._rows.values(), keep, limit=limit, offset=offset, sort=sort)
+
+    async def list_due_before(self, moment: datetime) -> Sequence[Equipment]:
+        return [
+            snapshot(e)
+            for e in sorted(self._rows.values(), key=lambda e: e.id.int)
+            if not e.is_retired
+            and e.next_maintenance_at is not None
+            and e.next_maintenance_at < moment
+        ]
+
+
+class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
+    label = "intervention"
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        super().__init__(uow, INTERVENTIONS)
+        self._equipment: dict[UUID, Equipment] = uow.table(EQUIPMENT)
+
+    async def get(self, intervention_id: UUID) -> Intervention | None:
+        return self._get(intervention_id)  # type: ignore[no-any-return]
+
+    async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
+        return self._get_many(ids)
+
+    async def add(self, intervention: Intervention) -> None:
+        key = intervention.preventive_key
+        if key is not None and any(i.preventive_key == key for i in self._rows.values()):
+            raise Conflict(
+                "This preventive maintenance is already planned.", code="preventive_exists"
+            )
+        self._insert(intervention)
+
+    async def save(self, intervention: Intervention, *, expected_version: int) -> None:
+        self._update(intervention, expected_version)
+
+    async def list(
+        self, filters: InterventionFilters, *, limit: int, offset: int, sort: Sort
+    ) -> tuple[Sequence[Intervention], int]:
+        f = filters
+        q = _fold(f.q)
+
+        def owner_of(i: Intervention) -> UUID | None:
+            equipment = self._equipment.get(i.equipment_id)
+            return None if equipment is None else equipment.owner_id
+
+        def keep(i: Intervention) -> bool:
+            overdue = f.now is not None and i.is_overdue(f.now)
+            return (
+                (f.status is None or i.status == f.status)
+                and (f.priority is None or i.priority == f.priority)
+                and (f.type is None or i.type == f.type)
+                and (f.equipment_id is None or i.equipment_id == f.equipment_id)
+                and (f.technician_id is None or i.technician_id == f.technician_id)
+                and (f.overdue is None or overdue == f.overdue)
+                and (q is None or any(q in (_fold(t) or "") for t in (i.title, i.description)))
+                and (f.created_from is None or i.created_at >= f.created_from)
+                and (f.created_to is None or i.created_at < f.created_to)
+                and (f.equipment_owner_id is None or owner_of(i) == f.equipment_owner_id)
+            )
+
+        return _page(self._rows.values(), keep, limit=limit, offset=offset, sort=sort)
+
+    async def count_open_for_equipment(self, equipment_id: UUID) -> int:
+        return sum(
+            1
+            for i in self._rows.values()
+            if i.equipment_id == equipment_id and i.status in ACTIVE_STATUSES
+        )
+
+    async def count_by_equipment(self, equipment_ids: Collection[UUID]) -> Mapping[UUID, int]:
+        wanted = set(equipment_ids)
+        counts: dict[UUID, int] = {}
+        for i in self._rows.values():
+            if i.equipment_id in wanted:
+                counts[i.equipment_id] = counts.get(i.equipment_id, 0) + 1
+        return counts
+
+    async def booked_minutes(self) -> Mapping[UUID, int]:
+        loads: dict[UUID, int] = {}
+        for i in self._rows.values():
+            if (
+                i.status in (InterventionStatus.PLANNED, InterventionStatus.IN_PROGRESS)
+                and i.technician_id is not None
+            ):
+                loads[i.technician_id] = loads.get(i.technician_id, 0) + (i.estimated_minutes or 0)
+        return loads
+
+    async def with_preventive_keys(self, keys: Collection[str]) -> Sequence[Intervention]:
+        wanted = set(keys)
+        return [snapshot(i) for i in self._rows.values() if i.preventive_key in wanted]
+
+    async def escalation_candidates(self, created_at_or_before: datetime) -> Sequence[Intervention]:
+        found = [
+            i
+            for i in self._rows.values()
+            if i.priority == Priority.CRITICAL
+            and i.status == InterventionStatus.OPEN
+            and i.technician_id is None
+            and i.escalated_at is None
+            and i.created_at <= created_at_or_before
+        ]
+        found.sort(key=lambda i: (i.created_at, i.id.int))
+        return [self._out(i) for i in found]
+
+
+class MemoryScheduleRepository(ScheduleRepository):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._rows: dict[UUID, ScheduleEntry] = uow.table(SCHEDULE)
+        self.locked: set[UUID] = set()
+
+    async def lock_technician(self, technician_id: UUID) -> None:
+        self.locked.add(technician_id)  # the memory unit of work is serialised already
+
+    async def get(self, entry_id: UUID) -> ScheduleEntry | None:
+        return self._rows.get(entry_id)  # frozen: safe to share
+
+    async def get_for_intervention(self, intervention_id: UUID) -> ScheduleEntry | None:
+        return next((e for e in self._rows.values() if e.intervention_id == intervention_id), None)
+
+    async def overlapping(
+        self, starts_at: datetime, ends_at: datetime, *, technician_id: UUID | None = None
+    ) -> Sequence[ScheduleEntry]:
+        return sorted(
+            (
+                e
+                for e in self._rows.values()
+                if (technician_id is None or e.technician_id == technician_id)
+                and overlaps(e.starts_at, e.ends_at, starts_at, ends_at)
+            ),
+            key=lambda e: (e.starts_at, e.id.int),
+        )
+
+    async def add(self, entry: ScheduleEntry) -> None:
+        if entry.id in self._rows or any(
+            e.intervention_id == entry.intervention_id for e in self._rows.values()
+        ):
+            raise Conflict("The intervention already has a planning entry.")
+        self._rows[entry.id] = entry
+
+    async def save(self, entry: ScheduleEntry, *, expected_version: int) -> None:
+        stored = self._rows.get(entry.id)
+        if stored is None or stored.version != expected_version:
+            raise PreconditionFailed("The planning entry was changed by someone else.")
+        self._rows[entry.id] = entry
+
+    async def remove(self, entry_id: UUID) -> None:
+        self._rows.pop(entry_id, None)
+
+    async def list(
+        self, filters: ScheduleFilters, *, limit: int, offset: int
+    ) -> tuple[Sequence[ScheduleEntry], int]:
+        f = filters
+        matches = sorted(
+            (
+                e
+                for e in self._rows.values()
+                if (f.technician_id is None or e.technician_id == f.technician_id)
+                and (f.starts_before is None or e.starts_at < f.starts_before)
+                and (f.ends_after is None or e.ends_at > f.ends_after)
+            ),
+            key=lambda e: (e.starts_at, e.id.int),
+        )
+        return matches[offset : offset + limit], len(matches)
+
+
+class MemoryAuditLog(AuditLog):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._rows: dict[UUID, AuditEntry] = uow.table(AUDIT)
+
+    async def record(self, entry: AuditEntry) -> None:
+        self._rows[entry.id] = snapshot(entry)
+
+    async def list(
+        self, filters: AuditFilters, *, limit: int, offset: int
+    ) -> tuple[Sequence[AuditEntry], int]:
+        f = filters
+        matches = sorted(
+            (
+                e
+                for e in self._rows.values()
+                if (f.entity_type is None or e.entity_type == f.entity_type)
+                and (f.entity_id is None or e.entity_id == f.entity_id)
+                and (f.actor_id is None or e.actor_id == f.actor_id)
+                and (f.at_from is None or e.at >= f.at_from)
+                and (f.at_to is None or e.at < f.at_to)
+            ),
+            key=lambda e: (e.at, e.id.int),
+            reverse=True,
+        )
+        return [snapshot(e) for e in matches[offset : offset + limit]], len(matches)
+
+
+class MemoryMaintenanceUnitOfWork(MemoryUnitOfWork, MaintenanceUnitOfWork):
+    technicians: MemoryTechnicianRepository
+    equipment: MemoryEquipmentRepository
+    interventions: MemoryInterventionRepository
+    schedule: MemoryScheduleRepository
+    audit: MemoryAuditLog
+
+    def __init__(self, store: MemoryStore, publisher: EventPublisher | None = None) -> None:
+        super().__init__(store, publisher)
+
+    def _open_repositories(self) -> None:
+        self.technicians = MemoryTechnicianRepository(self)
+        self.equipment = MemoryEquipmentRepository(self)
+        self.interventions = MemoryInterventionRepository(self)
+        self.schedule = MemoryScheduleRepository(self)
+        self.audit = MemoryAuditLog(self)
+
+
+class MemoryDashboardReader(DashboardReader):
+    """Reads the committed tables of the store (see ``application.maintenance.dashboard``)."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def stats(self, now: datetime) -> DashboardStats:
+        tables = self._store.tables
+        return compute_stats(
+            interventions=list(tables.get(INTERVENTIONS, {}).values()),
+            equipment=list(tables.get(EQUIPMENT, {}).values()),
+            technicians=list(tables.get(TECHNICIANS, {}).values()),
+            now=now,
+        )
+
+
+__all__ = [
+    "MemoryAuditLog",
+    "MemoryDashboardReader",
+    "MemoryEquipmentRepository",
+    "MemoryInterventionRepository",
+    "MemoryMaintenanceUnitOfWork",
+    "MemoryScheduleRepository",
+    "MemoryTechnicianRepository",
+]

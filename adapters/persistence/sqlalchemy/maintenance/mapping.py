@@ -1,0 +1,226 @@
+"""Rows <-> maintenance aggregates (and the derived columns written on every save)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from application.maintenance.ports import AuditEntry
+from domain.maintenance.enums import (
+    EquipmentStatus,
+    ExperienceLevel,
+    InterventionStatus,
+    InterventionType,
+    Priority,
+)
+from domain.maintenance.equipment import Equipment
+from domain.maintenance.intervention import Intervention
+from domain.maintenance.scheduling import ScheduleEntry
+from domain.maintenance.technician import Technician, WorkingWindow
+
+#: ``priority_rank``: severity order (low < normal < high < critical).
+PRIORITY_RANK: Mapping[Priority, int] = {p: rank for rank, p in enumerate(Priority)}
+
+
+def _key(value: str | None) -> str | None:
+    return None if value is None else value.casefold()
+
+
+# -- technicians ----------------------------------------------------------------------------
+def technician_values(t: Technician) -> dict[str, Any]:
+    """Every mutable column (not ``id``, ``user_id``, ``created_at`` nor ``version``)."""
+    return {
+        "specialty": t.specialty,
+        "specialty_key": _key(t.specialty),
+        "skills": list(t.skills),
+        "experience_level": t.experience_level.value,
+        "available": t.available,
+        "phone": t.phone,
+        "base_location": t.base_location,
+        "working_hours": [[w.weekday, w.start_minute, w.end_minute] for w in t.working_hours],
+        "updated_at": t.updated_at,
+    }
+
+
+def technician_row(t: Technician) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "user_id": t.user_id,
+        "created_at": t.created_at,
+        "version": t.version,
+        **technician_values(t),
+    }
+
+
+def technician(row: sa.Row[Any]) -> Technician:
+    return Technician(
+        id=row.id,
+        version=row.version,
+        user_id=row.user_id,
+        specialty=row.specialty,
+        skills=tuple(row.skills),
+        experience_level=ExperienceLevel(row.experience_level),
+        available=row.available,
+        phone=row.phone,
+        base_location=row.base_location,
+        working_hours=tuple(WorkingWindow(int(d), int(s), int(e)) for d, s, e in row.working_hours),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+# -- equipment ------------------------------------------------------------------------------
+def equipment_values(e: Equipment) -> dict[str, Any]:
+    return {
+        "name": e.name,
+        "type": e.type,
+        "type_key": e.type.casefold(),
+        "model": e.model,
+        "serial_number": e.serial_number,
+        "serial_key": e.serial_key,
+        "location": e.location,
+        "location_key": _key(e.location),
+        "owner_id": e.owner_id,
+        "installed_on": e.installed_on,
+        "maintenance_interval_days": e.maintenance_interval_days,
+        "status": e.status.value,
+        "last_maintenance_at": e.last_maintenance_at,
+        "next_maintenance_at": e.next_maintenance_at,
+        "updated_at": e.updated_at,
+    }
+
+
+def equipment_row(e: Equipment) -> dict[str, Any]:
+    return {"id": e.id, "created_at": e.created_at, "version": e.version, **equipment_values(e)}
+
+
+def equipment(row: sa.Row[Any]) -> Equipment:
+    return Equipment(
+        id=row.id,
+        version=row.version,
+        name=row.name,
+        type=row.type,
+        serial_number=row.serial_number,
+        model=row.model,
+        location=row.location,
+        owner_id=row.owner_id,
+        installed_on=row.installed_on,
+        maintenance_interval_days=row.maintenance_interval_days,
+        status=EquipmentStatus(row.status),
+        last_maintenance_at=row.last_maintenance_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+# -- interventions --------------------------------------------------------------------------
+def intervention_values(i: Intervention) -> dict[str, Any]:
+    return {
+        "title": i.title,
+        "description": i.description,
+        "type": i.type.value,
+        "status": i.status.value,
+        "priority": i.priority.value,
+        "priority_rank": PRIORITY_RANK[i.priority],
+        "urgent": i.urgent,
+        "due_at": i.due_at,
+        "required_skills": list(i.required_skills),
+        "scheduled_at": i.scheduled_at,
+        "estimated_minutes": i.estimated_minutes,
+        "started_at": i.started_at,
+        "completed_at": i.completed_at,
+        "equipment_id": i.equipment_id,
+        "technician_id": i.technician_id,
+        "report": i.report,
+        "cancel_reason": i.cancel_reason,
+        "preventive_key": i.preventive_key,
+        "escalated_at": i.escalated_at,
+        "updated_at": i.updated_at,
+    }
+
+
+def intervention_row(i: Intervention) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "created_by": i.created_by,
+        "created_at": i.created_at,
+        "version": i.version,
+        **intervention_values(i),
+    }
+
+
+def intervention(row: sa.Row[Any]) -> Intervention:
+    return Intervention(
+        id=row.id,
+        version=row.version,
+        title=row.title,
+        description=row.description,
+        type=InterventionType(row.type),
+        status=InterventionStatus(row.status),
+        priority=Priority(row.priority),
+        urgent=row.urgent,
+        due_at=row.due_at,
+        required_skills=tuple(row.required_skills),
+        scheduled_at=row.scheduled_at,
+        estimated_minutes=row.estimated_minutes,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+        equipment_id=row.equipment_id,
+        technician_id=row.technician_id,
+        created_by=row.created_by,
+        report=row.report,
+        cancel_reason=row.cancel_reason,
+        preventive_key=row.preventive_key,
+        escalated_at=row.escalated_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+# -- schedule entries and audit -------------------------------------------------------------
+def entry_row(e: ScheduleEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "intervention_id": e.intervention_id,
+        "technician_id": e.technician_id,
+        "starts_at": e.starts_at,
+        "ends_at": e.ends_at,
+        "version": e.version,
+    }
+
+
+def entry(row: sa.Row[Any]) -> ScheduleEntry:
+    return ScheduleEntry(
+        id=row.id,
+        intervention_id=row.intervention_id,
+        technician_id=row.technician_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        version=row.version,
+    )
+
+
+def audit_row(a: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "at": a.at,
+        "actor_id": a.actor_id,
+        "entity_type": a.entity_type,
+        "entity_id": a.entity_id,
+        "action": a.action,
+        "changes": dict(a.changes),
+    }
+
+
+def audit_entry(row: sa.Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        at=row.at,
+        actor_id=row.actor_id,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        action=row.action,
+        changes=dict(row.changes),
+    )

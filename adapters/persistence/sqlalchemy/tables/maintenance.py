@@ -1,0 +1,155 @@
+"""Maintenance tables: technicians, equipment, interventions, schedule entries, audit log.
+
+Derived and normalised values are stored next to what they derive from, written on every
+save, so that filters and the dashboard use plain indexes:
+
+* ``equipment.serial_key`` (``serial_number_key``) carries the unique constraint behind
+  409 ``serial_taken``; ``type_key`` / ``location_key`` / ``technicians.specialty_key`` are
+  the casefolded values the case-insensitive exact-match filters compare;
+* ``equipment.next_maintenance_at`` is ``Equipment.next_maintenance_at`` (maintenance_due);
+* ``interventions.priority_rank`` (low 0 .. critical 3) sorts priorities by severity.
+
+Skills and working hours are JSON lists (JSONB on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.persistence.sqlalchemy.metadata import (
+    json_column,
+    metadata,
+    utc_timestamp,
+    uuid_column,
+    uuid_pk,
+    version_column,
+)
+
+NAME_LENGTH = 200
+SHORT_LENGTH = 100
+ENUM_LENGTH = 20
+PHONE_LENGTH = 32
+KEY_LENGTH = 200
+
+technicians = sa.Table(
+    "technicians",
+    metadata,
+    uuid_pk(),
+    uuid_column("user_id"),
+    sa.Column("specialty", sa.String(SHORT_LENGTH), nullable=True),
+    sa.Column("specialty_key", sa.String(SHORT_LENGTH), nullable=True),
+    json_column("skills"),
+    sa.Column("experience_level", sa.String(ENUM_LENGTH), nullable=False),
+    sa.Column("available", sa.Boolean(), nullable=False),
+    sa.Column("phone", sa.String(PHONE_LENGTH), nullable=True),
+    sa.Column("base_location", sa.String(NAME_LENGTH), nullable=True),
+    json_column("working_hours"),
+    utc_timestamp("created_at"),
+    utc_timestamp("updated_at"),
+    version_column(),
+    sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+    sa.UniqueConstraint("user_id"),
+    sa.Index(None, "available"),
+)
+
+equipment = sa.Table(
+    "equipment",
+    metadata,
+    uuid_pk(),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("type", sa.String(SHORT_LENGTH), nullable=False),
+    sa.Column("type_key", sa.String(SHORT_LENGTH), nullable=False),
+    sa.Column("model", sa.String(SHORT_LENGTH), nullable=True),
+    sa.Column("serial_number", sa.String(SHORT_LENGTH), nullable=False),
+    sa.Column("serial_key", sa.String(SHORT_LENGTH), nullable=False),
+    sa.Column("location", sa.String(NAME_LENGTH), nullable=True),
+    sa.Column("location_key", sa.String(NAME_LENGTH), nullable=True),
+    uuid_column("owner_id", nullable=True),
+    sa.Column("installed_on", sa.Date(), nullable=True),
+    sa.Column("maintenance_interval_days", sa.Integer(), nullable=True),
+    sa.Column("status", sa.String(ENUM_LENGTH), nullable=False),
+    utc_timestamp("last_maintenance_at", nullable=True),
+    utc_timestamp("next_maintenance_at", nullable=True),
+    utc_timestamp("created_at"),
+    utc_timestamp("updated_at"),
+    version_column(),
+    sa.ForeignKeyConstraint(["owner_id"], ["users.id"]),
+    sa.UniqueConstraint("serial_key"),
+    sa.Index(None, "status"),
+    sa.Index(None, "type_key"),
+    sa.Index(None, "location_key"),
+    sa.Index(None, "owner_id"),
+    sa.Index(None, "next_maintenance_at"),
+    sa.Index(None, "created_at"),
+)
+
+interventions = sa.Table(
+    "interventions",
+    metadata,
+    uuid_pk(),
+    sa.Column("title", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("type", sa.String(ENUM_LENGTH), nullable=False),
+    sa.Column("status", sa.String(ENUM_LENGTH), nullable=False),
+    sa.Column("priority", sa.String(ENUM_LENGTH), nullable=False),
+    sa.Column("priority_rank", sa.SmallInteger(), nullable=False),
+    sa.Column("urgent", sa.Boolean(), nullable=False),
+    utc_timestamp("due_at", nullable=True),
+    json_column("required_skills"),
+    utc_timestamp("scheduled_at", nullable=True),
+    sa.Column("estimated_minutes", sa.Integer(), nullable=True),
+    utc_timestamp("started_at", nullable=True),
+    utc_timestamp("completed_at", nullable=True),
+    uuid_column("equipment_id"),
+    uuid_column("technician_id", nullable=True),
+    uuid_column("created_by"),
+    sa.Column("report", sa.Text(), nullable=True),
+    sa.Column("cancel_reason", sa.Text(), nullable=True),
+    sa.Column("preventive_key", sa.String(KEY_LENGTH), nullable=True),
+    utc_timestamp("escalated_at", nullable=True),
+    utc_timestamp("created_at"),
+    utc_timestamp("updated_at"),
+    version_column(),
+    sa.ForeignKeyConstraint(["equipment_id"], ["equipment.id"]),
+    sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"]),
+    sa.ForeignKeyConstraint(["created_by"], ["users.id"]),
+    sa.UniqueConstraint("preventive_key"),
+    # status=open&priority=critical ordered by created_at: one index range, no sort
+    sa.Index(None, "status", "priority", "created_at"),
+    sa.Index(None, "equipment_id", "created_at"),
+    sa.Index(None, "technician_id", "status"),
+    sa.Index(None, "due_at"),
+    sa.Index(None, "created_at"),
+)
+
+schedule_entries = sa.Table(
+    "schedule_entries",
+    metadata,
+    uuid_pk(),
+    uuid_column("intervention_id"),
+    uuid_column("technician_id"),
+    utc_timestamp("starts_at"),
+    utc_timestamp("ends_at"),
+    version_column(),
+    sa.ForeignKeyConstraint(["intervention_id"], ["interventions.id"]),
+    sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"]),
+    sa.UniqueConstraint("intervention_id"),
+    sa.Index(None, "technician_id", "starts_at"),
+    sa.Index(None, "technician_id", "ends_at"),
+    sa.Index(None, "starts_at"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    uuid_pk(),
+    utc_timestamp("at"),
+    uuid_column("actor_id", nullable=True),
+    sa.Column("entity_type", sa.String(40), nullable=False),
+    uuid_column("entity_id"),
+    sa.Column("action", sa.String(40), nullable=False),
+    json_column("changes"),
+    sa.Index(None, "entity_type", "entity_id", "at"),
+    sa.Index(None, "actor_id", "at"),
+    sa.Index(None, "at"),
+)
