@@ -179,7 +179,7 @@ class Equipment(Aggregate):
                 EquipmentDown(
                     occurred_at=now,
                     equipment_id=self.id,
-                    name=self.name,
+                    equipment_name=self.name,
                     location=self.location,
                     owner_id=self.owner_id,
                     previous_status=previous_status.value,
@@ -204,7 +204,10 @@ class Equipment(Aggregate):
         self._touch(now)
         self.record(
             EquipmentRetired(
-                occurred_at=now, equipment_id=self.id, name=self.name, owner_id=self.owner_id
+                occurred_at=now,
+                equipment_id=self.id,
+                equipment_name=self.name,
+                owner_id=self.owner_id,
             )
         )
         return diff

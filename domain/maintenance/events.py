@@ -82,7 +82,7 @@ class InterventionEscalated(InterventionEvent):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EquipmentDown(DomainEvent):
     equipment_id: UUID
-    name: str
+    equipment_name: str
     location: str | None
     owner_id: UUID | None
     previous_status: str
@@ -91,7 +91,7 @@ class EquipmentDown(DomainEvent):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EquipmentRetired(DomainEvent):
     equipment_id: UUID
-    name: str
+    equipment_name: str
     owner_id: UUID | None
 
 

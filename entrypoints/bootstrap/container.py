@@ -19,6 +19,7 @@ from adapters.clock import SystemClock
 from adapters.persistence.memory.store import MemoryStore
 from application.shared.events import EventBus
 from entrypoints.bootstrap.identity import IdentityContainer
+from entrypoints.bootstrap.maintenance import MaintenanceContainer
 from entrypoints.bootstrap.secrets import Secrets
 from entrypoints.bootstrap.settings import Settings
 
@@ -141,6 +142,16 @@ class Container(containers.DeclarativeContainer):
         event_bus=event_bus,
         database=database,
         persistence_kind=persistence_kind,
+    )
+    maintenance = providers.Container(
+        MaintenanceContainer,
+        settings=settings,
+        clock=clock,
+        cache=cache,
+        event_bus=event_bus,
+        database=database,
+        persistence_kind=persistence_kind,
+        identity_uow_factory=identity.uow.provider,
     )
 
 

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from entrypoints.bootstrap.container import Container
-from entrypoints.http import identity
+from entrypoints.http import identity, maintenance
 from entrypoints.http.metrics import DomainGauge
 
 API_PREFIX = "/api/v1"
 
 # Routers / controllers mounted under /api/v1 (e.g. identity.router, maintenance.router).
-API_ROUTERS: list[Any] = [identity.router]
+API_ROUTERS: list[Any] = [identity.router, maintenance.router]
 
 # Middleware of the /api/v1 router, outermost first (authentication, then rate limits).
 API_MIDDLEWARE: list[Any] = [*identity.MIDDLEWARE]

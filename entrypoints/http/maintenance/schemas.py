@@ -146,12 +146,12 @@ class TechnicianCreate(msgspec.Struct, kw_only=True):
 
 
 class TechnicianUpdate(msgspec.Struct, kw_only=True):
-    specialty: OptionalShort | None | UnsetType = UNSET
+    specialty: OptionalShort | UnsetType | None = UNSET
     skills: Skills | UnsetType = UNSET
     experience_level: ExperienceLevel | UnsetType = UNSET
     available: bool | UnsetType = UNSET
-    phone: Phone | None | UnsetType = UNSET
-    base_location: Place | None | UnsetType = UNSET
+    phone: Phone | UnsetType | None = UNSET
+    base_location: Place | UnsetType | None = UNSET
     working_hours: WorkingHoursList | UnsetType = UNSET
 
 
@@ -205,11 +205,11 @@ class EquipmentUpdate(msgspec.Struct, kw_only=True):
     name: Name | UnsetType = UNSET
     type: Short | UnsetType = UNSET
     serial_number: Short | UnsetType = UNSET
-    model: OptionalShort | None | UnsetType = UNSET
-    location: Place | None | UnsetType = UNSET
-    owner_id: UUID | None | UnsetType = UNSET
-    installed_on: date | None | UnsetType = UNSET
-    maintenance_interval_days: IntervalDays | None | UnsetType = UNSET
+    model: OptionalShort | UnsetType | None = UNSET
+    location: Place | UnsetType | None = UNSET
+    owner_id: UUID | UnsetType | None = UNSET
+    installed_on: date | UnsetType | None = UNSET
+    maintenance_interval_days: IntervalDays | UnsetType | None = UNSET
     status: EquipmentStatus | UnsetType = UNSET
     """Any status but ``retired`` (DELETE retires)."""
 
@@ -271,7 +271,7 @@ class InterventionUpdate(msgspec.Struct, kw_only=True):
     description: Description | UnsetType = UNSET
     priority: Priority | UnsetType = UNSET
     urgent: bool | UnsetType = UNSET
-    due_at: Instant | None | UnsetType = UNSET
+    due_at: Instant | UnsetType | None = UNSET
     required_skills: Skills | UnsetType = UNSET
 
 

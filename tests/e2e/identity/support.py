@@ -15,7 +15,7 @@ import httpx
 from application.identity.use_cases.create_user import CreateUserCommand
 from application.identity.use_cases.login import LoginCommand
 from domain.shared.access import Actor, Role
-from entrypoints.bootstrap.container import Container, build_container, shutdown
+from entrypoints.bootstrap.container import Container, shutdown
 from entrypoints.bootstrap.settings import Settings, load_settings
 from entrypoints.http.app import create_app
 
@@ -69,7 +69,9 @@ def make_settings(
             database_url=f"sqlite+aiosqlite:///{(tmp_path / 'atelier.db').as_posix()}",
         )
     else:
-        assert postgres_url and redis_url and redis_prefix
+        assert postgres_url
+        assert redis_url
+        assert redis_prefix
         options.update(
             profile="production",
             persistence="postgres",

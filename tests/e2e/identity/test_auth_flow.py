@@ -25,7 +25,8 @@ async def test_register_makes_a_client_whatever_the_body_says(api: Api) -> None:
     assert user["role"] == "client"
     assert user["id"] != body["id"]
     assert user["version"] == 1
-    assert "password" not in answer.text and "hash" not in answer.text
+    assert "password" not in answer.text
+    assert "hash" not in answer.text
     assert answer.headers["location"] == f"/api/v1/users/{user['id']}"
     assert answer.headers["etag"] == '"1"'
     assert set(user) == {
@@ -45,7 +46,9 @@ async def test_register_makes_a_client_whatever_the_body_says(api: Api) -> None:
 async def test_register_conflict_weak_password_and_disabled(api_factory: ApiFactory) -> None:
     api = await api_factory()
     email = unique_email()
-    assert (await api.client.post(f"{AUTH}/register", json=_register_body(email))).status_code == 201
+    assert (
+        await api.client.post(f"{AUTH}/register", json=_register_body(email))
+    ).status_code == 201
     again = await api.client.post(f"{AUTH}/register", json=_register_body(email.upper()))
     assert again.status_code == 409
     assert again.json()["code"] == "email_taken"
@@ -66,8 +69,10 @@ async def test_login_answers_a_token_pair(api: Api) -> None:
     body = answer.json()
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 900
-    assert body["user"]["id"] == user_id and body["user"]["role"] == "technician"
-    assert body["access_token"] and body["refresh_token"]
+    assert body["user"]["id"] == user_id
+    assert body["user"]["role"] == "technician"
+    assert body["access_token"]
+    assert body["refresh_token"]
     assert answer.headers["cache-control"] == "no-store"
     me = await api.client.get(f"{AUTH}/me", headers=bearer(body["access_token"]))
     assert me.status_code == 200
@@ -103,7 +108,8 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(api: Api) -> None:
     first = await api.client.post(f"{AUTH}/refresh", json={"refresh_token": session.refresh})
     assert first.status_code == 200, first.text
     pair = first.json()
-    assert pair["refresh_token"] != session.refresh and pair["token_type"] == "bearer"
+    assert pair["refresh_token"] != session.refresh
+    assert pair["token_type"] == "bearer"
     replay = await api.client.post(f"{AUTH}/refresh", json={"refresh_token": session.refresh})
     assert replay.status_code == 401
     # the replay killed the whole family, including the token issued by the rotation
@@ -136,7 +142,7 @@ async def test_logout_without_body_ends_the_session_family(api: Api) -> None:
 
 
 async def test_password_change_kills_other_sessions(api: Api) -> None:
-    user_id, email = await api.create_user(Role.CLIENT)
+    _user_id, email = await api.create_user(Role.CLIENT)
     one = (await api.login(email)).json()
     other = (await api.login(email)).json()
     bad = await api.client.post(
@@ -152,7 +158,9 @@ async def test_password_change_kills_other_sessions(api: Api) -> None:
         json={"current_password": PASSWORD, "new_password": "another-long-secret-9"},
     )
     assert changed.status_code == 204
-    assert (await api.client.get(f"{AUTH}/me", headers=bearer(one["access_token"]))).status_code == 200
+    assert (
+        await api.client.get(f"{AUTH}/me", headers=bearer(one["access_token"]))
+    ).status_code == 200
     killed = await api.client.get(f"{AUTH}/me", headers=bearer(other["access_token"]))
     assert killed.status_code == 401
     gone = await api.client.post(f"{AUTH}/refresh", json={"refresh_token": other["refresh_token"]})

@@ -43,7 +43,9 @@ async def session(api: Api) -> Session:
 async def test_a_genuine_token_and_a_resigned_copy_work(api: Api, session: Session) -> None:
     # the forging helper is right: the same claims signed with the real key are accepted
     assert (await api.client.get(ME, headers=session.headers)).status_code == 200
-    assert (await api.client.get(ME, headers=bearer(_sign(_claims(session.access))))).status_code == 200
+    assert (
+        await api.client.get(ME, headers=bearer(_sign(_claims(session.access))))
+    ).status_code == 200
 
 
 async def test_alg_none_is_refused(api: Api, session: Session) -> None:
@@ -53,7 +55,11 @@ async def test_alg_none_is_refused(api: Api, session: Session) -> None:
 
 async def test_tampered_payload_is_refused(api: Api, session: Session) -> None:
     header, _, signature = session.access.split(".")
-    claims = {**_claims(session.access), "role": "admin", "sub": "01000000-0000-7000-8000-000000000000"}
+    claims = {
+        **_claims(session.access),
+        "role": "admin",
+        "sub": "01000000-0000-7000-8000-000000000000",
+    }
     await _refused(api, f"{header}.{_b64(claims)}.{signature}")
 
 

@@ -21,9 +21,6 @@ async def test_lockout_after_five_failures_even_with_the_right_password(
     assert locked.status_code == 429
     assert int(locked.headers["retry-after"]) > 0
     assert locked.headers["content-type"].startswith("application/problem+json")
-    # another address is not locked out of the account
-    elsewhere = await api_factory(peer="203.0.113.99")
-    assert (await elsewhere.login(email)).status_code != 429 or elsewhere is api
 
 
 async def test_route_limits_carry_headers_and_answer_429(api_factory: ApiFactory) -> None:
@@ -104,10 +101,14 @@ async def test_forwarded_for_is_used_from_a_trusted_proxy(api_factory: ApiFactor
     for _ in range(5):
         # the left-most entry is client-supplied junk; the proxy appended the real address
         headers = {"X-Forwarded-For": "6.6.6.6, 192.0.2.10, 10.9.9.9"}
-        answer = await api.client.post(LOGIN, json={"email": email, "password": WRONG}, headers=headers)
+        answer = await api.client.post(
+            LOGIN, json={"email": email, "password": WRONG}, headers=headers
+        )
         assert answer.status_code == 401
     same = await api.client.post(
-        LOGIN, json={"email": email, "password": PASSWORD}, headers={"X-Forwarded-For": "192.0.2.10"}
+        LOGIN,
+        json={"email": email, "password": PASSWORD},
+        headers={"X-Forwarded-For": "192.0.2.10"},
     )
     assert same.status_code == 429
     other = await api.client.post(

@@ -54,7 +54,9 @@ async def test_client_cannot_list_users_nor_see_others(api: Api) -> None:
     own = await api.client.get(f"{USERS}/{client.user_id}", headers=client.headers)
     assert own.status_code == 200
     assert own.headers["etag"] == f'"{own.json()["version"]}"'
-    assert (await api.client.delete(f"{USERS}/{other_id}", headers=client.headers)).status_code == 404
+    assert (
+        await api.client.delete(f"{USERS}/{other_id}", headers=client.headers)
+    ).status_code == 404
 
 
 async def test_who_may_create_whom(api: Api) -> None:
@@ -69,7 +71,9 @@ async def test_who_may_create_whom(api: Api) -> None:
     assert refused.status_code == 403
     tech = await api.client.post(USERS, headers=manager.headers, json=_new_user("technician"))
     assert tech.status_code == 201
-    assert (await api.client.post(USERS, headers=client.headers, json=_new_user("client"))).status_code == 403
+    assert (
+        await api.client.post(USERS, headers=client.headers, json=_new_user("client"))
+    ).status_code == 403
     dup = await api.client.post(
         USERS, headers=admin.headers, json={**_new_user("client"), "email": client.email}
     )
@@ -94,7 +98,9 @@ async def test_patch_honours_if_match_and_returns_etag(api: Api) -> None:
     unchanged = await api.client.get(f"{USERS}/{user_id}", headers=admin.headers)
     assert unchanged.json()["first_name"] != "Stale"
     done = await api.client.patch(
-        f"{USERS}/{user_id}", headers={**admin.headers, "If-Match": etag}, json={"first_name": "Fresh"}
+        f"{USERS}/{user_id}",
+        headers={**admin.headers, "If-Match": etag},
+        json={"first_name": "Fresh"},
     )
     assert done.status_code == 200, done.text
     assert done.json()["first_name"] == "Fresh"

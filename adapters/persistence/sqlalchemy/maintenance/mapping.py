@@ -24,8 +24,10 @@ from domain.maintenance.technician import Technician, WorkingWindow
 PRIORITY_RANK: Mapping[Priority, int] = {p: rank for rank, p in enumerate(Priority)}
 
 
-def _key(value: str | None) -> str | None:
-    return None if value is None else value.casefold()
+def fold(value: str | None) -> str | None:
+    """The comparison key of case-insensitive filters: blanks collapsed, casefolded (as the
+    memory adapter compares)."""
+    return None if value is None else " ".join(value.split()).casefold()
 
 
 # -- technicians ----------------------------------------------------------------------------
@@ -33,7 +35,7 @@ def technician_values(t: Technician) -> dict[str, Any]:
     """Every mutable column (not ``id``, ``user_id``, ``created_at`` nor ``version``)."""
     return {
         "specialty": t.specialty,
-        "specialty_key": _key(t.specialty),
+        "specialty_key": fold(t.specialty),
         "skills": list(t.skills),
         "experience_level": t.experience_level.value,
         "available": t.available,
@@ -76,12 +78,12 @@ def equipment_values(e: Equipment) -> dict[str, Any]:
     return {
         "name": e.name,
         "type": e.type,
-        "type_key": e.type.casefold(),
+        "type_key": fold(e.type),
         "model": e.model,
         "serial_number": e.serial_number,
         "serial_key": e.serial_key,
         "location": e.location,
-        "location_key": _key(e.location),
+        "location_key": fold(e.location),
         "owner_id": e.owner_id,
         "installed_on": e.installed_on,
         "maintenance_interval_days": e.maintenance_interval_days,

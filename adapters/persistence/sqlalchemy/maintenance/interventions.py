@@ -1,0 +1,199 @@
+"""``SqlInterventionRepository``: work orders, their list filters and the counts others need.
+
+``GET /interventions?status=open&priority=critical`` (newest first) reads the
+``(status, priority, created_at)`` index range in order and stops after one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance.base import SqlRepository
+from adapters.persistence.sqlalchemy.maintenance.queries import (
+    contains_text,
+    execute_guarded,
+    page_and_total,
+    update_if_version,
+)
+from adapters.persistence.sqlalchemy.tables.maintenance import equipment, interventions
+from application.maintenance.ports import (
+    INTERVENTION_SORT_FIELDS,
+    InterventionFilters,
+    InterventionRepository,
+)
+from application.shared.pagination import Sort
+from domain.maintenance.enums import (
+    ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    InterventionStatus,
+    Priority,
+)
+from domain.maintenance.intervention import Intervention
+from domain.shared.errors import Conflict, PreconditionFailed
+
+I = interventions.c  # noqa: E741
+PREVENTIVE_UNIQUE = "uq_interventions_preventive_key"
+_CLOSED = sorted(s.value for s in CLOSED_STATUSES)
+_ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
+_BOOKED = [InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value]
+
+
+def overdue(now: datetime) -> sa.ColumnElement[bool]:
+    """``due_at < now`` and neither done nor cancelled (``Intervention.is_overdue``)."""
+    return sa.and_(I.due_at.is_not(None), I.due_at < now, I.status.not_in(_CLOSED))
+
+
+def _conditions(f: InterventionFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if f.status is not None:
+        conditions.append(I.status == f.status.value)
+    if f.priority is not None:
+        conditions.append(I.priority == f.priority.value)
+    if f.type is not None:
+        conditions.append(I.type == f.type.value)
+    if f.equipment_id is not None:
+        conditions.append(I.equipment_id == f.equipment_id)
+    if f.technician_id is not None:
+        conditions.append(I.technician_id == f.technician_id)
+    if f.overdue is not None:
+        is_overdue = overdue(f.now) if f.now is not None else sa.false()
+        conditions.append(is_overdue if f.overdue else sa.not_(is_overdue))
+    if f.q is not None:
+        conditions.append(contains_text(mapping.fold(f.q) or "", I.title, I.description))
+    if f.created_from is not None:
+        conditions.append(I.created_at >= f.created_from)
+    if f.created_to is not None:
+        conditions.append(I.created_at < f.created_to)
+    if f.equipment_owner_id is not None:
+        owned = sa.select(equipment.c.id).where(equipment.c.owner_id == f.equipment_owner_id)
+        conditions.append(I.equipment_id.in_(owned))
+    return conditions
+
+
+class SqlInterventionRepository(SqlRepository, InterventionRepository):
+    async def _rows(
+        self, *conditions: sa.ColumnElement[bool], order: Sequence[Any] = (I.id,)
+    ) -> list[Intervention]:
+        statement = sa.select(interventions).where(*conditions).order_by(*order)
+        return [mapping.intervention(row) for row in await self._conn.execute(statement)]
+
+    async def get(self, intervention_id: UUID) -> Intervention | None:
+        found = await self._rows(I.id == intervention_id)
+        if not found:
+            return None
+        self._uow.track(found[0])
+        return found[0]
+
+    async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
+        if not ids:
+            return {}
+        return {i.id: i for i in await self._rows(I.id.in_(list(ids)))}
+
+    async def add(self, intervention: Intervention) -> None:
+        row = mapping.intervention_row(intervention)
+        try:
+            await execute_guarded(self._conn, sa.insert(interventions).values(row))
+        except sa_exc.IntegrityError as exc:
+            if is_unique_violation(exc, PREVENTIVE_UNIQUE):
+                raise Conflict(
+                    "This preventive maintenance is already planned.", code="preventive_exists"
+                ) from exc
+            if is_unique_violation(exc):
+                raise Conflict("This intervention already exists.") from exc
+            raise
+        self._uow.track(intervention)
+
+    async def save(self, intervention: Intervention, *, expected_version: int) -> None:
+        try:
+            saved = await update_if_version(
+                self._conn,
+                interventions,
+                intervention.id,
+                expected_version=expected_version,
+                new_version=intervention.version,
+                values=mapping.intervention_values(intervention),
+            )
+        except sa_exc.IntegrityError as exc:
+            if is_unique_violation(exc, PREVENTIVE_UNIQUE):
+                raise Conflict(
+                    "This preventive maintenance is already planned.", code="preventive_exists"
+                ) from exc
+            raise
+        if not saved:
+            raise PreconditionFailed("The intervention was changed by someone else.")
+        self._uow.track(intervention)
+
+    def _sort_key(self, field: str) -> sa.ColumnElement[Any]:
+        if field not in INTERVENTION_SORT_FIELDS:
+            raise ValueError(f"cannot sort interventions by {field!r}")
+        if field == "priority":
+            return I.priority_rank
+        if field == "title":
+            return self._text_key(I.title)
+        return I[field]
+
+    async def list(
+        self, filters: InterventionFilters, *, limit: int, offset: int, sort: Sort
+    ) -> tuple[Sequence[Intervention], int]:
+        rows, total = await page_and_total(
+            self._conn,
+            interventions,
+            _conditions(filters),
+            self._sort_key(sort.field),
+            sort,
+            limit=limit,
+            offset=offset,
+        )
+        return [mapping.intervention(row) for row in rows], total
+
+    async def count_open_for_equipment(self, equipment_id: UUID) -> int:
+        statement = (
+            sa.select(sa.func.count())
+            .select_from(interventions)
+            .where(I.equipment_id == equipment_id, I.status.in_(_ACTIVE))
+        )
+        return int((await self._conn.execute(statement)).scalar_one())
+
+    async def count_by_equipment(self, equipment_ids: Collection[UUID]) -> Mapping[UUID, int]:
+        if not equipment_ids:
+            return {}
+        statement = (
+            sa.select(I.equipment_id, sa.func.count())
+            .where(I.equipment_id.in_(list(equipment_ids)))
+            .group_by(I.equipment_id)
+        )
+        return {row[0]: int(row[1]) for row in await self._conn.execute(statement)}
+
+    async def booked_minutes(self) -> Mapping[UUID, int]:
+        statement = (
+            sa.select(I.technician_id, sa.func.sum(sa.func.coalesce(I.estimated_minutes, 0)))
+            .where(I.status.in_(_BOOKED), I.technician_id.is_not(None))
+            .group_by(I.technician_id)
+        )
+        return {row[0]: int(row[1]) for row in await self._conn.execute(statement)}
+
+    async def with_preventive_keys(self, keys: Collection[str]) -> Sequence[Intervention]:
+        if not keys:
+            return []
+        return await self._rows(I.preventive_key.in_(list(keys)))
+
+    async def escalation_candidates(self, created_at_or_before: datetime) -> Sequence[Intervention]:
+        found = await self._rows(
+            I.status == InterventionStatus.OPEN.value,
+            I.priority == Priority.CRITICAL.value,
+            I.technician_id.is_(None),
+            I.escalated_at.is_(None),
+            I.created_at <= created_at_or_before,
+            order=(I.created_at, I.id),
+        )
+        for item in found:
+            self._uow.track(item)
+        return found

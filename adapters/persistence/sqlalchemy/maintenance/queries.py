@@ -1,0 +1,111 @@
+"""SQL helpers shared by the maintenance repositories."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Executable
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+from application.shared.pagination import Sort
+
+
+async def execute_guarded(conn: AsyncConnection, statement: Executable) -> Result[Any]:
+    """Run a statement that may violate a constraint; the transaction stays usable.
+
+    PostgreSQL aborts a transaction on error, so the statement runs in a SAVEPOINT there. On
+    SQLite a SAVEPOINT would open (and its RELEASE commit) the transaction, and a failed
+    statement only undoes itself anyway.
+    """
+    if conn.dialect.name != "postgresql":
+        return await conn.execute(statement)
+    async with conn.begin_nested():
+        return await conn.execute(statement)
+
+
+async def update_if_version(
+    conn: AsyncConnection,
+    table: sa.Table,
+    id: Any,
+    *,
+    expected_version: int,
+    new_version: int,
+    values: Mapping[str, Any],
+) -> bool:
+    """``UPDATE ... SET ..., version = :new WHERE id = :id AND version = :expected``.
+
+    The aggregates bump their own version (possibly more than once per change), so the new
+    version is the entity's, not ``version + 1``. Returns whether a row changed.
+    """
+    statement = (
+        sa.update(table)
+        .where(table.c.id == id, table.c.version == expected_version)
+        .values({**values, "version": new_version})
+    )
+    result = await execute_guarded(conn, statement)
+    return isinstance(result, CursorResult) and result.rowcount == 1
+
+
+def escape_like(value: str) -> str:
+    """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_text(q: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """Case-insensitive substring of any column (ILIKE on PostgreSQL, LIKE on SQLite, whose
+    LIKE ignores the case of ASCII letters only)."""
+    pattern = f"%{escape_like(q)}%"
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def ordered(
+    statement: sa.Select[Any], key: sa.ColumnElement[Any], sort: Sort, id_column: sa.Column[Any]
+) -> sa.Select[Any]:
+    """As the memory adapter: ``None`` last in both directions, ties by id ascending.
+
+    A NOT NULL column gets no ``NULLS`` clause, so PostgreSQL can read it from an index in
+    either direction (``DESC`` means ``NULLS FIRST`` there).
+    """
+    direction = key.desc() if sort.descending else key.asc()
+    nullable = not isinstance(key, sa.Column) or key.nullable
+    order = direction.nulls_last() if nullable else direction
+    return statement.order_by(order, id_column.asc())
+
+
+async def page_and_total(
+    conn: AsyncConnection,
+    table: sa.Table,
+    conditions: list[sa.ColumnElement[bool]],
+    key: sa.ColumnElement[Any],
+    sort: Sort,
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[sa.Row[Any]], int]:
+    """One page of rows (``LIMIT``/``OFFSET``) and the total by ``COUNT(*)``."""
+    count = sa.select(sa.func.count()).select_from(table).where(*conditions)
+    total = int((await conn.execute(count)).scalar_one())
+    if limit <= 0 or offset >= total:
+        return [], total
+    page = ordered(sa.select(table).where(*conditions), key, sort, table.c.id)
+    rows = (await conn.execute(page.limit(limit).offset(offset))).all()
+    return list(rows), total
+
+
+@asynccontextmanager
+async def read_connection(database: SqlDatabase) -> AsyncIterator[AsyncConnection]:
+    """A short connection for read-only queries of committed data; "the database did not
+    answer" becomes ``DependencyUnavailable`` (503)."""
+    try:
+        async with database.engine.connect() as conn:
+            yield conn
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise unavailable(exc) from exc
+        raise

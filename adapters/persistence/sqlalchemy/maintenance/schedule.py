@@ -1,0 +1,116 @@
+"""``SqlScheduleRepository``: planning entries and the per-technician booking lock.
+
+``lock_technician`` serialises the bookings of one technician: PostgreSQL locks the
+technician row (``SELECT ... FOR UPDATE``); SQLite has no row locks and pysqlite only opens
+the transaction at the first write, so a no-op would let two bookings both read "no clash"
+and both insert. There a harmless ``UPDATE`` of the technician row takes SQLite's database
+write lock until commit, and the second booking's clash check runs after the first commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance.base import SqlRepository
+from adapters.persistence.sqlalchemy.maintenance.queries import (
+    execute_guarded,
+    update_if_version,
+)
+from adapters.persistence.sqlalchemy.tables.maintenance import schedule_entries, technicians
+from application.maintenance.ports import ScheduleFilters, ScheduleRepository
+from domain.maintenance.scheduling import ScheduleEntry
+from domain.shared.errors import Conflict, PreconditionFailed
+
+S = schedule_entries.c
+
+
+class SqlScheduleRepository(SqlRepository, ScheduleRepository):
+    async def lock_technician(self, technician_id: UUID) -> None:
+        if self._postgres:
+            statement: sa.Executable = (
+                sa.select(technicians.c.id)
+                .where(technicians.c.id == technician_id)
+                .with_for_update()
+            )
+        else:
+            statement = (
+                sa.update(technicians)
+                .where(technicians.c.id == technician_id)
+                .values(version=technicians.c.version)
+            )
+        await self._conn.execute(statement)
+
+    async def _rows(
+        self, *conditions: sa.ColumnElement[bool], limit: int | None = None, offset: int = 0
+    ) -> list[ScheduleEntry]:
+        statement = sa.select(schedule_entries).where(*conditions).order_by(S.starts_at, S.id)
+        if limit is not None:
+            statement = statement.limit(limit).offset(offset)
+        return [mapping.entry(row) for row in await self._conn.execute(statement)]
+
+    async def get(self, entry_id: UUID) -> ScheduleEntry | None:
+        found = await self._rows(S.id == entry_id)
+        return found[0] if found else None
+
+    async def get_for_intervention(self, intervention_id: UUID) -> ScheduleEntry | None:
+        found = await self._rows(S.intervention_id == intervention_id)
+        return found[0] if found else None
+
+    async def overlapping(
+        self, starts_at: datetime, ends_at: datetime, *, technician_id: UUID | None = None
+    ) -> Sequence[ScheduleEntry]:
+        conditions = [S.starts_at < ends_at, S.ends_at > starts_at]
+        if technician_id is not None:
+            conditions.insert(0, S.technician_id == technician_id)
+        return await self._rows(*conditions)
+
+    async def add(self, entry: ScheduleEntry) -> None:
+        try:
+            await execute_guarded(
+                self._conn, sa.insert(schedule_entries).values(mapping.entry_row(entry))
+            )
+        except sa_exc.IntegrityError as exc:
+            if is_unique_violation(exc):
+                raise Conflict("The intervention already has a planning entry.") from exc
+            raise
+
+    async def save(self, entry: ScheduleEntry, *, expected_version: int) -> None:
+        row = mapping.entry_row(entry)
+        values = {k: v for k, v in row.items() if k not in {"id", "version"}}
+        saved = await update_if_version(
+            self._conn,
+            schedule_entries,
+            entry.id,
+            expected_version=expected_version,
+            new_version=entry.version,
+            values=values,
+        )
+        if not saved:
+            raise PreconditionFailed("The planning entry was changed by someone else.")
+
+    async def remove(self, entry_id: UUID) -> None:
+        await self._conn.execute(sa.delete(schedule_entries).where(S.id == entry_id))
+
+    async def list(
+        self, filters: ScheduleFilters, *, limit: int, offset: int
+    ) -> tuple[Sequence[ScheduleEntry], int]:
+        f = filters
+        conditions: list[sa.ColumnElement[bool]] = []
+        if f.technician_id is not None:
+            conditions.append(S.technician_id == f.technician_id)
+        if f.starts_before is not None:
+            conditions.append(S.starts_at < f.starts_before)
+        if f.ends_after is not None:
+            conditions.append(S.ends_at > f.ends_after)
+        count = sa.select(sa.func.count()).select_from(schedule_entries).where(*conditions)
+        total = int((await self._conn.execute(count)).scalar_one())
+        if limit <= 0 or offset >= total:
+            return [], total
+        return await self._rows(*conditions, limit=limit, offset=offset), total

@@ -1,0 +1,31 @@
+"""``SqlMaintenanceUnitOfWork``: the maintenance repositories on one SQL transaction."""
+
+from __future__ import annotations
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.maintenance.audit import SqlAuditLog
+from adapters.persistence.sqlalchemy.maintenance.equipment import SqlEquipmentRepository
+from adapters.persistence.sqlalchemy.maintenance.interventions import SqlInterventionRepository
+from adapters.persistence.sqlalchemy.maintenance.schedule import SqlScheduleRepository
+from adapters.persistence.sqlalchemy.maintenance.technicians import SqlTechnicianRepository
+from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from application.maintenance.ports import MaintenanceUnitOfWork
+from application.shared.events import EventPublisher
+
+
+class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
+    technicians: SqlTechnicianRepository
+    equipment: SqlEquipmentRepository
+    interventions: SqlInterventionRepository
+    schedule: SqlScheduleRepository
+    audit: SqlAuditLog
+
+    def __init__(self, database: SqlDatabase, publisher: EventPublisher | None = None) -> None:
+        super().__init__(database, publisher)
+
+    def _open_repositories(self) -> None:
+        self.technicians = SqlTechnicianRepository(self)
+        self.equipment = SqlEquipmentRepository(self)
+        self.interventions = SqlInterventionRepository(self)
+        self.schedule = SqlScheduleRepository(self)
+        self.audit = SqlAuditLog(self)

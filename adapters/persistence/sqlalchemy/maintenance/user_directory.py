@@ -1,0 +1,36 @@
+"""``SqlUserDirectory``: what maintenance needs from identity, read from the ``users`` table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.maintenance.queries import read_connection
+from adapters.persistence.sqlalchemy.tables.identity import users
+from application.maintenance.ports import UserDirectory
+from domain.shared.access import Role
+
+
+class SqlUserDirectory(UserDirectory):
+    """Read-only; each call uses its own short connection (committed data)."""
+
+    def __init__(self, database: SqlDatabase) -> None:
+        self._database = database
+
+    async def get_role(self, user_id: UUID) -> Role | None:
+        statement = sa.select(users.c.role).where(users.c.id == user_id, users.c.is_active)
+        async with read_connection(self._database) as conn:
+            role = (await conn.execute(statement)).scalar_one_or_none()
+        return None if role is None else Role(role)
+
+    async def manager_ids(self) -> Sequence[UUID]:
+        statement = (
+            sa.select(users.c.id)
+            .where(users.c.role == Role.MANAGER.value, users.c.is_active)
+            .order_by(users.c.id)
+        )
+        async with read_connection(self._database) as conn:
+            return list((await conn.execute(statement)).scalars())

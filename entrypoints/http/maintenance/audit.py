@@ -1,0 +1,75 @@
+"""``GET /audit``: who changed what and when, with each changed field's old and new value."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from application.maintenance.commands import ListAuditQuery
+from application.maintenance.ports import AuditFilters
+from application.maintenance.use_cases.list_audit import ListAudit
+from domain.shared.access import Actor
+from entrypoints.http.errors import problem_responses
+from entrypoints.http.identity.auth import provide_actor
+from entrypoints.http.maintenance.dependencies import (
+    BEARER,
+    FromParam,
+    ToParam,
+    provide_pagination,
+    use_case,
+)
+from entrypoints.http.maintenance.schemas import AuditRead, parse_instant
+from entrypoints.http.schemas import Page, PageParams
+
+EntityType = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=64,
+        description="equipment, technician, intervention or planning_entry",
+    ),
+]
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags = ["audit"]
+    security = BEARER
+    dependencies = {"actor": provide_actor, "page": provide_pagination}
+
+    @get(
+        "/",
+        dependencies={"list_audit": use_case("list_audit")},
+        summary="The audit trail, newest first",
+        responses=problem_responses(401, 403, 422),
+    )
+    async def list_audit(
+        self,
+        actor: NamedDependency[Actor],
+        list_audit: NamedDependency[ListAudit],
+        page: NamedDependency[PageParams],
+        entity_type: EntityType = None,
+        entity_id: UUID | None = None,
+        actor_id: UUID | None = None,
+        starts: FromParam = None,
+        ends: ToParam = None,
+    ) -> Page[AuditRead]:
+        """Admins and managers. ``changes`` maps each field to ``{old, new}``."""
+        result = await list_audit(
+            ListAuditQuery(
+                actor=actor,
+                filters=AuditFilters(
+                    entity_type=entity_type,
+                    entity_id=entity_id,
+                    actor_id=actor_id,
+                    at_from=parse_instant("from", starts),
+                    at_to=parse_instant("to", ends),
+                ),
+                limit=page.limit,
+                offset=page.offset,
+            )
+        )
+        return page.page([AuditRead.of(e) for e in result.items], result.total)

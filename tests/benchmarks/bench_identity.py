@@ -1,0 +1,438 @@
+"""Throughput of Atelier's authentication path against bare Litestar baselines.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_identity.py [--workers N] [--duration S]``.
+
+Production profile (PostgreSQL + Redis on loopback): a scratch database is created and
+migrated, a user is seeded, and two uvicorn servers start in subprocesses with the same
+settings: the Atelier app (plus a benchmark-only route behind its authentication) and a bare
+Litestar app (a JSON route and a one-row primary-key read through SQLAlchemy Core/psycopg).
+A load generator (``wrk`` when installed, else a Python httpx/asyncio one) measures each
+target at 64 concurrent connections. Not collected by pytest (the name does not start with
+``test_``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BENCH_PASSWORD = "bench-violet-sunrise-42"
+AUTHED_PATH = "/bench/authed"
+
+
+# -- the apps the servers run (uvicorn --factory imports these) --------------------------------
+def atelier_app_factory() -> Any:
+    """Atelier's app plus ``GET /bench/authed`` behind its bearer authentication."""
+    from litestar import get
+    from litestar.di import NamedDependency
+
+    from domain.shared.access import Actor
+    from entrypoints.bootstrap.container import build_container
+    from entrypoints.bootstrap.settings import load_settings
+    from entrypoints.http.app import create_app
+    from entrypoints.http.identity.auth import AuthenticationMiddleware, provide_actor
+
+    @get(
+        AUTHED_PATH,
+        middleware=[AuthenticationMiddleware()],
+        dependencies={"actor": provide_actor},
+        sync_to_thread=False,
+        signature_namespace={"NamedDependency": NamedDependency, "Actor": Actor},
+    )
+    def authed(actor: NamedDependency[Actor]) -> dict[str, str]:
+        return {"status": "ok"}
+
+    return create_app(build_container(load_settings()), extra_route_handlers=[authed])
+
+
+def bare_app_factory() -> Any:
+    """A bare Litestar app: ``GET /bare`` (small JSON) and ``GET /row`` (one row by key)."""
+    import sqlalchemy as sa
+    from litestar import Litestar, get
+    from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+    url = os.environ["BENCH_DATABASE_URL"]
+    user_id = uuid.UUID(os.environ["BENCH_USER_ID"])
+    state: dict[str, AsyncEngine] = {}
+    users = sa.table("users", sa.column("id", sa.Uuid()), sa.column("email"), sa.column("role"))
+    query = sa.select(users.c.id, users.c.email, users.c.role).where(users.c.id == user_id)
+
+    async def startup() -> None:
+        state["engine"] = create_async_engine(url, pool_size=10, max_overflow=5)
+
+    async def shutdown() -> None:
+        await state["engine"].dispose()
+
+    @get("/bare", sync_to_thread=False)
+    def bare() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/row")
+    async def row() -> dict[str, str]:
+        async with state["engine"].connect() as conn:
+            found = (await conn.execute(query)).one()
+        return {"id": str(found.id), "email": found.email, "role": found.role}
+
+    return Litestar([bare, row], on_startup=[startup], on_shutdown=[shutdown])
+
+
+# -- plumbing ----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def scratch_database(admin_url: str) -> Iterator[str]:
+    import psycopg
+
+    name = f"atelier_bench_{uuid.uuid4().hex[:10]}"
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def server(factory: str, port: int, workers: int, env: dict[str, str]) -> Iterator[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"tests.benchmarks.bench_identity:{factory}",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--no-server-header",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server for {base} exited with {process.returncode}")
+        try:
+            httpx.get(f"{base}/health/live", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server at {base} did not start in 30 s")
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    method: str = "GET"
+    headers: dict[str, str] | None = None
+    body: str | None = None
+
+
+@dataclass
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        return float("nan")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]
+
+
+def run_wrk(target: Target, duration: int, connections: int) -> Result:
+    lua = ["wrk.method = " + repr(target.method).replace("'", '"')]
+    for name, value in (target.headers or {}).items():
+        lua.append(f'wrk.headers["{name}"] = "{value}"')
+    if target.body is not None:
+        lua.append("wrk.body = [[" + target.body + "]]")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lua) + "\n")
+    threads = str(min(4, os.cpu_count() or 1))
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                threads,
+                "-c",
+                str(connections),
+                "-d",
+                f"{duration}s",
+                "--latency",
+                "-s",
+                script.name,
+                target.url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=duration + 30,
+            check=True,
+        ).stdout
+    finally:
+        Path(script.name).unlink(missing_ok=True)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors:.*", output)
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(0)))
+    return Result(
+        rps, _ms(p50.group(1)) if p50 else 0.0, _ms(p99.group(1)) if p99 else 0.0, errors
+    )
+
+
+async def _python_load(target: Target, duration: int, connections: int) -> Result:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        stop = time.perf_counter() + duration
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                try:
+                    answer = await client.request(
+                        target.method, target.url, headers=target.headers, content=target.body
+                    )
+                    if answer.status_code >= 300:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0
+
+    return Result(len(latencies) / elapsed, pct(0.50), pct(0.99), errors)
+
+
+def measure(target: Target, tool: str, duration: int, connections: int) -> Result:
+    warm = max(1, duration // 5)
+    if tool == "wrk":
+        run_wrk(target, warm, connections)
+        return run_wrk(target, duration, connections)
+    asyncio.run(_python_load(target, warm, connections))
+    return asyncio.run(_python_load(target, duration, connections))
+
+
+def check_once(target: Target) -> None:
+    import httpx
+
+    answer = httpx.request(
+        target.method, target.url, headers=target.headers, content=target.body, timeout=10
+    )
+    if answer.status_code != 200:
+        raise RuntimeError(f"{target.name}: {answer.status_code} {answer.text[:200]}")
+
+
+def hash_time(pepper: str, rounds: int) -> float:
+    from adapters.security.bcrypt_hasher import BcryptPasswordHasher
+
+    hasher = BcryptPasswordHasher(pepper=pepper.encode(), rounds=rounds)
+    asyncio.run(hasher.hash(BENCH_PASSWORD))  # warm-up
+    started = time.perf_counter()
+    asyncio.run(hasher.hash(BENCH_PASSWORD))
+    return (time.perf_counter() - started) * 1000
+
+
+async def seed(settings: Any) -> tuple[str, str]:
+    """An administrator and an access token for them (through the use cases)."""
+    from application.identity.use_cases.create_user import CreateUserCommand
+    from application.identity.use_cases.login import LoginCommand
+    from domain.shared.access import Actor, Role
+    from entrypoints.bootstrap.container import build_container, shutdown
+
+    container = build_container(settings)
+    try:
+        view = await container.identity.create_user()(
+            CreateUserCommand(
+                actor=Actor(user_id=uuid.UUID(int=0), role=Role.ADMIN),
+                email="perf-admin@example.com",
+                password=BENCH_PASSWORD,
+                first_name="Bench",
+                last_name="Mark",
+                role=Role.ADMIN,
+            )
+        )
+        pair = await container.identity.login()(
+            LoginCommand(email="perf-admin@example.com", password=BENCH_PASSWORD)
+        )
+    finally:
+        await shutdown(container)
+    return str(view.id), pair.access_token
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=6, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--bcrypt-rounds", type=int, default=12)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "ATELIER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("ATELIER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    )
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args()
+    if not 1 <= args.duration <= 60:
+        parser.error("--duration must be between 1 and 60 seconds")
+    tool = "wrk" if args.tool == "auto" and shutil.which("wrk") else args.tool
+    tool = "python" if tool == "auto" else tool
+    for url in (args.postgres_url, args.redis_url):
+        if "127.0.0.1" not in url and "localhost" not in url and "[::1]" not in url:
+            parser.error("only loopback services are allowed")
+
+    from adapters.persistence.sqlalchemy.migrations import upgrade
+    from entrypoints.bootstrap.settings import load_settings
+
+    jwt_secret, pepper = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
+    prefix = f"atelier-bench:{uuid.uuid4().hex[:8]}:"
+    with scratch_database(args.postgres_url) as database_url, tempfile.TemporaryDirectory() as tmp:
+        upgrade(database_url)
+        values = {
+            "profile": "production",
+            "data_dir": tmp,
+            "database_url": database_url,
+            "redis_url": args.redis_url,
+            "redis_key_prefix": prefix,
+            "storage": "memory",
+            "mailer": "memory",
+            "jwt_secret": jwt_secret,
+            "password_pepper": pepper,
+            "bcrypt_rounds": str(args.bcrypt_rounds),
+            "rate_limit_enabled": "false",
+            "log_level": "WARNING",
+            "docs_enabled": "false",
+        }
+        env_vars = {f"ATELIER_{k.upper()}": v for k, v in values.items()}
+        settings = load_settings(env_vars, env_file=Path(tmp) / "no.env")
+        user_id, token = asyncio.run(seed(settings))
+        child_env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("ATELIER_")},
+            **env_vars,
+            "ATELIER_ENV_FILE": str(Path(tmp) / "no.env"),
+            "PYTHONPATH": str(ROOT),
+            "BENCH_DATABASE_URL": database_url,
+            "BENCH_USER_ID": user_id,
+        }
+        single_hash_ms = hash_time(pepper, args.bcrypt_rounds)
+        bare_port, app_port = free_port(), free_port()
+        with (
+            server("bare_app_factory", bare_port, args.workers, child_env) as bare,
+            server("atelier_app_factory", app_port, args.workers, child_env) as app,
+        ):
+            auth = {"Authorization": f"Bearer {token}"}
+            login_body = '{"email": "perf-admin@example.com", "password": "' + BENCH_PASSWORD + '"}'
+            targets = [
+                Target("bare JSON", f"{bare}/bare"),
+                Target("authenticated (no DB)", f"{app}{AUTHED_PATH}", headers=auth),
+                Target("bare one-row read", f"{bare}/row"),
+                Target("GET /api/v1/auth/me", f"{app}/api/v1/auth/me", headers=auth),
+                Target(
+                    "POST /api/v1/auth/login",
+                    f"{app}/api/v1/auth/login",
+                    method="POST",
+                    headers={"Content-Type": "application/json"},
+                    body=login_body,
+                ),
+            ]
+            print(
+                f"load generator: {tool}; {args.connections} connections; {args.duration} s "
+                f"per target; uvicorn workers: {args.workers}; bcrypt rounds {args.bcrypt_rounds}"
+            )
+            results: dict[str, Result] = {}
+            for target in targets:
+                check_once(target)
+                results[target.name] = measure(target, tool, args.duration, args.connections)
+        print(f"{'target':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        for name, r in results.items():
+            print(
+                f"{name:<26}{r.requests_per_second:>10.0f}{r.p50_ms:>10.2f}"
+                f"{r.p99_ms:>10.2f}{r.errors:>8}"
+            )
+        authed = results["authenticated (no DB)"].requests_per_second
+        bare_rps = results["bare JSON"].requests_per_second
+        me = results["GET /api/v1/auth/me"].requests_per_second
+        row = results["bare one-row read"].requests_per_second
+        login = results["POST /api/v1/auth/login"].requests_per_second
+        print(f"authenticated / bare JSON  = {authed / bare_rps:.0%} (target >= 30%)")
+        print(f"/auth/me / bare one-row    = {me / row:.0%} (target >= 50%)")
+        bound = 1000 / single_hash_ms * (os.cpu_count() or 1)
+        print(
+            f"login: {login:.1f} req/s; one bcrypt hash = {single_hash_ms:.1f} ms "
+            f"(upper bound ~{bound:.0f} req/s with {os.cpu_count()} CPUs)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
