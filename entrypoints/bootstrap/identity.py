@@ -43,7 +43,7 @@ from application.shared.cache import Cache
 from application.shared.clock import Clock
 from application.shared.events import EventBus
 from application.shared.rate_limit import RateLimiter
-from application.shared.security import PasswordHasher, TokenService
+from application.shared.security import IssuedToken, PasswordHasher, TokenClaims, TokenService
 from entrypoints.bootstrap.settings import Settings
 
 security_logger = logging.getLogger("atelier.security")
@@ -72,6 +72,39 @@ class LoggingSecurityLog(SecurityLog):
             dict(detail or {}),
             extra={"security_event": event_name, "user_id": str(user_id), "client_ip": ip},
         )
+
+
+class VerifiedTokenCache(TokenService):
+    """Remembers successful verifications of access tokens (pure CPU: signature, claims), so
+    the hot path verifies each token once per process. A hit is used only while the token is
+    unexpired; revocation is still checked on every request by ``Authenticate``."""
+
+    def __init__(self, inner: TokenService, clock: Clock, *, max_entries: int = 10_000) -> None:
+        self._inner, self._clock, self._max = inner, clock, max_entries
+        self._verified: dict[tuple[str, str], TokenClaims] = {}
+
+    def issue(
+        self,
+        subject: str,
+        *,
+        token_type: str,
+        ttl_seconds: int,
+        extra: Mapping[str, object] | None = None,
+    ) -> IssuedToken:
+        return self._inner.issue(
+            subject, token_type=token_type, ttl_seconds=ttl_seconds, extra=extra
+        )
+
+    def verify(self, token: str, *, token_type: str) -> TokenClaims:
+        key = (token, token_type)
+        claims = self._verified.get(key)
+        if claims is not None and self._clock.now() < claims.expires_at:
+            return claims
+        claims = self._inner.verify(token, token_type=token_type)
+        if len(self._verified) >= self._max:
+            self._verified.clear()  # crude bound: the next requests refill it
+        self._verified[key] = claims
+        return claims
 
 
 def _policy(settings: Settings) -> IdentityPolicy:
@@ -146,9 +179,10 @@ class IdentityContainer(containers.DeclarativeContainer):
     throttle = providers.Singleton(LoginThrottle, limiter, policy)
     dummy_hash = providers.Singleton(DummyHash, password_hasher)
     issuer = providers.Singleton(SessionIssuer, token_service, policy)
+    verified_tokens = providers.Singleton(VerifiedTokenCache, token_service, clock)
 
     # -- use cases -----------------------------------------------------------------------------
-    authenticate = providers.Factory(Authenticate, token_service, session_state, uow)
+    authenticate = providers.Factory(Authenticate, verified_tokens, session_state, uow)
     register = providers.Factory(Register, uow, password_hasher, clock, policy, password_policy)
     login = providers.Factory(
         Login, uow, password_hasher, dummy_hash, issuer, throttle, security_log, clock

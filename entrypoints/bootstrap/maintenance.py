@@ -2,8 +2,9 @@
 
 ``Container`` mounts it as ``maintenance = providers.Container(MaintenanceContainer, ...)`` and
 hands it the shared ports (settings, clock, cache, event bus, database, persistence kind) and
-the identity module's unit-of-work factory, through which :class:`IdentityUserDirectory`
-answers maintenance's questions about users (the contexts never import each other).
+the identity module's unit-of-work factory: on the memory profile :class:`IdentityUserDirectory`
+answers maintenance's questions about users through it (SQL profiles read the users table
+with ``SqlUserDirectory``); the contexts never import each other.
 Use cases are Factories (a fresh unit of work per call).
 """
 
@@ -105,6 +106,12 @@ def _sql_dashboard(database: Any) -> Any:
     return SqlDashboardReader(database)
 
 
+def _sql_user_directory(database: Any) -> Any:
+    from adapters.persistence.sqlalchemy.maintenance import SqlUserDirectory
+
+    return SqlUserDirectory(database)
+
+
 class MaintenanceContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     clock: providers.Dependency[Clock] = providers.Dependency()
@@ -130,9 +137,12 @@ class MaintenanceContainer(containers.DeclarativeContainer):
         postgres=providers.Singleton(_sql_dashboard, database),
         memory=providers.Singleton(MemoryDashboardReader, database),
     )
-    # Identity's unit of work already follows the persistence selector, so one adapter
-    # serves every profile.
-    user_directory = providers.Singleton(IdentityUserDirectory, identity_uow_factory)
+    user_directory = providers.Selector(
+        persistence_kind,
+        sqlite=providers.Singleton(_sql_user_directory, database),
+        postgres=providers.Singleton(_sql_user_directory, database),
+        memory=providers.Singleton(IdentityUserDirectory, identity_uow_factory),
+    )
 
     # -- use cases -----------------------------------------------------------------------------
     create_technician = providers.Factory(CreateTechnician, uow, user_directory, clock)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
+from adapters.cache.memory import MemoryCache
+from adapters.cache.redis import RedisCache
 from adapters.persistence.sqlalchemy.migrations import upgrade
+from application.shared.cache import Cache
+from tests.support.redis import drop_prefixed
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +18,18 @@ def migrated_postgres_url(postgres_url: str) -> str:
     """The session's PostgreSQL database, migrated to head once (tables are shared)."""
     upgrade(postgres_url)
     return postgres_url
+
+
+# -- the Cache port's adapters, shared by every suite that runs over both -------------------
+@pytest.fixture(params=["memory", "redis"])
+async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
+    if request.param == "memory":
+        yield MemoryCache()
+        return
+    url: str = request.getfixturevalue("redis_url")
+    prefix: str = request.getfixturevalue("redis_prefix")
+    redis_cache = RedisCache.from_url(url, prefix=prefix)
+    try:
+        yield redis_cache
+    finally:
+        await drop_prefixed(redis_cache, url, prefix)

@@ -9,40 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
-from adapters.cache.memory import MemoryCache
 from adapters.cache.redis import RedisCache
 from application.shared.cache import Cache
 from domain.shared.errors import DependencyUnavailable
-
-
-async def _drop_prefixed(cache: RedisCache, url: str, prefix: str) -> None:
-    cleaner = RedisCache.from_url(url, prefix="")
-    try:
-        client = cleaner._client
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await cleaner.aclose()
-        await cache.aclose()
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
-    if request.param == "memory":
-        yield MemoryCache()
-        return
-    url: str = request.getfixturevalue("redis_url")
-    prefix: str = request.getfixturevalue("redis_prefix")
-    redis_cache = RedisCache.from_url(url, prefix=prefix)
-    try:
-        yield redis_cache
-    finally:
-        await _drop_prefixed(redis_cache, url, prefix)
+from tests.support.redis import drop_prefixed
 
 
 async def test_get_set_delete(cache: Cache) -> None:
@@ -151,7 +125,7 @@ async def test_two_redis_clients_share_counters_and_locks(
         assert won.count(True) == 1
     finally:
         await two.aclose()
-        await _drop_prefixed(one, redis_url, redis_prefix)
+        await drop_prefixed(one, redis_url, redis_prefix)
 
 
 async def test_prefixes_isolate_caches(redis_url: str, redis_prefix: str) -> None:
@@ -164,7 +138,7 @@ async def test_prefixes_isolate_caches(redis_url: str, redis_prefix: str) -> Non
         assert (await one.increment("c", ttl_seconds=5)).value == 1
     finally:
         await two.aclose()
-        await _drop_prefixed(one, redis_url, redis_prefix)
+        await drop_prefixed(one, redis_url, redis_prefix)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromQuery, QueryParameter
 
 from application.maintenance.commands import ListAuditQuery
 from application.maintenance.ports import AuditFilters
@@ -52,8 +52,8 @@ class AuditController(Controller):
         list_audit: NamedDependency[ListAudit],
         page: NamedDependency[PageParams],
         entity_type: EntityType = None,
-        entity_id: UUID | None = None,
-        actor_id: UUID | None = None,
+        entity_id: FromQuery[UUID | None] = None,
+        actor_id: FromQuery[UUID | None] = None,
         starts: FromParam = None,
         ends: ToParam = None,
     ) -> Page[AuditRead]:

@@ -14,7 +14,7 @@ from application.shared.cache import Cache
 from entrypoints.http.dependencies import provide_container
 from entrypoints.http.docs import BEARER_SCHEME
 from entrypoints.http.identity.auth import provide_actor
-from entrypoints.http.maintenance.idempotency import Stored, stored_json
+from entrypoints.http.maintenance.idempotency import Idempotency, Stored, stored_json
 from entrypoints.http.schemas import etag_for, provide_if_match, provide_page, sort_provider
 
 T = TypeVar("T")
@@ -33,16 +33,16 @@ def use_case(name: str) -> Provide:
     return Provide(provide, sync_to_thread=False)
 
 
-def _provide_cache(state: State) -> Cache:
+def _provide_idempotency(state: State) -> Idempotency:
     cache: Cache = provide_container(state).cache()
-    return cache
+    return Idempotency(cache)
 
 
 def sort_by(allowed: frozenset[str], default: str) -> Provide:
     return Provide(sort_provider(allowed, default), sync_to_thread=False)
 
 
-provide_cache = Provide(_provide_cache, sync_to_thread=False)
+provide_idempotency = Provide(_provide_idempotency, sync_to_thread=False)
 provide_pagination = Provide(provide_page, sync_to_thread=False)
 provide_expected_version = Provide(provide_if_match, sync_to_thread=False)
 
@@ -58,7 +58,7 @@ COMMON: dict[str, Provide] = {
 FromParam = Annotated[
     str | None,
     QueryParameter(
-        query="from",
+        name="from",
         max_length=40,
         description="RFC 3339 timestamp or date (00:00 UTC), inclusive.",
     ),
@@ -66,7 +66,7 @@ FromParam = Annotated[
 ToParam = Annotated[
     str | None,
     QueryParameter(
-        query="to",
+        name="to",
         max_length=40,
         description="RFC 3339 timestamp or date (00:00 UTC), exclusive.",
     ),

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.maintenance.commands import (
@@ -25,7 +25,6 @@ from application.maintenance.use_cases.get_equipment import GetEquipment
 from application.maintenance.use_cases.list_equipment import ListEquipment
 from application.maintenance.use_cases.retire_equipment import RetireEquipment
 from application.maintenance.use_cases.update_equipment import UpdateEquipment
-from application.shared.cache import Cache
 from domain.maintenance.enums import EquipmentStatus
 from domain.shared.access import Actor
 from entrypoints.http.errors import problem_responses
@@ -35,13 +34,13 @@ from entrypoints.http.maintenance.dependencies import (
     FilterText,
     SearchParam,
     created_response,
-    provide_cache,
+    provide_idempotency,
     read_spec,
     sort_by,
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.idempotency import IdempotencyKeyHeader, idempotent
+from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.schemas import (
     EquipmentCreate,
     EquipmentRead,
@@ -77,9 +76,9 @@ class EquipmentController(Controller):
         sort: NamedDependency[Sort],
         location: FilterText = None,
         type: FilterText = None,
-        status: EquipmentStatus | None = None,
-        owner_id: UUID | None = None,
-        maintenance_due: bool | None = None,
+        status: FromQuery[EquipmentStatus | None] = None,
+        owner_id: FromQuery[UUID | None] = None,
+        maintenance_due: FromQuery[bool | None] = None,
         q: SearchParam = None,
     ) -> Page[EquipmentRead]:
         """Clients see only the equipment they own."""
@@ -103,7 +102,10 @@ class EquipmentController(Controller):
 
     @post(
         "/",
-        dependencies={"create_equipment": use_case("create_equipment"), "cache": provide_cache},
+        dependencies={
+            "create_equipment": use_case("create_equipment"),
+            "idempotency": provide_idempotency,
+        },
         summary="Register equipment",
         responses={201: read_spec(EquipmentRead), **problem_responses(403, 409, 422)},
     )
@@ -113,7 +115,7 @@ class EquipmentController(Controller):
         data: JSONBody[EquipmentCreate],
         actor: NamedDependency[Actor],
         create_equipment: NamedDependency[CreateEquipment],
-        cache: NamedDependency[Cache],
+        idempotency: NamedDependency[Idempotency],
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[bytes]:
         """``serial_number`` is unique (409 ``serial_taken``). Honours ``Idempotency-Key``."""
@@ -136,8 +138,8 @@ class EquipmentController(Controller):
             )
             return created_response(EquipmentRead.of(view), PATH)
 
-        return await idempotent(
-            request, cache, actor, route="POST /equipment", key=idempotency_key, produce=produce
+        return await idempotency.run(
+            request, actor, route="POST /equipment", key=idempotency_key, produce=produce
         )
 
     @get(

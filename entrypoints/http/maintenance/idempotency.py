@@ -1,10 +1,10 @@
 """``Idempotency-Key`` on creating POSTs, stored behind the Cache port for 24 hours.
 
-Usage in a handler::
+Usage in a handler (``idempotency`` is the :class:`Idempotency` dependency)::
 
-    return await idempotent(
-        request, cache, actor, route="POST /equipment", key=idempotency_key,
-        produce=lambda: create(...),   # -> Stored (status, JSON body, headers)
+    return await idempotency.run(
+        request, actor, route="POST /equipment", key=idempotency_key,
+        produce=produce,   # async () -> Stored (status, JSON body, headers)
     )
 
 - no key: ``produce`` runs as usual;
@@ -45,8 +45,7 @@ _KEPT_HEADERS = ("Location", "ETag")
 IdempotencyKeyHeader = Annotated[
     str | None,
     HeaderParameter(
-        header="Idempotency-Key",
-        required=False,
+        name="Idempotency-Key",
         max_length=MAX_KEY_CHARS,
         description="Any unique string (e.g. a UUID); a retry with the same key and body "
         "within 24 h returns the first answer and creates nothing.",
@@ -108,6 +107,24 @@ def _replay(raw: bytes, fingerprint: str) -> Response[bytes]:
             title="Idempotency key reused",
         )
     return stored.response(replayed=True)
+
+
+class Idempotency:
+    """The handlers' entry point (a dependency): ``await idempotency.run(...)``."""
+
+    def __init__(self, cache: Cache) -> None:
+        self._cache = cache
+
+    async def run(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        *,
+        route: str,
+        key: str | None,
+        produce: Callable[[], Awaitable[Stored]],
+    ) -> Response[bytes]:
+        return await idempotent(request, self._cache, actor, route=route, key=key, produce=produce)
 
 
 async def idempotent(

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from application.maintenance.commands import (
     AssignInterventionCommand,
@@ -34,7 +34,6 @@ from application.maintenance.use_cases.start_intervention import StartInterventi
 from application.maintenance.use_cases.unassign_intervention import UnassignIntervention
 from application.maintenance.use_cases.update_intervention import UpdateIntervention
 from application.maintenance.views import InterventionView
-from application.shared.cache import Cache
 from domain.maintenance.enums import InterventionStatus, InterventionType, Priority
 from domain.shared.access import Actor
 from entrypoints.http.errors import problem_responses
@@ -46,13 +45,13 @@ from entrypoints.http.maintenance.dependencies import (
     CreatedToParam,
     SearchParam,
     created_response,
-    provide_cache,
+    provide_idempotency,
     read_spec,
     sort_by,
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.idempotency import IdempotencyKeyHeader, idempotent
+from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.schemas import (
     AssignBody,
     AssignedInterventionRead,
@@ -95,12 +94,12 @@ class InterventionsController(Controller):
         list_interventions: NamedDependency[ListInterventions],
         page: NamedDependency[PageParams],
         sort: NamedDependency[Sort],
-        status: InterventionStatus | None = None,
-        priority: Priority | None = None,
-        type: InterventionType | None = None,
-        equipment_id: UUID | None = None,
-        technician_id: UUID | None = None,
-        overdue: bool | None = None,
+        status: FromQuery[InterventionStatus | None] = None,
+        priority: FromQuery[Priority | None] = None,
+        type: FromQuery[InterventionType | None] = None,
+        equipment_id: FromQuery[UUID | None] = None,
+        technician_id: FromQuery[UUID | None] = None,
+        overdue: FromQuery[bool | None] = None,
         q: SearchParam = None,
         created_from: CreatedFromParam = None,
         created_to: CreatedToParam = None,
@@ -132,7 +131,7 @@ class InterventionsController(Controller):
         "/",
         dependencies={
             "create_intervention": use_case("create_intervention"),
-            "cache": provide_cache,
+            "idempotency": provide_idempotency,
         },
         summary="Open an intervention",
         responses={201: read_spec(InterventionRead), **problem_responses(403, 404, 422)},
@@ -143,7 +142,7 @@ class InterventionsController(Controller):
         data: JSONBody[InterventionCreate],
         actor: NamedDependency[Actor],
         create_intervention: NamedDependency[CreateIntervention],
-        cache: NamedDependency[Cache],
+        idempotency: NamedDependency[Idempotency],
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[bytes]:
         """201 with status ``open``; clients only on equipment they own. Honours
@@ -165,9 +164,8 @@ class InterventionsController(Controller):
             )
             return created_response(InterventionRead.of(view), PATH)
 
-        return await idempotent(
+        return await idempotency.run(
             request,
-            cache,
             actor,
             route="POST /interventions",
             key=idempotency_key,

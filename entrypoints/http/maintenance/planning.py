@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, PathParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter
 
 from application.maintenance.commands import (
     GeneratePreventiveCommand,
@@ -79,7 +79,7 @@ class PlanningController(Controller):
         actor: NamedDependency[Actor],
         list_planning: NamedDependency[ListPlanning],
         page: NamedDependency[PageParams],
-        technician_id: UUID | None = None,
+        technician_id: FromQuery[UUID | None] = None,
         starts: FromParam = None,
         ends: ToParam = None,
     ) -> Page[PlanningEntryRead]:

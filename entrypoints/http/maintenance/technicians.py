@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from application.maintenance.commands import (
     CreateTechnicianCommand,
@@ -24,7 +24,6 @@ from application.maintenance.use_cases.technician_availability import (
     GetTechnicianAvailability,
 )
 from application.maintenance.use_cases.update_technician import UpdateTechnician
-from application.shared.cache import Cache
 from domain.maintenance.enums import ExperienceLevel
 from domain.shared.access import Actor
 from domain.shared.errors import FieldError, ValidationFailed
@@ -36,13 +35,13 @@ from entrypoints.http.maintenance.dependencies import (
     FromParam,
     ToParam,
     created_response,
-    provide_cache,
+    provide_idempotency,
     read_spec,
     sort_by,
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.idempotency import IdempotencyKeyHeader, idempotent
+from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.schemas import (
     AvailabilityRead,
     TechnicianCreate,
@@ -78,11 +77,11 @@ class TechniciansController(Controller):
         list_technicians: NamedDependency[ListTechnicians],
         page: NamedDependency[PageParams],
         sort: NamedDependency[Sort],
-        available: bool | None = None,
+        available: FromQuery[bool | None] = None,
         skill: FilterText = None,
         specialty: FilterText = None,
-        level: ExperienceLevel | None = None,
-        user_id: UUID | None = None,
+        level: FromQuery[ExperienceLevel | None] = None,
+        user_id: FromQuery[UUID | None] = None,
     ) -> Page[TechnicianRead]:
         result = await list_technicians(
             ListTechniciansQuery(
@@ -103,7 +102,10 @@ class TechniciansController(Controller):
 
     @post(
         "/",
-        dependencies={"create_technician": use_case("create_technician"), "cache": provide_cache},
+        dependencies={
+            "create_technician": use_case("create_technician"),
+            "idempotency": provide_idempotency,
+        },
         summary="Create a technician profile",
         responses={201: read_spec(TechnicianRead), **problem_responses(403, 409, 422)},
     )
@@ -113,7 +115,7 @@ class TechniciansController(Controller):
         data: JSONBody[TechnicianCreate],
         actor: NamedDependency[Actor],
         create_technician: NamedDependency[CreateTechnician],
-        cache: NamedDependency[Cache],
+        idempotency: NamedDependency[Idempotency],
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[bytes]:
         """The user must have role ``technician`` (422 ``not_a_technician``); one profile per
@@ -136,8 +138,8 @@ class TechniciansController(Controller):
             )
             return created_response(TechnicianRead.of(view), PATH)
 
-        return await idempotent(
-            request, cache, actor, route="POST /technicians", key=idempotency_key, produce=produce
+        return await idempotency.run(
+            request, actor, route="POST /technicians", key=idempotency_key, produce=produce
         )
 
     @get(

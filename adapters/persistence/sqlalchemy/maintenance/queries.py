@@ -19,9 +19,8 @@ from application.shared.pagination import Sort
 async def execute_guarded(conn: AsyncConnection, statement: Executable) -> Result[Any]:
     """Run a statement that may violate a constraint; the transaction stays usable.
 
-    PostgreSQL aborts a transaction on error, so the statement runs in a SAVEPOINT there. On
-    SQLite a SAVEPOINT would open (and its RELEASE commit) the transaction, and a failed
-    statement only undoes itself anyway.
+    PostgreSQL aborts the whole transaction on an error, so the statement runs in a
+    SAVEPOINT there; SQLite only undoes the failed statement, so no savepoint is needed.
     """
     if conn.dialect.name != "postgresql":
         return await conn.execute(statement)

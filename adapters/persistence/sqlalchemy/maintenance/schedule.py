@@ -1,10 +1,10 @@
 """``SqlScheduleRepository``: planning entries and the per-technician booking lock.
 
-``lock_technician`` serialises the bookings of one technician: PostgreSQL locks the
-technician row (``SELECT ... FOR UPDATE``); SQLite has no row locks and pysqlite only opens
-the transaction at the first write, so a no-op would let two bookings both read "no clash"
-and both insert. There a harmless ``UPDATE`` of the technician row takes SQLite's database
-write lock until commit, and the second booking's clash check runs after the first commits.
+``lock_technician`` serialises the bookings of one technician. PostgreSQL (READ COMMITTED)
+locks the technician row with ``SELECT ... FOR UPDATE`` until commit: a second booking
+waits there, then its clash check sees the first one's entry. On SQLite every unit of work
+already begins with ``BEGIN IMMEDIATE`` (see ``engine.install_sqlite_pragmas``) and holds
+the database write lock for its whole life, so there is nothing more to lock.
 """
 
 from __future__ import annotations
@@ -33,18 +33,11 @@ S = schedule_entries.c
 
 class SqlScheduleRepository(SqlRepository, ScheduleRepository):
     async def lock_technician(self, technician_id: UUID) -> None:
-        if self._postgres:
-            statement: sa.Executable = (
-                sa.select(technicians.c.id)
-                .where(technicians.c.id == technician_id)
-                .with_for_update()
-            )
-        else:
-            statement = (
-                sa.update(technicians)
-                .where(technicians.c.id == technician_id)
-                .values(version=technicians.c.version)
-            )
+        if not self._postgres:
+            return  # SQLite: this transaction holds the write lock since BEGIN IMMEDIATE
+        statement = (
+            sa.select(technicians.c.id).where(technicians.c.id == technician_id).with_for_update()
+        )
         await self._conn.execute(statement)
 
     async def _rows(
