@@ -44,8 +44,19 @@ class CachedDashboardReader(DashboardReader):
         self._fresh = fresh_seconds
         self._stale = stale_seconds
         self._tasks: set[asyncio.Task[None]] = set()
+        self._computing = asyncio.Lock()  # a cold start computes once per instance, not per caller
 
     async def stats(self, now: datetime) -> DashboardStats:
+        stored = await self._usable(now)
+        if stored is not None:
+            return stored
+        async with self._computing:
+            stored = await self._usable(now)  # another caller may have filled it meanwhile
+            if stored is not None:
+                return stored
+            return await self._compute(now)
+
+    async def _usable(self, now: datetime) -> DashboardStats | None:
         raw = await self._cache.get(self._key)
         if raw is not None:
             try:
@@ -59,7 +70,7 @@ class CachedDashboardReader(DashboardReader):
                 if 0 <= age <= self._stale:
                     await self._refresh_in_background(now)
                     return stored.stats
-        return await self._compute(now)
+        return None
 
     async def invalidate(self) -> None:
         await self._cache.delete(self._key)

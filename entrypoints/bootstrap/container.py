@@ -19,7 +19,7 @@ from adapters.clock import SystemClock
 from adapters.persistence.memory.store import MemoryStore
 from application.shared.events import EventBus
 from entrypoints.bootstrap.identity import IdentityContainer
-from entrypoints.bootstrap.maintenance import MaintenanceContainer
+from entrypoints.bootstrap.maintenance import MaintenanceContainer, subscribe_event_handlers
 from entrypoints.bootstrap.secrets import Secrets
 from entrypoints.bootstrap.settings import Settings
 
@@ -159,7 +159,9 @@ def build_container(settings: Settings, secrets: Secrets | None = None) -> Conta
     """A container for ``settings``; ``secrets`` default to the profile's resolution."""
     from entrypoints.bootstrap.secrets import resolve_secrets
 
-    return Container(settings=settings, secrets=secrets or resolve_secrets(settings))
+    container = Container(settings=settings, secrets=secrets or resolve_secrets(settings))
+    subscribe_event_handlers(container.maintenance)  # type: ignore[arg-type]
+    return container
 
 
 def health_checks(container: Container) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from dependency_injector import containers, providers
 
+from adapters.cache.dashboard import CachedDashboardReader
 from adapters.persistence.memory.maintenance import (
     MemoryDashboardReader,
     MemoryMaintenanceUnitOfWork,
@@ -58,7 +59,14 @@ from application.shared.cache import Cache
 from application.shared.clock import Clock
 from application.shared.events import EventBus
 from application.shared.pagination import Sort
+from domain.maintenance.events import (
+    EquipmentDown,
+    EquipmentRetired,
+    InterventionEvent,
+    TechnicianCreated,
+)
 from domain.shared.access import Role
+from domain.shared.events import DomainEvent
 from entrypoints.bootstrap.settings import Settings
 
 _DIRECTORY_PAGE = 200
@@ -88,6 +96,18 @@ class IdentityUserDirectory(UserDirectory):
                 ids.extend(user.id for user in page)
                 if not page or len(ids) >= total:
                     return ids
+
+
+def subscribe_event_handlers(container: MaintenanceContainer) -> None:
+    """Life-cycle changes drop the cached dashboard figures, on every instance at once."""
+    reader = container.dashboard_reader()
+
+    async def invalidate_dashboard(_event: DomainEvent) -> None:
+        await reader.invalidate()
+
+    bus = container.event_bus()
+    for event_type in (InterventionEvent, EquipmentDown, EquipmentRetired, TechnicianCreated):
+        bus.subscribe(event_type, invalidate_dashboard)
 
 
 def _policy(settings: Settings) -> MaintenancePolicy:
@@ -131,12 +151,14 @@ class MaintenanceContainer(containers.DeclarativeContainer):
         postgres=providers.Factory(_sql_uow, database, event_bus),
         memory=providers.Factory(MemoryMaintenanceUnitOfWork, database, event_bus),
     )
-    dashboard_reader = providers.Selector(
+    database_dashboard_reader = providers.Selector(
         persistence_kind,
         sqlite=providers.Singleton(_sql_dashboard, database),
         postgres=providers.Singleton(_sql_dashboard, database),
         memory=providers.Singleton(MemoryDashboardReader, database),
     )
+    # the aggregate queries read whole tables: serve them through a shared read-through cache
+    dashboard_reader = providers.Singleton(CachedDashboardReader, database_dashboard_reader, cache)
     user_directory = providers.Selector(
         persistence_kind,
         sqlite=providers.Singleton(_sql_user_directory, database),

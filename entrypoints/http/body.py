@@ -41,7 +41,7 @@ _NON_JSON_ENCODINGS = {
 _NOT_JSON = "not-json"
 _REQUIRED = "required"
 _OPTIONAL = "optional"
-_json_route_cache: dict[int, str] = {}
+_KIND_OPT = "atelier_json_body_kind"  # cached in the handler's own ``opt`` mapping
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -54,8 +54,8 @@ def is_json_media_type(media_type: str) -> bool:
 def json_body_kind(route_handler: Any) -> str:
     """``required`` / ``optional`` when the handler declares a ``data`` parameter decoded from
     JSON (optional when it has a default), ``not-json`` otherwise."""
-    key = id(route_handler)
-    kind = _json_route_cache.get(key)
+    opt = getattr(route_handler, "opt", None)
+    kind = opt.get(_KIND_OPT) if isinstance(opt, dict) else None
     if kind is None:
         signature = getattr(route_handler, "parsed_fn_signature", None)
         parameter = signature.parameters.get("data") if signature is not None else None
@@ -67,7 +67,8 @@ def json_body_kind(route_handler: Any) -> str:
                 kind = _NOT_JSON
             else:
                 kind = _OPTIONAL if parameter.has_default or parameter.is_optional else _REQUIRED
-        _json_route_cache[key] = kind
+        if isinstance(opt, dict):
+            opt[_KIND_OPT] = kind
     return kind
 
 

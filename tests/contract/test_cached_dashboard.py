@@ -93,3 +93,11 @@ async def test_a_corrupt_entry_is_recomputed(cache: Cache) -> None:
     reader = CachedDashboardReader(inner, cache, key="dash-corrupt")
     await cache.set("dash-corrupt", b"{not json", ttl_seconds=60)
     assert (await reader.stats(T0)).interventions.total == 1
+
+
+async def test_a_cold_start_computes_once_for_concurrent_callers(cache: Cache) -> None:
+    inner = CountingReader()
+    reader = CachedDashboardReader(inner, cache)
+    answers = await asyncio.gather(*(reader.stats(T0) for _ in range(16)))
+    assert inner.computations == 1
+    assert all(answer == _stats(1) for answer in answers)

@@ -1,4 +1,4 @@
-"""A page of users: everyone for admins and managers, only oneself for the others."""
+"""A page of users, for admins and managers; the others read only themselves, by id."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from application.identity.ports import USER_SORT_FIELDS, IdentityUnitOfWork, Use
 from application.identity.views import UserView
 from application.shared.pagination import Page, PageRequest, Sort
 from domain.shared.access import Action, Actor, Resource, Scope, require
+from domain.shared.errors import Forbidden
 
 MAX_QUERY_CHARS = 200
 
@@ -26,17 +27,14 @@ class ListUsers:
         self._uow = uow
 
     async def __call__(self, query: ListUsersQuery) -> Page[UserView]:
-        scope = require(query.actor, Resource.USERS, Action.READ)
+        if require(query.actor, Resource.USERS, Action.READ) is not Scope.ALL:
+            raise Forbidden("Only administrators and managers may list users.")
         window = PageRequest.of(query.limit, query.offset)
         sort = Sort.parse(query.sort, USER_SORT_FIELDS, default="created_at")
         filters = query.filters
         if filters.q is not None:
             q = filters.q.strip()[:MAX_QUERY_CHARS]
             filters = replace(filters, q=q or None)
-        if scope is Scope.OWN:
-            if filters.user_id not in (None, query.actor.user_id):
-                return Page(items=[], total=0, limit=window.limit, offset=window.offset)
-            filters = replace(filters, user_id=query.actor.user_id)
         async with self._uow as uow:
             users, total = await uow.users.list(
                 filters, limit=window.limit, offset=window.offset, sort=sort
