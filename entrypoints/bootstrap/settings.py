@@ -97,6 +97,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     rate_limit_enabled: bool = True
     # maintenance
     escalation_delay_minutes: int = 30
+    escalation_check_seconds: float = 60.0
+    # periodic jobs inside the web process (false: run ``atelier worker`` separately)
+    jobs_in_app: bool = True
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -116,6 +119,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
             problems.append("ATELIER_MAX_BODY_BYTES must be between 1024 and 1073741824")
         if self.database_pool_size < 1 or self.database_max_overflow < 0:
             problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
+        if not 1 <= self.escalation_check_seconds <= 86400:
+            problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
         if problems:
             raise msgspec.ValidationError("; ".join(problems))
 

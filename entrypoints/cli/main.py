@@ -108,6 +108,32 @@ def migrate(revision: str) -> None:
         click.echo(f"migrated {_mask_url(url)} to {revision}")
 
 
+@cli.command()
+def worker() -> None:
+    """Run the periodic jobs (escalation of unassigned critical work) until interrupted."""
+    import asyncio
+    import signal
+
+    from entrypoints.bootstrap.container import build_container, shutdown
+    from entrypoints.worker.jobs import job_runner
+
+    settings = _settings()
+
+    async def main() -> None:
+        container = build_container(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        click.echo("worker started; Ctrl-C to stop")
+        try:
+            await job_runner(container).run_forever(stop)
+        finally:
+            await shutdown(container)
+
+    asyncio.run(main())
+
+
 @cli.command("check-config")
 def check_config() -> None:
     """Print the active profile, adapters and settings (secrets masked); fail on bad config."""
