@@ -8,7 +8,7 @@ sweep, so the dictionary cannot grow without limit under a stream of distinct ke
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from application.shared.cache import Cache, Counter
 
@@ -43,12 +43,18 @@ class MemoryCache(Cache):
         while len(self._data) >= self._max_keys:  # evict the oldest insertions
             del self._data[next(iter(self._data))]
 
-    async def get(self, key: str) -> bytes | None:
+    def _value(self, key: str) -> bytes | None:
         entry = self._live(key)
         if entry is None:
             return None
         value = entry[0]
         return str(value).encode() if isinstance(value, int) else value
+
+    async def get(self, key: str) -> bytes | None:
+        return self._value(key)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [self._value(key) for key in keys]  # no await in between: one snapshot
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         self._make_room()

@@ -4,13 +4,18 @@ Every key is prefixed. ``increment`` runs one Lua script (INCRBY, then PEXPIRE o
 the key has no expiry yet), so a fixed window starts at the first hit and is never
 extended; ``set_if_absent`` is ``SET NX PX``. Small socket timeouts and few retries make a
 dead Redis fail fast, as ``DependencyUnavailable(code="cache_unavailable")``.
+
+Reads (``get``, ``get_many``) are auto-pipelined: the reads issued during one event-loop
+iteration go to Redis as one ``MGET`` (see :class:`_ReadBatcher`). Every read is still sent
+after it was asked for, so it sees every write that completed before; under load the
+per-command client overhead is paid once per batch instead of once per request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -41,6 +46,77 @@ _FAILURES: tuple[type[BaseException], ...] = (
 )
 
 
+def _unavailable() -> DependencyUnavailable:
+    return DependencyUnavailable("The cache is not reachable.", code="cache_unavailable")
+
+
+_BATCH_MAX_KEYS = 512
+
+_Waiter = tuple[list[str], "asyncio.Future[list[Any]]"]
+
+
+class _ReadBatcher:
+    """Coalesces the MGETs asked for in one event-loop iteration into one MGET per
+    ``_BATCH_MAX_KEYS`` keys; each caller gets its own slice of the answer (or the error)."""
+
+    def __init__(self, client: Redis) -> None:
+        self._client = client
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: list[_Waiter] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def mget(self, keys: list[str]) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new loop (tests): nothing pending belongs to it
+            self._loop, self._pending = loop, []
+        future: asyncio.Future[list[Any]] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append((keys, future))
+        return await future
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        chunk: list[_Waiter] = []
+        size = 0
+        for waiter in pending:
+            if waiter[1].done():  # the caller was cancelled meanwhile
+                continue
+            chunk.append(waiter)
+            size += len(waiter[0])
+            if size >= _BATCH_MAX_KEYS:
+                self._start(chunk)
+                chunk, size = [], 0
+        if chunk:
+            self._start(chunk)
+
+    def _start(self, chunk: list[_Waiter]) -> None:
+        task = asyncio.ensure_future(self._run(chunk))
+        self._tasks.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, chunk: list[_Waiter]) -> None:
+        keys = chunk[0][0] if len(chunk) == 1 else [key for keys, _ in chunk for key in keys]
+        try:
+            values: Any = await self._client.mget(keys)
+        except asyncio.CancelledError:
+            for _, future in chunk:
+                future.cancel()
+            raise
+        except Exception as exc:  # noqa: BLE001 - handed to every caller of the batch
+            for _, future in chunk:
+                if not future.done():
+                    future.set_exception(_unavailable() if isinstance(exc, _FAILURES) else exc)
+                    future.exception().__cause__ = exc  # type: ignore[union-attr]
+            return
+        start = 0
+        for waiter_keys, future in chunk:
+            end = start + len(waiter_keys)
+            if not future.done():
+                future.set_result(values[start:end])
+            start = end
+
+
 def _ms(ttl_seconds: float) -> int:
     return max(1, math.ceil(ttl_seconds * 1000))
 
@@ -51,6 +127,7 @@ class RedisCache(Cache):
         self._prefix = prefix
         self._close_client = close_client
         self._increment = client.register_script(_INCREMENT)
+        self._reads = _ReadBatcher(client)
 
     @classmethod
     def from_url(
@@ -81,14 +158,18 @@ class RedisCache(Cache):
         try:
             yield
         except _FAILURES as exc:
-            raise DependencyUnavailable(
-                "The cache is not reachable.", code="cache_unavailable"
-            ) from exc
+            raise _unavailable() from exc
 
     async def get(self, key: str) -> bytes | None:
-        async with self._guard():
-            value: Any = await self._client.get(self._key(key))
+        value = (await self._reads.mget([self._prefix + key]))[0]
         return None if value is None else bytes(value)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        prefix = self._prefix
+        values = await self._reads.mget([prefix + key for key in keys])
+        return [None if value is None else bytes(value) for value in values]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         async with self._guard():

@@ -1,7 +1,8 @@
 """Turn a bearer access token into an :class:`Actor`.
 
-Hot path: verify the signature (CPU only), then two cache reads: the jti denylist and the
-user's cached cut-off. The database is asked only when the cut-off is not cached.
+Hot path: verify the signature (CPU only), then one cache round trip reading both the jti
+denylist and the user's cached cut-off. The database is asked only when the cut-off is not
+cached.
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ class Authenticate:
     async def __call__(self, token: str) -> Actor:
         claims = self._tokens.verify(token, token_type=ACCESS)
         user_id, role, session_id, issued_at = _parse(claims)
-        if await self._state.is_denied(claims.jti):
+        denied, cutoff = await self._state.lookup(claims.jti, user_id)
+        if denied:
             raise _revoked()
-        cutoff = await self._state.cutoff(user_id)
         if cutoff is None:
             async with self._uow as uow:
                 user = await uow.users.get(user_id)

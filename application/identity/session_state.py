@@ -52,7 +52,17 @@ class SessionState:
 
     async def cutoff(self, user_id: UUID) -> TokenCutoff | None:
         key = CUTOFF_PREFIX + str(user_id)
-        raw = await self._cache.get(key)
+        return await self._read_cutoff(key, await self._cache.get(key))
+
+    async def lookup(self, jti: str, user_id: UUID) -> tuple[bool, TokenCutoff | None]:
+        """``(is_denied(jti), cutoff(user_id))`` in one cache round trip (the hot path)."""
+        key = CUTOFF_PREFIX + str(user_id)
+        denied, raw = await self._cache.get_many((DENYLIST_PREFIX + jti, key))
+        if denied is not None:
+            return True, None
+        return False, await self._read_cutoff(key, raw)
+
+    async def _read_cutoff(self, key: str, raw: bytes | None) -> TokenCutoff | None:
         if raw is None:
             return None
         cutoff = _decode(raw)

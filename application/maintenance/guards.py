@@ -14,7 +14,7 @@ from domain.maintenance.equipment import Equipment
 from domain.maintenance.intervention import Intervention
 from domain.maintenance.technician import Technician
 from domain.maintenance.validation import Checker
-from domain.shared.access import Action, Actor, Resource, allowed, authorize
+from domain.shared.access import Action, Actor, Resource, Scope, allowed, authorize
 from domain.shared.errors import Forbidden, NotFound
 
 
@@ -68,6 +68,21 @@ async def load_intervention(
         if not allowed(actor, Resource.INTERVENTIONS, action).permits(owns=mine):
             raise Forbidden(f"You may not {action.value} this intervention.")
     return intervention, equipment
+
+
+async def load_visible_intervention(
+    uow: MaintenanceUnitOfWork, actor: Actor, intervention_id: UUID
+) -> Intervention:
+    """The intervention if ``actor`` may read it (``NotFound`` otherwise). Its equipment is
+    only fetched when visibility depends on who owns it (one query for staff)."""
+    scope = allowed(actor, Resource.INTERVENTIONS, Action.READ)
+    if scope is not Scope.ALL:
+        intervention, _ = await load_intervention(uow, actor, intervention_id)
+        return intervention
+    intervention = await uow.interventions.get(intervention_id)
+    if intervention is None:
+        raise NotFound("No such intervention.")
+    return intervention
 
 
 async def is_assigned_to(

@@ -7,6 +7,7 @@ so rate limits, lockouts, idempotency keys and token denylists hold under concur
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,6 +22,11 @@ class Counter:
 
 class Cache(Protocol):
     async def get(self, key: str) -> bytes | None: ...
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The values of ``keys``, in order (None where absent), in one round trip when the
+        backend allows it (Redis ``MGET``). This default asks ``get`` once per key."""
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         """Store ``value``; ``ttl_seconds`` None keeps it until deleted."""

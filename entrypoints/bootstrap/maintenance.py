@@ -114,10 +114,10 @@ def _policy(settings: Settings) -> MaintenancePolicy:
     return MaintenancePolicy(escalation_delay_minutes=settings.escalation_delay_minutes)
 
 
-def _sql_uow(database: Any, publisher: Any) -> Any:
+def _sql_uow(database: Any, publisher: Any, read_only: bool = False) -> Any:
     from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
 
-    return SqlMaintenanceUnitOfWork(database, publisher)
+    return SqlMaintenanceUnitOfWork(database, publisher, read_only=read_only)
 
 
 def _sql_dashboard(database: Any) -> Any:
@@ -151,6 +151,13 @@ class MaintenanceContainer(containers.DeclarativeContainer):
         postgres=providers.Factory(_sql_uow, database, event_bus),
         memory=providers.Factory(MemoryMaintenanceUnitOfWork, database, event_bus),
     )
+    # for the use cases that never commit: no BEGIN/ROLLBACK round trips on PostgreSQL
+    read_uow = providers.Selector(
+        persistence_kind,
+        sqlite=providers.Factory(_sql_uow, database, event_bus, read_only=True),
+        postgres=providers.Factory(_sql_uow, database, event_bus, read_only=True),
+        memory=providers.Factory(MemoryMaintenanceUnitOfWork, database, event_bus),
+    )
     database_dashboard_reader = providers.Selector(
         persistence_kind,
         sqlite=providers.Singleton(_sql_dashboard, database),
@@ -168,35 +175,35 @@ class MaintenanceContainer(containers.DeclarativeContainer):
 
     # -- use cases -----------------------------------------------------------------------------
     create_technician = providers.Factory(CreateTechnician, uow, user_directory, clock)
-    list_technicians = providers.Factory(ListTechnicians, uow)
-    get_technician = providers.Factory(GetTechnician, uow)
+    list_technicians = providers.Factory(ListTechnicians, read_uow)
+    get_technician = providers.Factory(GetTechnician, read_uow)
     update_technician = providers.Factory(UpdateTechnician, uow, clock)
-    technician_availability = providers.Factory(GetTechnicianAvailability, uow, policy)
+    technician_availability = providers.Factory(GetTechnicianAvailability, read_uow, policy)
 
     create_equipment = providers.Factory(CreateEquipment, uow, clock)
-    list_equipment = providers.Factory(ListEquipment, uow, clock)
-    get_equipment = providers.Factory(GetEquipment, uow)
+    list_equipment = providers.Factory(ListEquipment, read_uow, clock)
+    get_equipment = providers.Factory(GetEquipment, read_uow)
     update_equipment = providers.Factory(UpdateEquipment, uow, clock)
     retire_equipment = providers.Factory(RetireEquipment, uow, clock)
-    equipment_history = providers.Factory(EquipmentHistory, uow, clock)
+    equipment_history = providers.Factory(EquipmentHistory, read_uow, clock)
 
     create_intervention = providers.Factory(CreateIntervention, uow, clock)
-    list_interventions = providers.Factory(ListInterventions, uow, clock)
-    get_intervention = providers.Factory(GetIntervention, uow, clock)
+    list_interventions = providers.Factory(ListInterventions, read_uow, clock)
+    get_intervention = providers.Factory(GetIntervention, read_uow, clock)
     update_intervention = providers.Factory(UpdateIntervention, uow, clock)
     assign_intervention = providers.Factory(AssignIntervention, uow, clock)
     unassign_intervention = providers.Factory(UnassignIntervention, uow, clock)
     start_intervention = providers.Factory(StartIntervention, uow, clock)
     complete_intervention = providers.Factory(CompleteIntervention, uow, clock)
     cancel_intervention = providers.Factory(CancelIntervention, uow, clock)
-    intervention_report = providers.Factory(GetInterventionReport, uow, clock)
+    intervention_report = providers.Factory(GetInterventionReport, read_uow, clock)
     escalate_overdue = providers.Factory(EscalateOverdue, uow, clock, policy)
 
-    list_planning = providers.Factory(ListPlanning, uow, policy)
+    list_planning = providers.Factory(ListPlanning, read_uow, policy)
     reschedule_entry = providers.Factory(RescheduleEntry, uow, clock)
-    planning_conflicts = providers.Factory(PlanningConflicts, uow, clock, policy)
+    planning_conflicts = providers.Factory(PlanningConflicts, read_uow, clock, policy)
     generate_preventive = providers.Factory(GeneratePreventive, uow, clock, policy)
-    technician_calendar = providers.Factory(GetTechnicianCalendar, uow, clock, policy)
+    technician_calendar = providers.Factory(GetTechnicianCalendar, read_uow, clock, policy)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
-    list_audit = providers.Factory(ListAudit, uow)
+    list_audit = providers.Factory(ListAudit, read_uow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.maintenance.commands import GetInterventionQuery
-from application.maintenance.guards import load_intervention
+from application.maintenance.guards import load_visible_intervention
 from application.maintenance.ports import MaintenanceUnitOfWork
 from application.maintenance.views import InterventionView
 from application.shared.clock import Clock
@@ -15,5 +15,5 @@ class GetIntervention:
 
     async def __call__(self, query: GetInterventionQuery) -> InterventionView:
         async with self._uow as uow:
-            intervention, _ = await load_intervention(uow, query.actor, query.intervention_id)
+            intervention = await load_visible_intervention(uow, query.actor, query.intervention_id)
         return InterventionView.of(intervention, self._clock.now())
