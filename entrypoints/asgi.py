@@ -14,4 +14,4 @@ from entrypoints.http.app import create_app
 
 def app_factory() -> Litestar:
     settings = load_settings()
-    return create_app(build_container(settings))
+    return create_app(build_container(settings), serving=True)

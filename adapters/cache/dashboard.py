@@ -87,12 +87,12 @@ class CachedDashboardReader(DashboardReader):
             return  # another caller, here or on another instance, is on it
 
         async def refresh() -> None:
+            # the lock is left to expire: a caller that read the stale figures just before
+            # this refresh landed must not start a second one (they are fresh for a while)
             try:
                 await self._compute(now)
             except Exception:  # a failed refresh leaves the stale figures in place
                 log.exception("dashboard refresh failed")
-            finally:
-                await self._cache.delete(lock)
 
         task = asyncio.create_task(refresh())
         self._tasks.add(task)

@@ -106,8 +106,10 @@ class _ReadBatcher:
         except Exception as exc:  # noqa: BLE001 - handed to every caller of the batch
             for _, future in chunk:
                 if not future.done():
-                    future.set_exception(_unavailable() if isinstance(exc, _FAILURES) else exc)
-                    future.exception().__cause__ = exc  # type: ignore[union-attr]
+                    error = _unavailable() if isinstance(exc, _FAILURES) else exc
+                    if error is not exc:
+                        error.__cause__ = exc
+                    future.set_exception(error)
             return
         start = 0
         for waiter_keys, future in chunk:

@@ -7,6 +7,7 @@ cached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -44,8 +45,16 @@ def _parse(claims: TokenClaims) -> tuple[UUID, Role, UUID | None, datetime]:
 
 
 class Authenticate:
-    def __init__(self, tokens: TokenService, state: SessionState, uow: IdentityUnitOfWork) -> None:
-        self._tokens, self._state, self._uow = tokens, state, uow
+    """Stateless, so one instance serves every request: ``new_uow`` makes the unit of work
+    of a cache miss (each call a fresh one)."""
+
+    def __init__(
+        self,
+        tokens: TokenService,
+        state: SessionState,
+        new_uow: Callable[[], IdentityUnitOfWork],
+    ) -> None:
+        self._tokens, self._state, self._new_uow = tokens, state, new_uow
 
     async def __call__(self, token: str) -> Actor:
         claims = self._tokens.verify(token, token_type=ACCESS)
@@ -54,7 +63,7 @@ class Authenticate:
         if denied:
             raise _revoked()
         if cutoff is None:
-            async with self._uow as uow:
+            async with self._new_uow() as uow:
                 user = await uow.users.get(user_id)
             if user is None:
                 raise _revoked()

@@ -16,6 +16,7 @@ from application.shared.cache import Cache
 from domain.identity.user import TokenCutoff
 
 DENYLIST_PREFIX = "denylist:jti:"
+_DECODED_MAX = 10_000
 CUTOFF_PREFIX = "tokens-valid-after:"
 
 
@@ -42,6 +43,7 @@ class SessionState:
     def __init__(self, cache: Cache, *, ttl_seconds: int = 3_600) -> None:
         self._cache = cache
         self._ttl = ttl_seconds
+        self._decoded: dict[bytes, TokenCutoff] = {}
 
     async def deny(self, jti: str, *, remaining_seconds: float) -> None:
         if remaining_seconds > 0:
@@ -65,7 +67,14 @@ class SessionState:
     async def _read_cutoff(self, key: str, raw: bytes | None) -> TokenCutoff | None:
         if raw is None:
             return None
+        cutoff = self._decoded.get(raw)  # TokenCutoff is immutable: same bytes, same value
+        if cutoff is not None:
+            return cutoff
         cutoff = _decode(raw)
+        if cutoff is not None:
+            if len(self._decoded) >= _DECODED_MAX:
+                self._decoded.clear()
+            self._decoded[raw] = cutoff
         if cutoff is None:
             await self._cache.delete(key)  # let the next fill replace it
         return cutoff

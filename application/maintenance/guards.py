@@ -77,12 +77,12 @@ async def load_visible_intervention(
     only fetched when visibility depends on who owns it (one query for staff)."""
     scope = allowed(actor, Resource.INTERVENTIONS, Action.READ)
     if scope is not Scope.ALL:
-        intervention, _ = await load_intervention(uow, actor, intervention_id)
-        return intervention
-    intervention = await uow.interventions.get(intervention_id)
-    if intervention is None:
+        owned, _ = await load_intervention(uow, actor, intervention_id)
+        return owned
+    found = await uow.interventions.get(intervention_id)
+    if found is None:
         raise NotFound("No such intervention.")
-    return intervention
+    return found
 
 
 async def is_assigned_to(

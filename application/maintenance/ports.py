@@ -133,6 +133,8 @@ ENTITY_EQUIPMENT = "equipment"
 ENTITY_TECHNICIAN = "technician"
 ENTITY_INTERVENTION = "intervention"
 ENTITY_PLANNING_ENTRY = "planning_entry"
+ENTITY_USER = "user"
+"""Security events of the identity context (logins, lockouts, password and role changes)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

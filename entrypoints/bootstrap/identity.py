@@ -119,10 +119,10 @@ def _policy(settings: Settings) -> IdentityPolicy:
     )
 
 
-def _sql_uow(database: Any, publisher: Any) -> Any:
+def _sql_uow(database: Any, publisher: Any, read_only: bool = False) -> Any:
     from adapters.persistence.sqlalchemy.identity import SqlIdentityUnitOfWork
 
-    return SqlIdentityUnitOfWork(database, publisher)
+    return SqlIdentityUnitOfWork(database, publisher, read_only=read_only)
 
 
 def _smtp_mailer(settings: Settings) -> Any:
@@ -160,6 +160,13 @@ class IdentityContainer(containers.DeclarativeContainer):
         postgres=providers.Factory(_sql_uow, database, event_bus),
         memory=providers.Factory(MemoryIdentityUnitOfWork, database, event_bus),
     )
+    # For use cases that never commit: no transaction round trips on PostgreSQL.
+    read_uow = providers.Selector(
+        persistence_kind,
+        sqlite=providers.Factory(_sql_uow, database, event_bus),
+        postgres=providers.Factory(_sql_uow, database, event_bus, read_only=True),
+        memory=providers.Factory(MemoryIdentityUnitOfWork, database, event_bus),
+    )
 
     mailer_kind = providers.Callable(lambda s: s.mailer, settings)
     mailer = providers.Selector(
@@ -182,14 +189,17 @@ class IdentityContainer(containers.DeclarativeContainer):
     verified_tokens = providers.Singleton(VerifiedTokenCache, token_service, clock)
 
     # -- use cases -----------------------------------------------------------------------------
-    authenticate = providers.Factory(Authenticate, verified_tokens, session_state, uow)
+    # The hot path: one instance (no per-request construction); a cache miss makes its own uow.
+    authenticate = providers.Singleton(
+        Authenticate, verified_tokens, session_state, read_uow.provider
+    )
     register = providers.Factory(Register, uow, password_hasher, clock, policy, password_policy)
     login = providers.Factory(
         Login, uow, password_hasher, dummy_hash, issuer, throttle, security_log, clock
     )
     refresh = providers.Factory(Refresh, uow, issuer, security_log, clock)
     logout = providers.Factory(Logout, uow, token_service, session_state, clock)
-    me = providers.Factory(GetMe, uow)
+    me = providers.Factory(GetMe, read_uow)
     change_password = providers.Factory(
         ChangePassword, uow, password_hasher, password_policy, session_state, security_log, clock
     )
@@ -205,10 +215,10 @@ class IdentityContainer(containers.DeclarativeContainer):
         security_log,
         clock,
     )
-    list_users = providers.Factory(ListUsers, uow)
-    get_user = providers.Factory(GetUser, uow)
+    list_users = providers.Factory(ListUsers, uow)  # count + page: one snapshot
+    get_user = providers.Factory(GetUser, read_uow)
     create_user = providers.Factory(CreateUser, uow, password_hasher, password_policy, clock)
     update_user = providers.Factory(UpdateUser, uow, session_state, clock)
     deactivate_user = providers.Factory(DeactivateUser, uow, session_state, clock)
-    get_preferences = providers.Factory(GetPreferences, uow)
+    get_preferences = providers.Factory(GetPreferences, read_uow)
     put_preferences = providers.Factory(PutPreferences, uow, clock)

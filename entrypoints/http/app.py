@@ -7,6 +7,7 @@ The container lives in ``app.state.container``; shutting the app down closes its
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -67,9 +68,27 @@ async def _close(container: Container) -> None:
         log.exception("shutdown_failed")
 
 
-def create_app(container: Container, *, extra_route_handlers: Sequence[Any] = ()) -> Litestar:
+GC_GEN0_THRESHOLD = 10_000
+
+
+def tune_gc_for_serving() -> None:
+    """For a server process, once started: the objects alive now (modules, the app, the
+    container: ~200k) are frozen out of the cyclic collector, and young collections run
+    less often. Without it every full collection rescans them all, which costs a third of
+    the CPU of a small request. Only garbage in reference cycles waits for the collector;
+    the rest is freed by reference counting as always."""
+    gc.collect()
+    gc.freeze()
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
+
+
+def create_app(
+    container: Container, *, extra_route_handlers: Sequence[Any] = (), serving: bool = False
+) -> Litestar:
     """The app for ``container``; ``extra_route_handlers`` are mounted at the root as given
-    (tests use them for probe routes such as ``POST /api/v1/_probe``)."""
+    (tests use them for probe routes such as ``POST /api/v1/_probe``). ``serving=True`` (the
+    server's factory, not tests) tunes the garbage collector at startup."""
     settings = container.settings()
     configure_logging(settings.log_level, settings.log_json)
     metrics = Metrics()
@@ -91,6 +110,7 @@ def create_app(container: Container, *, extra_route_handlers: Sequence[Any] = ()
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config() if settings.docs_enabled else None,
+        on_startup=[tune_gc_for_serving] if serving else [],
         on_shutdown=[partial(_close, container)],
         logging_config=None,
         debug=False,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -56,12 +57,23 @@ class Metrics:
             registry=self.registry,
         )
         self._gauges: list[tuple[DomainGauge, Gauge]] = []
+        # (method, route, status) -> the two labelled children, resolved once: the key space
+        # is bounded (known methods, route templates, status codes).
+        self._children: dict[tuple[str, str | None, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str | None, status: int, seconds: float) -> None:
         method = method if method in KNOWN_METHODS else "OTHER"
-        route = route or UNMATCHED_ROUTE
-        self.requests.labels(method, route, str(status)).inc()
-        self.duration.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            label = route or UNMATCHED_ROUTE
+            children = (
+                self.requests.labels(method, label, str(status)),
+                self.duration.labels(method, label),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def add_gauge(self, gauge: DomainGauge) -> None:
         prom = Gauge(

@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-import structlog
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from entrypoints.http.errors import PROBLEM_JSON, problem_body
+from entrypoints.http.logging import REQUEST_ID, AccessLog
 from entrypoints.http.metrics import Metrics
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -40,8 +40,12 @@ _HARDENING: Mapping[str, str] = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-
-access_log = structlog.get_logger("atelier.http.access")
+# The same, as raw ASGI header pairs (names lower-case), added without MutableScopeHeaders.
+_RAW_HARDENING = tuple((k.lower().encode(), v.encode("latin-1")) for k, v in _HARDENING.items())
+_CSP = b"content-security-policy"
+_RAW_API_CSP = API_CSP.encode("latin-1")
+_RAW_DOCS_CSP = DOCS_CSP.encode("latin-1")
+_REQUEST_ID = REQUEST_ID_HEADER.encode()
 
 
 def request_id_from(scope: Scope) -> str:
@@ -59,6 +63,20 @@ def _is_preflight(scope: Scope) -> bool:
         return False
     names = {name for name, _ in scope.get("headers", ())}
     return b"origin" in names and b"access-control-request-method" in names
+
+
+def with_edge_headers(
+    headers: Iterable[tuple[bytes, bytes]], request_id: bytes, csp: bytes
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``X-Request-ID`` set (replaced) and the hardening headers and CSP
+    added where the response did not set them."""
+    out = [(n, v) for n, v in headers if n.lower() != _REQUEST_ID]
+    present = {n.lower() for n, _ in out}
+    out.append((_REQUEST_ID, request_id))
+    out.extend(pair for pair in _RAW_HARDENING if pair[0] not in present)
+    if _CSP not in present:
+        out.append((_CSP, csp))
+    return out
 
 
 def _preflight_problem(start: Message, body: Message, path: str, request_id: str) -> Message:
@@ -80,33 +98,37 @@ def _preflight_problem(start: Message, body: Message, path: str, request_id: str
 
 
 class EdgeMiddleware:
+    """Per request: a request id (``scope["state"]`` and :data:`REQUEST_ID` for log lines),
+    the edge headers on the answer, one metrics observation and one access-log line."""
+
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        self.access_log = AccessLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         request_id = request_id_from(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        state["request_id"] = request_id
         path: str = scope["path"]
-        csp = DOCS_CSP if path.startswith(DOCS_PREFIXES) else API_CSP
+        raw_id = request_id.encode("latin-1")
+        csp = _RAW_DOCS_CSP if path.startswith(DOCS_PREFIXES) else _RAW_API_CSP
         status = 500
         started = time.perf_counter()
 
-        preflight = _is_preflight(scope)
+        preflight = scope["method"] == "OPTIONS" and _is_preflight(scope)
         held_start: Message | None = None
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, held_start
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableScopeHeaders.from_message(message)
-                headers["X-Request-ID"] = request_id
-                for name, value in _HARDENING.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", csp)
+                message["headers"] = with_edge_headers(message.get("headers", ()), raw_id, csp)
                 if preflight and status == 400:
                     held_start = message  # Litestar's text answer: rewritten below
                     return
@@ -116,18 +138,19 @@ class EdgeMiddleware:
                 held_start = None
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await self.app(scope, receive, send_wrapper)
-            finally:
-                elapsed = time.perf_counter() - started
-                route: Any = scope.get("path_template") if "route_handler" in scope else None
-                method = str(scope.get("method", "GET"))
-                self.metrics.observe(method, route, status, elapsed)
-                access_log.info(
-                    "request",
-                    method=method,
-                    route=route or "<unmatched>",
-                    status=status,
-                    duration_ms=round(elapsed * 1000, 2),
-                )
+        token = REQUEST_ID.set(request_id)
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            REQUEST_ID.reset(token)
+            elapsed = time.perf_counter() - started
+            route: Any = scope.get("path_template") if "route_handler" in scope else None
+            method: str = scope["method"]
+            self.metrics.observe(method, route, status, elapsed)
+            self.access_log.request(
+                request_id=request_id,
+                method=method,
+                route=route or "<unmatched>",
+                status=status,
+                seconds=elapsed,
+            )

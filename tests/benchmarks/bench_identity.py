@@ -9,6 +9,13 @@ Litestar app (a JSON route and a one-row primary-key read through SQLAlchemy Cor
 A load generator (``wrk`` when installed, else a Python httpx/asyncio one) measures each
 target at 64 concurrent connections. Not collected by pytest (the name does not start with
 ``test_``).
+
+Nothing is switched off to look fast: the servers log at INFO (one JSON access line per
+request, written to a file as a container's stderr would be) and serve ``/metrics``; the run
+ends by checking that both recorded every measured request. Rate limits are off so that the
+limit (not the code) does not answer 429; logins rotate over ``LOGIN_ACCOUNTS`` accounts with
+the right password (no lockout, no two concurrent logins of one account) and start without
+a warm-up, which would leave a backlog of bcrypt work behind it.
 """
 
 from __future__ import annotations
@@ -37,6 +44,14 @@ if str(ROOT) not in sys.path:
 
 BENCH_PASSWORD = "bench-violet-sunrise-42"
 AUTHED_PATH = "/bench/authed"
+LOGIN_ACCOUNTS = 256
+LOGIN_SECONDS = 20
+APP_TARGETS = (
+    "Atelier, no auth (live)",
+    "authenticated (no DB)",
+    "GET /api/v1/auth/me",
+    "POST /api/v1/auth/login",
+)
 
 
 # -- the apps the servers run (uvicorn --factory imports these) --------------------------------
@@ -61,7 +76,7 @@ def atelier_app_factory() -> Any:
     def authed(actor: NamedDependency[Actor]) -> dict[str, str]:
         return {"status": "ok"}
 
-    return create_app(build_container(load_settings()), extra_route_handlers=[authed])
+    return create_app(build_container(load_settings()), extra_route_handlers=[authed], serving=True)
 
 
 def bare_app_factory() -> Any:
@@ -118,7 +133,9 @@ def scratch_database(admin_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def server(factory: str, port: int, workers: int, env: dict[str, str]) -> Iterator[str]:
+def server(
+    factory: str, port: int, workers: int, env: dict[str, str], log_path: Path | None = None
+) -> Iterator[str]:
     command = [
         sys.executable,
         "-m",
@@ -136,7 +153,8 @@ def server(factory: str, port: int, workers: int, env: dict[str, str]) -> Iterat
         "--no-access-log",
         "--no-server-header",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    log_file = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process)
@@ -148,6 +166,8 @@ def server(factory: str, port: int, workers: int, env: dict[str, str]) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if log_file is not None:
+            log_file.close()
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -172,6 +192,8 @@ class Target:
     method: str = "GET"
     headers: dict[str, str] | None = None
     body: str | None = None
+    bodies: list[str] | None = None  # sent in turn (each load thread/worker its own share)
+    warm_up: bool = True
 
 
 @dataclass
@@ -180,6 +202,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -198,6 +221,18 @@ def run_wrk(target: Target, duration: int, connections: int) -> Result:
         lua.append(f'wrk.headers["{name}"] = "{value}"')
     if target.body is not None:
         lua.append("wrk.body = [[" + target.body + "]]")
+    if target.bodies:
+        # thread i of n sends bodies i, i+n, i+2n, ...: no body is in flight twice at once
+        lua.append("bodies = {" + ", ".join("[[" + b + "]]" for b in target.bodies) + "}")
+        lua.append("local count, step, at = 0, 1, 0")
+        lua.append("function setup(thread) count = count + 1; thread:set('first', count) end")
+        lua.append(
+            "function init(args) step = tonumber(args[1]) or 1; at = tonumber(first) or 1 end"
+        )
+        lua.append(
+            "function request() local body = bodies[((at - 1) % #bodies) + 1]; at = at + step; "
+            "return wrk.format(nil, nil, nil, body) end"
+        )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lua) + "\n")
     threads = str(min(4, os.cpu_count() or 1))
@@ -217,6 +252,8 @@ def run_wrk(target: Target, duration: int, connections: int) -> Result:
                 "-s",
                 script.name,
                 target.url,
+                "--",
+                threads,
             ],
             capture_output=True,
             text=True,
@@ -233,7 +270,14 @@ def run_wrk(target: Target, duration: int, connections: int) -> Result:
     errors = int(bad.group(1)) if bad else 0
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(0)))
-    return Result(rps, _ms(p50.group(1)) if p50 else 0.0, _ms(p99.group(1)) if p99 else 0.0, errors)
+    done = re.search(r"(\d+) requests in", output)
+    return Result(
+        rps,
+        _ms(p50.group(1)) if p50 else 0.0,
+        _ms(p99.group(1)) if p99 else 0.0,
+        errors,
+        int(done.group(1)) if done else 0,
+    )
 
 
 async def _python_load(target: Target, duration: int, connections: int) -> Result:
@@ -245,13 +289,18 @@ async def _python_load(target: Target, duration: int, connections: int) -> Resul
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         stop = time.perf_counter() + duration
 
-        async def worker() -> None:
+        async def worker(index: int) -> None:
             nonlocal errors
+            turn = index
             while time.perf_counter() < stop:
                 started = time.perf_counter()
+                body = target.body
+                if target.bodies:
+                    body = target.bodies[turn % len(target.bodies)]
+                    turn += connections
                 try:
                     answer = await client.request(
-                        target.method, target.url, headers=target.headers, content=target.body
+                        target.method, target.url, headers=target.headers, content=body
                     )
                     if answer.status_code >= 300:
                         errors += 1
@@ -260,33 +309,79 @@ async def _python_load(target: Target, duration: int, connections: int) -> Resul
                 latencies.append((time.perf_counter() - started) * 1000)
 
         began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(connections)))
+        await asyncio.gather(*(worker(i) for i in range(connections)))
         elapsed = time.perf_counter() - began
     latencies.sort()
 
     def pct(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0
 
-    return Result(len(latencies) / elapsed, pct(0.50), pct(0.99), errors)
+    return Result(len(latencies) / elapsed, pct(0.50), pct(0.99), errors, len(latencies))
 
 
 def measure(target: Target, tool: str, duration: int, connections: int) -> Result:
     warm = max(1, duration // 5)
     if tool == "wrk":
-        run_wrk(target, warm, connections)
+        if target.warm_up:
+            run_wrk(target, warm, connections)
         return run_wrk(target, duration, connections)
-    asyncio.run(_python_load(target, warm, connections))
+    if target.warm_up:
+        asyncio.run(_python_load(target, warm, connections))
     return asyncio.run(_python_load(target, duration, connections))
 
 
 def check_once(target: Target) -> None:
     import httpx
 
+    body = target.bodies[0] if target.bodies else target.body
     answer = httpx.request(
-        target.method, target.url, headers=target.headers, content=target.body, timeout=10
+        target.method, target.url, headers=target.headers, content=body, timeout=30
     )
     if answer.status_code != 200:
         raise RuntimeError(f"{target.name}: {answer.status_code} {answer.text[:200]}")
+
+
+def clone_accounts(database_url: str, source_email: str, count: int) -> list[str]:
+    """``count`` more accounts with the same password, copied in SQL from the seeded one
+    (hashing each through the use case would take ``count`` bcrypt rounds of seconds)."""
+    import psycopg
+
+    from adapters.persistence.sqlalchemy.tables.identity import users
+
+    copied = [c.name for c in users.columns if c.name not in ("id", "email", "email_normalized")]
+    columns = ", ".join(copied)
+    emails = [f"perf-login-{i}@example.com" for i in range(count)]
+    plain = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as conn:
+        for email in emails:
+            conn.execute(
+                f"INSERT INTO users (id, email, email_normalized, {columns}) "
+                f"SELECT %s, %s, %s, {columns} FROM users WHERE email_normalized = %s",
+                (uuid.uuid4(), email, email, source_email),
+            )
+    return emails
+
+
+def count_access_lines(log_path: Path, path_prefix: str = "") -> int:
+    """Access-log lines the server wrote (for routes starting with ``path_prefix``)."""
+    count = 0
+    with log_path.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if '"atelier.http.access"' in line and f'"route":"{path_prefix}' in line:
+                count += 1
+    return count
+
+
+def counted_by_metrics(base: str) -> int:
+    """The sum of ``atelier_http_requests_total`` on the app's ``/metrics``."""
+    import httpx
+
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("atelier_http_requests_total{"):
+            total += float(line.rsplit(" ", 1)[1])
+    return int(total)
 
 
 def hash_time(pepper: str, rounds: int) -> float:
@@ -370,12 +465,14 @@ def main() -> int:
             "password_pepper": pepper,
             "bcrypt_rounds": str(args.bcrypt_rounds),
             "rate_limit_enabled": "false",
-            "log_level": "WARNING",
+            "log_level": "INFO",
+            "log_json": "true",
             "docs_enabled": "false",
         }
         env_vars = {f"ATELIER_{k.upper()}": v for k, v in values.items()}
         settings = load_settings(env_vars, env_file=Path(tmp) / "no.env")
         user_id, token = asyncio.run(seed(settings))
+        accounts = clone_accounts(database_url, "perf-admin@example.com", LOGIN_ACCOUNTS)
         child_env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("ATELIER_")},
             **env_vars,
@@ -386,12 +483,15 @@ def main() -> int:
         }
         single_hash_ms = hash_time(pepper, args.bcrypt_rounds)
         bare_port, app_port = free_port(), free_port()
+        app_log = Path(tmp) / "atelier-server.log"
         with (
             server("bare_app_factory", bare_port, args.workers, child_env) as bare,
-            server("atelier_app_factory", app_port, args.workers, child_env) as app,
+            server("atelier_app_factory", app_port, args.workers, child_env, app_log) as app,
         ):
             auth = {"Authorization": f"Bearer {token}"}
-            login_body = '{"email": "perf-admin@example.com", "password": "' + BENCH_PASSWORD + '"}'
+            login_bodies = [
+                f'{{"email": "{email}", "password": "{BENCH_PASSWORD}"}}' for email in accounts
+            ]
             targets = [
                 Target("bare JSON", f"{bare}/bare"),
                 Target("Atelier, no auth (live)", f"{app}/health/live"),
@@ -403,7 +503,8 @@ def main() -> int:
                     f"{app}/api/v1/auth/login",
                     method="POST",
                     headers={"Content-Type": "application/json"},
-                    body=login_body,
+                    bodies=login_bodies,
+                    warm_up=False,
                 ),
             ]
             print(
@@ -414,8 +515,12 @@ def main() -> int:
             for target in targets:
                 check_once(target)
                 # 64 queued logins each wait for bcrypt: give them time to come back at all
-                seconds = max(args.duration, 15) if target.method == "POST" else args.duration
+                seconds = max(args.duration, LOGIN_SECONDS) if not target.warm_up else args.duration
                 results[target.name] = measure(target, tool, seconds, args.connections)
+            time.sleep(1)  # the last answers' log lines and observations
+            measured = sum(r.requests for n, r in results.items() if n in APP_TARGETS)
+            logged = count_access_lines(app_log)
+            observed = counted_by_metrics(app)
         print(f"{'target':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
         for name, r in results.items():
             print(
@@ -427,6 +532,12 @@ def main() -> int:
         me = results["GET /api/v1/auth/me"].requests_per_second
         row = results["bare one-row read"].requests_per_second
         login = results["POST /api/v1/auth/login"].requests_per_second
+        print(
+            f"Atelier requests measured {measured}; access-log lines {logged}; "
+            f"counted by /metrics {observed} (both include warm-ups and checks)"
+        )
+        if logged < measured or observed < measured:
+            print("WARNING: the access log or the metrics missed requests")
         print(f"authenticated / bare JSON  = {authed / bare_rps:.0%} (target >= 30%)")
         print(f"/auth/me / bare one-row    = {me / row:.0%} (target >= 50%)")
         bound = 1000 / single_hash_ms * (os.cpu_count() or 1)

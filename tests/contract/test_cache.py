@@ -30,6 +30,64 @@ async def test_get_set_delete(cache: Cache) -> None:
     await cache.delete("never-set")  # deleting a missing key is fine
 
 
+async def test_get_many_answers_in_order_with_none_for_missing(cache: Cache) -> None:
+    await cache.set("a", b"1")
+    await cache.set("c", b"\x003")
+    await cache.increment("n", ttl_seconds=30, amount=4)
+    assert await cache.get_many(["a", "b", "c", "n"]) == [b"1", None, b"\x003", b"4"]
+    assert await cache.get_many(["c", "c"]) == [b"\x003", b"\x003"]
+    assert await cache.get_many([]) == []
+
+
+async def test_get_many_sees_expiry_and_deletes(cache: Cache) -> None:
+    await cache.set("short", b"v", ttl_seconds=0.2)
+    await cache.set("gone", b"w")
+    await cache.delete("gone")
+    assert await cache.get_many(["short", "gone"]) == [b"v", None]
+    await asyncio.sleep(0.35)
+    assert await cache.get_many(["short"]) == [None]
+
+
+async def test_concurrent_reads_each_get_their_own_answer(cache: Cache) -> None:
+    """Redis batches concurrent reads into one MGET: every caller still gets its own keys."""
+    for i in range(0, 300, 3):
+        await cache.set(f"k{i}", f"v{i}".encode())
+
+    async def read(i: int) -> list[bytes | None]:
+        if i % 2:
+            return [await cache.get(f"k{i}")]
+        return await cache.get_many([f"k{i}", f"k{i + 1}", "absent"])
+
+    answers = await asyncio.gather(*(read(i) for i in range(300)))
+    for i, answer in enumerate(answers):
+        expected = f"v{i}".encode() if i % 3 == 0 else None
+        if i % 2:
+            assert answer == [expected]
+        else:
+            following = f"v{i + 1}".encode() if (i + 1) % 3 == 0 else None
+            assert answer == [expected, following, None]
+
+
+async def test_a_read_sees_a_write_that_finished_before_it(cache: Cache) -> None:
+    """Batched or not, a read is sent after it is asked for (revocation must not lag)."""
+    readers = [asyncio.ensure_future(cache.get_many(["flag"])) for _ in range(5)]
+    first = await asyncio.gather(*readers)
+    await cache.set("flag", b"denied")
+    second = await asyncio.gather(*(cache.get_many(["flag"]) for _ in range(5)))
+    assert first == [[None]] * 5
+    assert second == [[b"denied"]] * 5
+
+
+async def test_a_cancelled_read_does_not_disturb_the_others(cache: Cache) -> None:
+    await cache.set("x", b"1")
+    victim = asyncio.ensure_future(cache.get_many(["x"]))
+    others = [asyncio.ensure_future(cache.get_many(["x", "y"])) for _ in range(10)]
+    victim.cancel()
+    assert await asyncio.gather(*others) == [[b"1", None]] * 10
+    assert victim.cancelled()
+    assert await cache.get("x") == b"1"
+
+
 async def test_keys_are_independent(cache: Cache) -> None:
     await cache.set("a", b"1")
     await cache.set("b", b"2")
@@ -128,6 +186,55 @@ async def test_two_redis_clients_share_counters_and_locks(
         await drop_prefixed(one, redis_url, redis_prefix)
 
 
+async def test_concurrent_reads_share_round_trips(redis_url: str, redis_prefix: str) -> None:
+    """64 concurrent reads (the authentication hot path under load) take far fewer MGETs."""
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix)
+    sent: list[int] = []
+    client = cache._client
+    original = client.mget
+
+    async def counting_mget(keys: list[str]) -> object:
+        sent.append(len(keys))
+        return await original(keys)
+
+    client.mget = counting_mget  # type: ignore[method-assign]
+    try:
+        await cache.set("hot", b"1")
+        answers = await asyncio.gather(*(cache.get_many(["hot", "cold"]) for _ in range(64)))
+        assert answers == [[b"1", None]] * 64
+        assert sum(sent) == 128
+        assert len(sent) < 8
+    finally:
+        await drop_prefixed(cache, redis_url, redis_prefix)
+
+
+async def test_a_broken_batch_fails_each_caller_alone(redis_url: str, redis_prefix: str) -> None:
+    """A dead connection fails the reads of that batch only; the next ones work again."""
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix)
+    client = cache._client
+    original = client.mget
+    calls = 0
+
+    async def flaky_mget(keys: list[str]) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("connection reset")
+        return await original(keys)
+
+    client.mget = flaky_mget  # type: ignore[method-assign]
+    try:
+        failed = await asyncio.gather(
+            *(cache.get_many(["a"]) for _ in range(3)), return_exceptions=True
+        )
+        assert all(isinstance(f, DependencyUnavailable) for f in failed)
+        assert all(f.code == "cache_unavailable" for f in failed)  # type: ignore[union-attr]
+        assert len({id(f) for f in failed}) == 3  # one error object per caller
+        assert await cache.get_many(["a"]) == [None]
+    finally:
+        await drop_prefixed(cache, redis_url, redis_prefix)
+
+
 async def test_prefixes_isolate_caches(redis_url: str, redis_prefix: str) -> None:
     one = RedisCache.from_url(redis_url, prefix=redis_prefix + "a:")
     two = RedisCache.from_url(redis_url, prefix=redis_prefix + "b:")
@@ -145,13 +252,14 @@ async def test_prefixes_isolate_caches(redis_url: str, redis_prefix: str) -> Non
     "call",
     [
         lambda c: c.get("k"),
+        lambda c: c.get_many(["k", "l"]),
         lambda c: c.set("k", b"v", ttl_seconds=1),
         lambda c: c.set_if_absent("k", b"v", ttl_seconds=1),
         lambda c: c.increment("k", ttl_seconds=1),
         lambda c: c.delete("k"),
         lambda c: c.ping(),
     ],
-    ids=["get", "set", "set_if_absent", "increment", "delete", "ping"],
+    ids=["get", "get_many", "set", "set_if_absent", "increment", "delete", "ping"],
 )
 async def test_dead_redis_fails_fast_as_dependency_unavailable(
     call: Callable[[RedisCache], Awaitable[object]],

@@ -861,3 +861,57 @@ async def test_user_directory_reads_roles(tmp_path: Path) -> None:
         assert list(await directory.manager_ids()) == [manager]
     finally:
         await database.aclose()
+
+
+async def test_text_search_folds_accented_capitals(backend: Backend) -> None:
+    """Searching "étalonnage" finds "Étalonnage" (SQLite's own LIKE folds ASCII letters only)."""
+    word = _marker()
+    machine = await add_equipment(backend, name=f"Ëtuve {word}")
+    title = await add_intervention(backend, machine.id, title=f"Étalonnage {word}")
+    body = await add_intervention(
+        backend, machine.id, title=f"Check {word}", description="CONTRÔLE ANNUEL"
+    )
+
+    async def listed(q: str) -> list[UUID]:
+        async with backend.uow() as uow:
+            items, _ = await uow.interventions.list(
+                InterventionFilters(q=q), limit=50, offset=0, sort=Sort("created_at")
+            )
+        return [i.id for i in items if i.equipment_id == machine.id]
+
+    assert await listed(f"étalonnage {word}") == [title.id]
+    assert await listed(f"ÉTALONNAGE {word.upper()}") == [title.id]
+    assert await listed("contrôle annuel") == [body.id]
+    async with backend.uow() as uow:
+        found, total = await uow.equipment.list(
+            EquipmentFilters(q=f"ëtuve {word}"), limit=10, offset=0, sort=Sort("created_at")
+        )
+    assert (ids(found), total) == ([machine.id], 1)
+
+
+async def test_read_only_unit_of_work_reads_and_cannot_commit(backend: Backend) -> None:
+    if backend.name == "memory":
+        return  # the read-only mode is an SQL adapter detail (the memory twin has none)
+    item = await add_intervention(backend, (await add_equipment(backend)).id)
+    uow = backend.uow()
+    assert isinstance(uow, SqlMaintenanceUnitOfWork)
+    reader = SqlMaintenanceUnitOfWork(uow._database, read_only=True)
+    async with reader:
+        found = await reader.interventions.get(item.id)
+        assert found is not None
+        assert found.id == item.id
+        if backend.name == "postgres":
+            with pytest.raises(RuntimeError):
+                await reader.commit()
+    async with reader:  # the connection went back to the pool in its normal mode
+        assert await reader.interventions.get(item.id) is not None
+    async with backend.uow() as writer:  # pooled connections are transactional again
+        found = await writer.interventions.get(item.id)
+        assert found is not None
+        found.cancel(None, NOW)
+        await writer.interventions.save(found, expected_version=1)
+        await writer.rollback()
+    async with backend.uow() as check:
+        again = await check.interventions.get(item.id)
+        assert again is not None
+        assert again.version == 1

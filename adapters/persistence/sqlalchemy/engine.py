@@ -6,16 +6,22 @@ Construction does no I/O; the first connection is opened on first use.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+
+IDLE_PING_SECONDS = 5.0
+POOL_RECYCLE_SECONDS = 1800
+_LAST_USED = "atelier_last_used"
 
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -68,6 +74,35 @@ def install_sqlite_pragmas(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def install_idle_ping(engine: AsyncEngine, idle_seconds: float = IDLE_PING_SECONDS) -> None:
+    """Pessimistic disconnect handling without a round trip on every checkout.
+
+    A pooled connection that sat unused for more than ``idle_seconds`` (when a server restart,
+    a failover or an idle timeout may have killed it) is pinged before it is handed out; a
+    dead one is discarded and the pool checks out another (``DisconnectionError`` from a
+    checkout listener). A connection used moments ago is handed out directly: if the server
+    went away in between, the statement fails, SQLAlchemy sees the disconnect and invalidates
+    the pool, and that request answers 503 (``DependencyUnavailable``) -- as one already in
+    flight would have anyway. ``pool_pre_ping`` would cost a round trip per unit of work.
+    """
+    sync_engine = engine.sync_engine
+    dialect = sync_engine.dialect
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(_LAST_USED)  # None: connected just now
+        if last_used is None or time.monotonic() - last_used <= idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise sa_exc.DisconnectionError("idle connection failed its ping") from exc
+
+
 class SqlDatabase:
     """The application's database: an engine plus health and shutdown hooks."""
 
@@ -90,22 +125,22 @@ class SqlDatabase:
         parsed = normalise_url(url)
         if parsed.get_backend_name() == "sqlite":
             return cls(_sqlite_engine(parsed, pool_timeout=pool_timeout, echo=echo))
-        return cls(
-            create_async_engine(
-                parsed,
-                echo=echo,
-                pool_size=pool_size,
-                max_overflow=max_overflow,
-                pool_timeout=pool_timeout,
-                pool_pre_ping=True,
-                connect_args={
-                    "application_name": "atelier",
-                    "options": f"-c statement_timeout={int(statement_timeout_ms)}",
-                    # libpq's minimum is 2 s; a black-holed host must not hang a request.
-                    "connect_timeout": max(2, math.ceil(pool_timeout)),
-                },
-            )
+        engine = create_async_engine(
+            parsed,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
+            pool_recycle=POOL_RECYCLE_SECONDS,
+            connect_args={
+                "application_name": "atelier",
+                "options": f"-c statement_timeout={int(statement_timeout_ms)}",
+                # libpq's minimum is 2 s; a black-holed host must not hang a request.
+                "connect_timeout": max(2, math.ceil(pool_timeout)),
+            },
         )
+        install_idle_ping(engine)
+        return cls(engine)
 
     @property
     def dialect_name(self) -> str:

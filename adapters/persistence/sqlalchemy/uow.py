@@ -2,6 +2,12 @@
 
 Events the tracked aggregates recorded are inserted into ``outbox_events`` in the same
 transaction as the changes, then published after the commit (see ``BaseUnitOfWork``).
+
+``read_only=True`` (given by the composition root to use cases that never commit): on
+PostgreSQL the connection runs in autocommit mode, so a read costs its queries only, with no
+``BEGIN`` / ``ROLLBACK`` round trips; under READ COMMITTED every statement takes its own
+snapshot anyway. Committing such a unit of work is a programming error. SQLite keeps its
+transaction (its pragmas begin every unit of work, see ``engine.install_sqlite_pragmas``).
 """
 
 from __future__ import annotations
@@ -39,10 +45,17 @@ def outbox_row(event: DomainEvent, recorded_at: datetime) -> dict[str, Any]:
 class SqlAlchemyUnitOfWork(BaseUnitOfWork):
     """Subclasses build their repositories in ``_open_repositories`` from ``self.connection``."""
 
-    def __init__(self, database: SqlDatabase, publisher: EventPublisher | None = None) -> None:
+    def __init__(
+        self,
+        database: SqlDatabase,
+        publisher: EventPublisher | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         super().__init__(publisher)
         self._database = database
         self._connection: AsyncConnection | None = None
+        self._read_only = read_only and database.dialect_name == "postgresql"
 
     @property
     def connection(self) -> AsyncConnection:
@@ -67,7 +80,11 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         connection: AsyncConnection | None = None
         try:
             connection = await self._database.engine.connect()
-            await connection.begin()
+            if self._read_only:
+                # client-side switch (psycopg ``autocommit``), reset when the pool takes it back
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                await connection.begin()
         except Exception as exc:
             if connection is not None:
                 await _quietly_close(connection)
@@ -78,6 +95,8 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         self._open_repositories()
 
     async def _commit(self, events: Sequence[DomainEvent]) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         connection = self.connection
         if events:
             now = datetime.now(UTC)
@@ -88,8 +107,8 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
 
     async def _rollback(self) -> None:
         connection = self._connection
-        if connection is None or not connection.in_transaction():
-            return
+        if connection is None or self._read_only or not connection.in_transaction():
+            return  # autocommit: nothing to roll back
         try:
             await connection.rollback()
         except Exception:

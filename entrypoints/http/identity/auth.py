@@ -1,10 +1,11 @@
 """Bearer-token authentication for the API.
 
-:class:`AuthenticationMiddleware` (route middleware on the ``/api/v1`` router) resolves the
-client address and, when an ``Authorization: Bearer`` header is present, runs the
+:class:`AuthenticationMiddleware` (route middleware on the ``/api/v1`` router), when an
+``Authorization: Bearer`` header is present, runs the
 ``Authenticate`` use case once: the :class:`Actor` (or the reason it failed) is kept in
 ``scope["state"]``. It never answers by itself, so public routes ignore a bad token and the
-rate limiter can key on the user id. Protected handlers declare ``actor: Actor`` through
+rate limiter can key on the user id. The client address is resolved on demand
+(:func:`client_address`), once per request. Protected handlers declare ``actor: Actor`` through
 ``Provide(provide_actor)``, which raises ``Unauthenticated`` (401 with ``WWW-Authenticate:
 Bearer``) when there is no valid token.
 """
@@ -58,9 +59,17 @@ def trusted_networks(scope: Scope) -> tuple[IPNetwork, ...]:
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
+    def __call__(self, app: ASGIApp) -> ASGIApp:
+        """Every request of the routes it wraps (no exclusions, so no per-request checks)."""
+        handle = self.handle
+
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            await handle(scope, receive, send, app)
+
+        return middleware
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         state = scope.setdefault("state", {})
-        client_ip_of(scope, trusted_networks(scope))
         token = bearer_token(scope)
         if token is not None:
             state[TOKEN_KEY] = token

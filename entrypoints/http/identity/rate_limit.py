@@ -2,8 +2,8 @@
 
 A handler names its bucket with ``opt={"rate_limit": "login"}``; every other API route is in
 ``default``. Limits count per bucket and per caller: the user id when the request carries a
-valid access token, else the client address (``client_ip.py``). Counters live in the shared
-Cache (fixed windows), so every app instance enforces the same limit.
+valid access token, else the client address (``client_ip.py``, resolved only then). Counters
+live in the shared Cache (fixed windows), so every app instance enforces the same limit.
 
 ``settings.rate_limits`` entries ``"route=N/period"`` override the table (period: ``s``,
 ``m``, ``h``, ``d`` or ``second``, ``minute``, ``hour``, ``day``, optionally with a count such
@@ -28,8 +28,8 @@ from application.shared.rate_limit import RateLimiter
 from domain.shared.access import Actor
 from domain.shared.errors import RateLimited
 from entrypoints.http.dependencies import CONTAINER_STATE_KEY
-from entrypoints.http.identity.auth import ACTOR_KEY
-from entrypoints.http.identity.client_ip import STATE_KEY as CLIENT_IP_KEY
+from entrypoints.http.identity.auth import ACTOR_KEY, trusted_networks
+from entrypoints.http.identity.client_ip import client_ip_of
 
 OPT_KEY = "rate_limit"
 DEFAULT_ROUTE = "default"
@@ -108,11 +108,11 @@ def _caller(scope: Scope) -> str:
     actor: Actor | None = state.get(ACTOR_KEY)
     if actor is not None:
         return f"user:{actor.user_id}"
-    return f"ip:{state.get(CLIENT_IP_KEY) or '-'}"
+    return f"ip:{client_ip_of(scope, trusted_networks(scope)) or '-'}"
 
 
 class RateLimitMiddleware(ASGIMiddleware):
-    """Runs after :class:`AuthenticationMiddleware` (it needs the actor and the address)."""
+    """Runs after :class:`AuthenticationMiddleware` (it needs the actor)."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         config = _config(scope)

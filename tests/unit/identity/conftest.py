@@ -91,7 +91,7 @@ class Kit:
         return Logout(self.uow(), self.tokens, self.state, self.clock)
 
     def authenticate(self) -> Authenticate:
-        return Authenticate(self.tokens, self.state, self.uow())
+        return Authenticate(self.tokens, self.state, self.uow)
 
     def me(self) -> GetMe:
         return GetMe(self.uow())

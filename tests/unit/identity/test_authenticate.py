@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from application.identity.session_state import CUTOFF_PREFIX, DENYLIST_PREFIX
+from adapters.cache.memory import MemoryCache
+from application.identity.authenticate import Authenticate
+from application.identity.session_state import CUTOFF_PREFIX, DENYLIST_PREFIX, SessionState
+from application.identity.use_cases.logout import Logout, LogoutCommand
 from application.identity.use_cases.update_user import UpdateUserCommand
+from domain.identity.user import TokenCutoff
 from domain.shared.access import Actor, Role
 from domain.shared.errors import Unauthenticated
+from entrypoints.bootstrap.identity import VerifiedTokenCache
 from tests.unit.identity.conftest import Kit
 
 
@@ -130,3 +137,66 @@ async def test_unreadable_cache_entry_is_a_miss(kit: Kit) -> None:
     pair = await kit.sign_in("a@example.org")
     await kit.cache.set(CUTOFF_PREFIX + str(pair.user.id), b"{not json")
     assert (await kit.actor(pair)).user_id == pair.user.id
+
+
+class CountingCache(MemoryCache):
+    """The memory cache, counting read round trips (``get`` and ``get_many`` calls)."""
+
+    reads = 0
+
+    async def get(self, key: str) -> bytes | None:
+        self.reads += 1
+        return await super().get(key)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        self.reads += 1
+        return await super().get_many(keys)
+
+
+def counting_kit() -> tuple[Kit, CountingCache]:
+    kit = Kit()
+    cache = CountingCache(clock=lambda: kit.clock.now().timestamp())
+    kit.cache = cache
+    kit.state = SessionState(cache, ttl_seconds=kit.policy.user_state_cache_ttl_seconds)
+    return kit, cache
+
+
+async def test_hot_path_is_one_cache_round_trip() -> None:
+    kit, cache = counting_kit()
+    await kit.seed_user("a@example.org")
+    pair = await kit.sign_in("a@example.org")
+    await kit.actor(pair)  # the first one fills the cut-off from the database
+    cache.reads = 0
+    for _ in range(3):
+        await kit.actor(pair)
+    assert cache.reads == 3
+
+
+async def test_revocation_is_seen_on_the_next_request_despite_verified_token_cache() -> None:
+    """Signature checks are cached per process; the denylist and cut-off never are."""
+    kit, _ = counting_kit()
+    await kit.seed_user("a@example.org")
+    pair = await kit.sign_in("a@example.org")
+    authenticate = Authenticate(VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow)
+    actor = await authenticate(pair.access_token)
+    other_instance = SessionState(kit.cache)  # another app instance sharing the cache
+    await Logout(kit.uow(), kit.tokens, other_instance, kit.clock)(
+        LogoutCommand(actor=actor, access_token=pair.access_token)
+    )
+    with pytest.raises(Unauthenticated) as caught:
+        await authenticate(pair.access_token)
+    assert caught.value.code == "token_revoked"
+
+
+async def test_a_cut_off_published_elsewhere_is_seen_on_the_next_request() -> None:
+    kit, _ = counting_kit()
+    user = await kit.seed_user("a@example.org")
+    pair = await kit.sign_in("a@example.org")
+    authenticate = Authenticate(VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow)
+    await authenticate(pair.access_token)
+    kit.clock.advance(seconds=1)
+    await SessionState(kit.cache).publish(
+        user.id, TokenCutoff(active=False, after=kit.clock.now(), kept_session_id=None)
+    )
+    with pytest.raises(Unauthenticated):
+        await authenticate(pair.access_token)

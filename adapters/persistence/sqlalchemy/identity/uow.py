@@ -20,8 +20,14 @@ class SqlIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
     password_resets: SqlPasswordResetRepository
     preferences: SqlPreferencesRepository
 
-    def __init__(self, database: SqlDatabase, publisher: EventPublisher | None = None) -> None:
-        super().__init__(database, publisher)
+    def __init__(
+        self,
+        database: SqlDatabase,
+        publisher: EventPublisher | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(database, publisher, read_only=read_only)
 
     def _open_repositories(self) -> None:
         self.users = SqlUserRepository(self)

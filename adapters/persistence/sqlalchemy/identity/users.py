@@ -100,13 +100,23 @@ def _conditions(filters: UserFilters) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
+# Built once: SQLAlchemy memoises its cache key, so the hot read (GET /auth/me, an
+# authentication cache miss) skips building and keying a statement per call.
+_BY_ID = sa.select(users).where(users.c.id == sa.bindparam("user_id"))
+
+
 class SqlUserRepository(UserRepository):
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
         self._conn = uow.connection
 
-    async def _one(self, condition: sa.ColumnElement[bool]) -> User | None:
-        row = (await self._conn.execute(sa.select(users).where(condition))).first()
+    async def _one(
+        self, condition: sa.ColumnElement[bool] | sa.Select[Any], params: Any = None
+    ) -> User | None:
+        statement = (
+            condition if isinstance(condition, sa.Select) else users.select().where(condition)
+        )
+        row = (await self._conn.execute(statement, params)).first()
         if row is None:
             return None
         user = _user(row)
@@ -114,7 +124,7 @@ class SqlUserRepository(UserRepository):
         return user
 
     async def get(self, user_id: UUID) -> User | None:
-        return await self._one(users.c.id == user_id)
+        return await self._one(_BY_ID, {"user_id": user_id})
 
     async def get_by_email(self, email: str) -> User | None:
         return await self._one(users.c.email_normalized == normalize_email(email))

@@ -137,6 +137,7 @@ class SqlEquipmentRepository(SqlRepository, EquipmentRepository):
                     E.serial_number,
                     sa.func.coalesce(E.model, ""),
                     sa.func.coalesce(E.location, ""),
+                    dialect=self._conn.dialect.name,
                 )
             )
         rows, total = await page_and_total(

@@ -18,6 +18,7 @@ from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.base import SqlRepository
 from adapters.persistence.sqlalchemy.maintenance.queries import (
+    const,
     contains_text,
     execute_guarded,
     page_and_total,
@@ -51,7 +52,7 @@ def overdue(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(I.due_at.is_not(None), I.due_at < now, I.status.not_in(_CLOSED))
 
 
-def _conditions(f: InterventionFilters) -> list[sa.ColumnElement[bool]]:
+def _conditions(f: InterventionFilters, dialect: str) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
     if f.status is not None:
         conditions.append(I.status == f.status.value)
@@ -67,7 +68,8 @@ def _conditions(f: InterventionFilters) -> list[sa.ColumnElement[bool]]:
         is_overdue = overdue(f.now) if f.now is not None else sa.false()
         conditions.append(is_overdue if f.overdue else sa.not_(is_overdue))
     if f.q is not None:
-        conditions.append(contains_text(mapping.fold(f.q) or "", I.title, I.description))
+        q = mapping.fold(f.q) or ""
+        conditions.append(contains_text(q, I.title, I.description, dialect=dialect))
     if f.created_from is not None:
         conditions.append(I.created_at >= f.created_from)
     if f.created_to is not None:
@@ -146,7 +148,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         rows, total = await page_and_total(
             self._conn,
             interventions,
-            _conditions(filters),
+            _conditions(filters, self._conn.dialect.name),
             self._sort_key(sort.field),
             sort,
             limit=limit,
@@ -175,7 +177,8 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
     async def booked_minutes(self) -> Mapping[UUID, int]:
         statement = (
             sa.select(I.technician_id, sa.func.sum(sa.func.coalesce(I.estimated_minutes, 0)))
-            .where(I.status.in_(_BOOKED), I.technician_id.is_not(None))
+            # the ix_interventions_booked partial index, read index-only
+            .where(I.status.in_(const(*_BOOKED)), I.technician_id.is_not(None))
             .group_by(I.technician_id)
         )
         return {row[0]: int(row[1]) for row in await self._conn.execute(statement)}

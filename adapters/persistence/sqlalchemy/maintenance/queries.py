@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy import event
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
@@ -51,15 +53,59 @@ async def update_if_version(
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 
+def const(*values: str) -> list[sa.ColumnElement[Any]]:
+    """String constants rendered into the SQL text (our own enum values, never user input),
+    so that PostgreSQL matches partial-index predicates even with generic (prepared) plans."""
+    for value in values:
+        if not value.replace("_", "").isalnum():
+            raise ValueError(f"not a plain constant: {value!r}")
+    return [sa.literal_column(f"'{value}'", sa.String()) for value in values]
+
+
 def escape_like(value: str) -> str:
     """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def contains_text(q: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-    """Case-insensitive substring of any column (ILIKE on PostgreSQL, LIKE on SQLite, whose
-    LIKE ignores the case of ASCII letters only)."""
+FOLD_FUNCTION = "atelier_fold"
+_folding_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def fold_text(value: str | None) -> str | None:
+    """What the memory adapter compares: blanks collapsed, casefolded (any alphabet)."""
+    return None if value is None else " ".join(value.split()).casefold()
+
+
+def install_fold_function(database: SqlDatabase) -> None:
+    """SQLite: ``atelier_fold(text)`` (:func:`fold_text`) on every pooled connection, so
+    ``q`` filters match accented capitals ("étalonnage" finds "Étalonnage"); SQLite's own
+    LIKE and lower() fold ASCII letters only. Registered on checkout (once per connection),
+    so connections pooled before the first maintenance unit of work get it too."""
+    engine = database.engine.sync_engine
+    if engine.dialect.name != "sqlite" or engine in _folding_engines:
+        return
+    _folding_engines.add(engine)
+
+    @event.listens_for(engine, "checkout")
+    def _register(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get(FOLD_FUNCTION):
+            return
+        dbapi_connection.create_function(FOLD_FUNCTION, 1, fold_text, deterministic=True)
+        record.info[FOLD_FUNCTION] = True
+
+
+def contains_text(q: str, *columns: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[bool]:
+    """Case-insensitive substring of any column (``q`` already folded): ILIKE on
+    PostgreSQL; on SQLite LIKE over ``atelier_fold(column)`` (see
+    :func:`install_fold_function`)."""
     pattern = f"%{escape_like(q)}%"
+    if dialect == "sqlite":
+        return sa.or_(
+            *(
+                getattr(sa.func, FOLD_FUNCTION)(column).like(pattern, escape="\\")
+                for column in columns
+            )
+        )
     return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 

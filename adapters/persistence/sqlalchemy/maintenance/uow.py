@@ -1,27 +1,21 @@
 """``SqlMaintenanceUnitOfWork``: the maintenance repositories on one SQL transaction.
 
 ``read_only=True`` (the composition root gives it to the use cases that never commit): on
-PostgreSQL the connection runs in autocommit mode, so a read costs its queries only, with
-no ``BEGIN`` / ``ROLLBACK`` round trips. Under READ COMMITTED every statement takes its own
-snapshot anyway, so a read transaction would add no consistency. SQLite keeps its
-transaction (its pragmas begin every unit of work, see ``engine.install_sqlite_pragmas``).
+PostgreSQL no ``BEGIN`` / ``ROLLBACK`` round trips (see ``SqlAlchemyUnitOfWork``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.maintenance.audit import SqlAuditLog
 from adapters.persistence.sqlalchemy.maintenance.equipment import SqlEquipmentRepository
 from adapters.persistence.sqlalchemy.maintenance.interventions import SqlInterventionRepository
+from adapters.persistence.sqlalchemy.maintenance.queries import install_fold_function
 from adapters.persistence.sqlalchemy.maintenance.schedule import SqlScheduleRepository
 from adapters.persistence.sqlalchemy.maintenance.technicians import SqlTechnicianRepository
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.maintenance.ports import MaintenanceUnitOfWork
 from application.shared.events import EventPublisher
-from domain.shared.events import DomainEvent
 
 
 class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
@@ -38,28 +32,8 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
         *,
         read_only: bool = False,
     ) -> None:
-        super().__init__(database, publisher)
-        self._read_only = read_only and database.dialect_name == "postgresql"
-
-    async def _begin(self) -> None:
-        if not self._read_only:
-            await super()._begin()
-            return
-        try:
-            connection = await self._database.engine.connect()
-        except Exception as exc:
-            if is_unavailable(exc):
-                raise unavailable(exc) from exc
-            raise
-        # client-side switch (psycopg ``autocommit``); reset when the pool takes it back
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        self._connection = connection
-        self._open_repositories()
-
-    async def _commit(self, events: Sequence[DomainEvent]) -> None:
-        if self._read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
-        await super()._commit(events)
+        super().__init__(database, publisher, read_only=read_only)
+        install_fold_function(database)  # SQLite: q filters fold accented capitals too
 
     def _open_repositories(self) -> None:
         self.technicians = SqlTechnicianRepository(self)

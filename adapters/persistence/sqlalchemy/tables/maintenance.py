@@ -30,6 +30,8 @@ SHORT_LENGTH = 100
 ENUM_LENGTH = 20
 PHONE_LENGTH = 32
 KEY_LENGTH = 200
+#: statuses NOT in the ``ix_interventions_active`` partial index (done and cancelled)
+ACTIVE_WHERE = "('done', 'cancelled')"
 
 technicians = sa.Table(
     "technicians",
@@ -120,7 +122,33 @@ interventions = sa.Table(
     sa.Index(None, "technician_id", "status"),
     sa.Index(None, "due_at"),
     sa.Index(None, "created_at"),
-)
+    # partial, covering indexes (migration 0004): index-only reads for the dashboard and the
+    # assignment's booked minutes; queries repeat these predicates with literal constants
+    sa.Index(
+        "ix_interventions_active",
+        "status", "priority", "due_at", "technician_id",
+        postgresql_where=sa.text(f"status NOT IN {ACTIVE_WHERE}"),
+        sqlite_where=sa.text(f"status NOT IN {ACTIVE_WHERE}"),
+    ),
+    sa.Index(
+        "ix_interventions_done",
+        "completed_at", "created_at", "started_at", "due_at", "type",
+        postgresql_where=sa.text("status = 'done'"),
+        sqlite_where=sa.text("status = 'done'"),
+    ),
+    sa.Index(
+        "ix_interventions_booked",
+        "technician_id", "estimated_minutes",
+        postgresql_where=sa.text("status IN ('planned', 'in_progress')"),
+        sqlite_where=sa.text("status IN ('planned', 'in_progress')"),
+    ),
+    sa.Index(
+        "ix_interventions_corrective_created_at",
+        "created_at",
+        postgresql_where=sa.text("type = 'corrective'"),
+        sqlite_where=sa.text("type = 'corrective'"),
+    ),
+)  # fmt: skip
 
 schedule_entries = sa.Table(
     "schedule_entries",
@@ -137,6 +165,7 @@ schedule_entries = sa.Table(
     sa.Index(None, "technician_id", "starts_at"),
     sa.Index(None, "technician_id", "ends_at"),
     sa.Index(None, "starts_at"),
+    sa.Index(None, "ends_at"),  # slot overlaps: entries ending after the slot starts
 )
 
 audit_log = sa.Table(
