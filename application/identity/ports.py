@@ -57,6 +57,11 @@ class UserRepository(Protocol):
         ``PreconditionFailed``; then ``user.version`` is incremented."""
         ...
 
+    async def record_login(self, user_id: UUID, at: datetime) -> None:
+        """Set ``last_login_at`` alone: server-kept metadata that neither checks nor bumps the
+        version, so concurrent logins never conflict and an admin's ``If-Match`` stays valid."""
+        ...
+
     async def list(
         self, filters: UserFilters, *, limit: int, offset: int, sort: Sort
     ) -> tuple[Sequence[User], int]:

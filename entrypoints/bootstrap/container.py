@@ -18,9 +18,10 @@ from adapters.cache.memory import MemoryCache
 from adapters.clock import SystemClock
 from adapters.persistence.memory.store import MemoryStore
 from application.shared.events import EventBus
-from entrypoints.bootstrap.identity import IdentityContainer
+from entrypoints.bootstrap.identity import IdentityContainer, LoggingSecurityLog
 from entrypoints.bootstrap.maintenance import MaintenanceContainer, subscribe_event_handlers
 from entrypoints.bootstrap.secrets import Secrets
+from entrypoints.bootstrap.security_audit import AuditedSecurityLog
 from entrypoints.bootstrap.settings import Settings
 
 # -- builders (lazy imports keep optional drivers out of the embedded profile) ------------
@@ -161,6 +162,15 @@ def build_container(settings: Settings, secrets: Secrets | None = None) -> Conta
 
     container = Container(settings=settings, secrets=secrets or resolve_secrets(settings))
     subscribe_event_handlers(container.maintenance)  # type: ignore[arg-type]
+    # identity's security events also go to the audit trail kept by maintenance
+    container.identity.security_log.override(
+        providers.Singleton(
+            AuditedSecurityLog,
+            LoggingSecurityLog(),
+            container.maintenance.uow.provider,
+            container.clock,
+        )
+    )
     return container
 
 

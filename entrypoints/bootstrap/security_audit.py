@@ -14,7 +14,12 @@ from collections.abc import Callable, Mapping
 from uuid import UUID
 
 from application.identity.ports import SecurityLog
-from application.maintenance.ports import ENTITY_USER, AuditEntry, MaintenanceUnitOfWork
+from application.maintenance.ports import (
+    ENTITY_USER,
+    AuditEntry,
+    AuditValue,
+    MaintenanceUnitOfWork,
+)
 from application.shared.clock import Clock
 from domain.shared.errors import DomainError
 
@@ -43,14 +48,14 @@ class AuditedSecurityLog(SecurityLog):
         await self._inner.record(event_name, user_id=user_id, ip=ip, detail=detail)
         if user_id is None:
             return
-        values: dict[str, list[object]] = {"client_ip": [None, ip]}
+        values: dict[str, list[AuditValue]] = {"client_ip": [None, ip]}
         values.update({key: [None, value] for key, value in (detail or {}).items()})
         entry = AuditEntry(
             actor_id=user_id,
             entity_type=ENTITY_USER,
             entity_id=user_id,
             action=event_name[:40],
-            changes=values,  # type: ignore[arg-type]
+            changes=values,
             at=self._clock.now(),
         )
         try:

@@ -34,7 +34,9 @@ async def _admin_count(container: Any) -> int:
     return int(page.total)
 
 
-async def _create(container: Any, email: str, password: str, first: str, last: str) -> Any:
+async def create_admin_account(
+    container: Any, email: str, password: str, first: str, last: str
+) -> Any:
     return await container.identity.create_user()(
         CreateUserCommand(
             actor=SYSTEM,
@@ -69,7 +71,7 @@ async def _ensure(settings: Settings) -> str | None:
         for _ in range(5):
             password = settings.admin_password or secrets.token_urlsafe(18)
             try:
-                await _create(container, email, password, "Atelier", "Administrator")
+                await create_admin_account(container, email, password, "Atelier", "Administrator")
             except ValidationFailed:
                 if generated:
                     continue  # a random value that the policy refused: draw another
@@ -125,7 +127,9 @@ def register(cli: click.Group) -> None:
         async def run() -> Any:
             container = _container(settings)
             try:
-                return await _create(container, address, password, first_name, last_name)
+                return await create_admin_account(
+                    container, address, password, first_name, last_name
+                )
             finally:
                 await _close(container)
 

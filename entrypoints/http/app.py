@@ -27,6 +27,7 @@ from entrypoints.http.logging import configure_logging
 from entrypoints.http.metrics import Metrics
 from entrypoints.http.middleware import EdgeMiddleware
 from entrypoints.http.operations import OPERATION_HANDLERS
+from entrypoints.worker.in_app import InAppJobs
 
 log = structlog.get_logger("atelier.http.app")
 
@@ -88,7 +89,8 @@ def create_app(
 ) -> Litestar:
     """The app for ``container``; ``extra_route_handlers`` are mounted at the root as given
     (tests use them for probe routes such as ``POST /api/v1/_probe``). ``serving=True`` (the
-    server's factory, not tests) tunes the garbage collector at startup."""
+    server's factory, not tests) tunes the garbage collector at startup and, with
+    ``ATELIER_JOBS_IN_APP``, runs the periodic jobs in this process."""
     settings = container.settings()
     configure_logging(settings.log_level, settings.log_json)
     metrics = Metrics()
@@ -100,6 +102,8 @@ def create_app(
         middleware=list(routes.API_MIDDLEWARE),
     )
     handlers: list[Any] = [api, *OPERATION_HANDLERS, *extra_route_handlers]
+    # periodic jobs (escalation) run in the serving process unless a separate worker does
+    jobs = InAppJobs(container) if serving and settings.jobs_in_app else None
     if settings.docs_enabled:
         handlers.append(static_router())
     app = Litestar(
@@ -110,8 +114,8 @@ def create_app(
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config() if settings.docs_enabled else None,
-        on_startup=[tune_gc_for_serving] if serving else [],
-        on_shutdown=[partial(_close, container)],
+        on_startup=[tune_gc_for_serving, *([jobs.start] if jobs else [])] if serving else [],
+        on_shutdown=[*([jobs.stop] if jobs else []), partial(_close, container)],
         logging_config=None,
         debug=False,
     )

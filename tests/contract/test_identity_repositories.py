@@ -217,6 +217,29 @@ async def test_save_bumps_the_version_and_a_stale_save_fails(make_uow: UowFactor
             await uow.users.save(ghost)  # never stored
 
 
+async def test_record_login_keeps_the_version_and_never_conflicts(make_uow: UowFactory) -> None:
+    user = _user()
+    await _store(make_uow, user)
+    moments = [NOW + timedelta(minutes=m) for m in (1, 2, 3)]
+
+    async def login(at: datetime) -> None:
+        async with make_uow() as uow:
+            await uow.users.record_login(user.id, at)
+            await uow.commit()
+
+    await asyncio.gather(*(login(at) for at in moments))
+    async with make_uow() as uow:
+        fresh = await uow.users.get(user.id)
+    assert fresh is not None
+    assert fresh.version == 1
+    assert fresh.last_login_at in moments
+    async with make_uow() as uow:  # an edit based on the pre-login version still applies
+        assert fresh is not None
+        fresh.rename(NOW, first_name="Grace", last_name=None)
+        await uow.users.save(fresh)
+        await uow.commit()
+
+
 async def test_list_filters_sorts_and_pages(make_uow: UowFactory) -> None:
     m = _marker()
     t0 = NOW

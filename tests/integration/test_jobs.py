@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from dependency_injector import providers
 
@@ -15,12 +17,13 @@ from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from entrypoints.bootstrap.container import Container, build_container
 from entrypoints.bootstrap.settings import load_settings
+from entrypoints.worker.in_app import InAppJobs
 from entrypoints.worker.jobs import JobRunner, PeriodicJob, job_runner
 
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
-def _container(tmp_path: Path) -> tuple[Container, FixedClock]:
+def _container(tmp_path: Path, **overrides: Any) -> tuple[Container, FixedClock]:
     settings = load_settings(
         {},
         env_file=tmp_path / "none.env",
@@ -29,6 +32,7 @@ def _container(tmp_path: Path) -> tuple[Container, FixedClock]:
         cache="memory",
         storage="memory",
         escalation_delay_minutes=30,
+        **overrides,
     )
     container = build_container(settings)
     clock = FixedClock(START)
@@ -95,3 +99,25 @@ async def test_a_failing_job_is_contained(tmp_path: Path) -> None:
 
     runner = JobRunner([PeriodicJob("broken", 60, broken)], container.cache())
     assert await runner.run_once(runner._jobs[0]) is False
+
+
+async def test_in_app_jobs_run_in_the_background_and_stop(tmp_path: Path) -> None:
+    container, clock = _container(tmp_path, escalation_check_seconds=1.0)
+    seen: list[DomainEvent] = []
+
+    async def remember(event: DomainEvent) -> None:
+        seen.append(event)
+
+    container.event_bus().subscribe(InterventionEscalated, remember)
+    await _critical_request(container, Actor(new_id(), Role.ADMIN))
+    clock.advance(minutes=31)
+    jobs = InAppJobs(container)
+    await jobs.start()
+    try:
+        for _ in range(50):
+            if seen:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await jobs.stop()
+    assert [type(event) for event in seen] == [InterventionEscalated]

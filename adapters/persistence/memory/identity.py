@@ -75,6 +75,13 @@ class MemoryUserRepository(UserRepository):
         self._rows[user.id] = copy
         self._uow.track(user)
 
+    async def record_login(self, user_id: UUID, at: datetime) -> None:
+        stored = self._rows.get(user_id)
+        if stored is not None:
+            updated = snapshot(stored)
+            updated.last_login_at = at
+            self._rows[user_id] = updated
+
     async def list(
         self, filters: UserFilters, *, limit: int, offset: int, sort: Sort
     ) -> tuple[Sequence[User], int]:

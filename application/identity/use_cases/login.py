@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from application.identity.login_throttle import LoginThrottle
@@ -13,7 +14,7 @@ from application.shared.clock import Clock
 from application.shared.security import PasswordHasher
 from domain.identity.events import AccountLocked, LoginFailed, LoginSucceeded
 from domain.identity.values import normalize_email
-from domain.shared.errors import Unauthenticated
+from domain.shared.errors import PreconditionFailed, Unauthenticated
 
 MAX_PASSWORD_CHARS = 1024  # beyond any policy: refuse before hashing megabytes
 
@@ -76,8 +77,10 @@ class Login:
             now = self._clock.now()
             if new_hash is not None:
                 fresh.rehash_password(new_hash, now)
+                with suppress(PreconditionFailed):  # a concurrent login rehashed it first
+                    await uow.users.save(fresh)
             fresh.record_login(now)
-            await uow.users.save(fresh)
+            await uow.users.record_login(fresh.id, now)
             pair = await self._issuer.start(uow, fresh, now)
             await uow.commit()
         await self._log.record(LoginSucceeded.__name__, user_id=fresh.id, ip=address)

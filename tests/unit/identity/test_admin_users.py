@@ -161,7 +161,7 @@ async def test_deactivation_revokes_sessions_and_blocks_login(kit: Kit) -> None:
     kit.clock.advance(seconds=1)
     await kit.deactivate_user()(
         DeactivateUserCommand(
-            actor=await kit.actor(admin_pair), user_id=victim.user.id, expected_version=2
+            actor=await kit.actor(admin_pair), user_id=victim.user.id, expected_version=1
         )
     )
     with pytest.raises(Unauthenticated):

@@ -89,6 +89,15 @@ async def test_login_returns_a_token_pair(kit: Kit) -> None:
     assert len(stored_tokens) == 1
 
 
+async def test_concurrent_logins_of_one_account_all_succeed(kit: Kit) -> None:
+    user = await kit.seed_user("tech@example.org", Role.TECHNICIAN)
+    pairs = await asyncio.gather(*(kit.sign_in("tech@example.org") for _ in range(5)))
+    assert len({pair.session_id for pair in pairs}) == 5
+    stored = kit.store.tables["users"][user.id]
+    assert stored.last_login_at == kit.clock.now()
+    assert stored.version == user.version  # a login is not an edit: If-Match stays valid
+
+
 @pytest.mark.parametrize("email", ["tech@example.org", "nobody@example.org"])
 async def test_bad_credentials_look_the_same(kit: Kit, email: str) -> None:
     await kit.seed_user("tech@example.org")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -150,6 +151,11 @@ class SqlUserRepository(UserRepository):
             raise PreconditionFailed("The user was changed by someone else.")
         user.version += 1
         self._uow.track(user)
+
+    async def record_login(self, user_id: UUID, at: datetime) -> None:
+        await self._conn.execute(
+            sa.update(users).where(users.c.id == user_id).values(last_login_at=at)
+        )
 
     async def list(
         self, filters: UserFilters, *, limit: int, offset: int, sort: Sort
