@@ -1,7 +1,7 @@
 """Turn a bearer access token into an :class:`Actor`.
 
-Hot path: verify the signature (CPU only), then one cache round trip reading both the jti
-denylist and the user's cached cut-off. The database is asked only when the cut-off is not
+Hot path: verify the signature (CPU only), then one cache round trip reading the jti and
+session denylists and the user's cached cut-off. The database is asked only when the cut-off is not
 cached.
 """
 
@@ -59,7 +59,7 @@ class Authenticate:
     async def __call__(self, token: str) -> Actor:
         claims = self._tokens.verify(token, token_type=ACCESS)
         user_id, role, session_id, issued_at = _parse(claims)
-        denied, cutoff = await self._state.lookup(claims.jti, user_id)
+        denied, cutoff = await self._state.lookup(claims.jti, user_id, session_id)
         if denied:
             raise _revoked()
         if cutoff is None:

@@ -1,6 +1,8 @@
 """What every app instance must agree on about sessions, kept in the shared Cache.
 
 * ``denylist:jti:<jti>``: an access token logged out before its expiry (TTL = its rest of life);
+* ``denylist:sid:<session id>``: every access token of a refresh family that was revoked
+  (logout, a replayed refresh token), for as long as such a token can live;
 * ``tokens-valid-after:<user_id>``: the user's :class:`TokenCutoff` (active flag, cut-off
   instant, kept session), written after every change that commits, read by Authenticate so
   its hot path needs no database query.
@@ -16,6 +18,7 @@ from application.shared.cache import Cache
 from domain.identity.user import TokenCutoff
 
 DENYLIST_PREFIX = "denylist:jti:"
+SESSION_DENYLIST_PREFIX = "denylist:sid:"
 _DECODED_MAX = 10_000
 CUTOFF_PREFIX = "tokens-valid-after:"
 
@@ -49,6 +52,12 @@ class SessionState:
         if remaining_seconds > 0:
             await self._cache.set(DENYLIST_PREFIX + jti, b"1", ttl_seconds=remaining_seconds)
 
+    async def deny_session(self, session_id: UUID, *, ttl_seconds: float) -> None:
+        """Refuse every access token of ``session_id`` (a revoked refresh family)."""
+        await self._cache.set(
+            SESSION_DENYLIST_PREFIX + str(session_id), b"1", ttl_seconds=ttl_seconds
+        )
+
     async def is_denied(self, jti: str) -> bool:
         return await self._cache.get(DENYLIST_PREFIX + jti) is not None
 
@@ -56,11 +65,18 @@ class SessionState:
         key = CUTOFF_PREFIX + str(user_id)
         return await self._read_cutoff(key, await self._cache.get(key))
 
-    async def lookup(self, jti: str, user_id: UUID) -> tuple[bool, TokenCutoff | None]:
-        """``(is_denied(jti), cutoff(user_id))`` in one cache round trip (the hot path)."""
+    async def lookup(
+        self, jti: str, user_id: UUID, session_id: UUID | None = None
+    ) -> tuple[bool, TokenCutoff | None]:
+        """``(denied, cutoff(user_id))`` in one cache round trip (the hot path): denied when
+        the token's ``jti`` or its whole session is on a denylist."""
         key = CUTOFF_PREFIX + str(user_id)
-        denied, raw = await self._cache.get_many((DENYLIST_PREFIX + jti, key))
-        if denied is not None:
+        keys = [DENYLIST_PREFIX + jti, key]
+        if session_id is not None:
+            keys.append(SESSION_DENYLIST_PREFIX + str(session_id))
+        values = await self._cache.get_many(keys)
+        raw = values[1]
+        if values[0] is not None or (session_id is not None and values[2] is not None):
             return True, None
         return False, await self._read_cutoff(key, raw)
 

@@ -27,6 +27,10 @@ class SessionIssuer:
         self._tokens = tokens
         self._policy = policy
 
+    @property
+    def access_ttl_seconds(self) -> int:
+        return self._policy.access_ttl_seconds
+
     async def start(self, uow: IdentityUnitOfWork, user: User, now: datetime) -> TokenPair:
         """A new family with its first refresh token, and an access token (not committed)."""
         family = RefreshFamily.start(user.id, now, self._policy.refresh_ttl_seconds)

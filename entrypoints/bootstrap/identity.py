@@ -197,8 +197,15 @@ class IdentityContainer(containers.DeclarativeContainer):
     login = providers.Factory(
         Login, uow, password_hasher, dummy_hash, issuer, throttle, security_log, clock
     )
-    refresh = providers.Factory(Refresh, uow, issuer, security_log, clock)
-    logout = providers.Factory(Logout, uow, token_service, session_state, clock)
+    refresh = providers.Factory(Refresh, uow, issuer, security_log, clock, session_state)
+    logout = providers.Factory(
+        Logout,
+        uow,
+        token_service,
+        session_state,
+        clock,
+        access_ttl_seconds=policy.provided.access_ttl_seconds,
+    )
     me = providers.Factory(GetMe, read_uow)
     change_password = providers.Factory(
         ChangePassword, uow, password_hasher, password_policy, session_state, security_log, clock

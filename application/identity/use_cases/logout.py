@@ -29,8 +29,11 @@ class Logout:
         tokens: TokenService,
         state: SessionState,
         clock: Clock,
+        *,
+        access_ttl_seconds: int = 900,
     ) -> None:
         self._uow, self._tokens, self._state, self._clock = uow, tokens, state, clock
+        self._access_ttl = access_ttl_seconds
 
     async def __call__(self, command: LogoutCommand) -> None:
         claims = self._tokens.verify(command.access_token, token_type=ACCESS)
@@ -45,8 +48,12 @@ class Logout:
                 token = await uow.refresh_tokens.get_token(hash_token(command.refresh_token))
                 if token is not None and token.user_id == command.actor.user_id:
                     families.add(token.family_id)
+            revoked = []
             for family_id in families:
                 family = await uow.refresh_tokens.get_family(family_id)
                 if family is not None and family.user_id == command.actor.user_id:
                     await uow.refresh_tokens.revoke_family(family_id, now)
+                    revoked.append(family_id)
             await uow.commit()
+        for family_id in revoked:  # the other access tokens of those sessions die too
+            await self._state.deny_session(family_id, ttl_seconds=self._access_ttl + 60)

@@ -1,7 +1,8 @@
 """Rotate a refresh token: the presented one dies, a new pair comes back.
 
 Presenting a token that was already used is a replay: the whole family is revoked (and that
-revocation committed) before answering ``Unauthenticated``.
+revocation committed), its access tokens are refused from then on, before answering
+``Unauthenticated``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.identity.ports import IdentityUnitOfWork, SecurityLog
+from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
 from application.identity.tokens import hash_token
 from application.identity.views import TokenPair
@@ -36,8 +38,10 @@ class Refresh:
         issuer: SessionIssuer,
         security_log: SecurityLog,
         clock: Clock,
+        state: SessionState,
     ) -> None:
         self._uow, self._issuer, self._log, self._clock = uow, issuer, security_log, clock
+        self._state = state
 
     async def __call__(self, command: RefreshCommand) -> TokenPair:
         if not command.refresh_token or len(command.refresh_token) > MAX_TOKEN_CHARS:
@@ -52,6 +56,10 @@ class Refresh:
                     raise invalid_refresh()
                 await uow.refresh_tokens.revoke_family(known.family_id, now)
                 await uow.commit()  # the revocation must stick although we refuse
+                # the thief's (or victim's) access tokens of this family die now, everywhere
+                await self._state.deny_session(
+                    known.family_id, ttl_seconds=self._issuer.access_ttl_seconds + 60
+                )
                 await self._log.record(
                     RefreshReuseDetected.__name__,
                     user_id=known.user_id,

@@ -85,10 +85,16 @@ class Kit:
         )  # fmt: skip
 
     def refresh(self) -> Refresh:
-        return Refresh(self.uow(), self.issuer(), self.security_log, self.clock)
+        return Refresh(self.uow(), self.issuer(), self.security_log, self.clock, self.state)
 
     def logout(self) -> Logout:
-        return Logout(self.uow(), self.tokens, self.state, self.clock)
+        return Logout(
+            self.uow(),
+            self.tokens,
+            self.state,
+            self.clock,
+            access_ttl_seconds=self.policy.access_ttl_seconds,
+        )
 
     def authenticate(self) -> Authenticate:
         return Authenticate(self.tokens, self.state, self.uow)

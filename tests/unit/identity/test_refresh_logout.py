@@ -41,6 +41,34 @@ async def test_reusing_a_rotated_token_revokes_the_family(kit: Kit) -> None:
         await kit.refresh()(RefreshCommand(refresh_token=second.refresh_token))
 
 
+async def test_reuse_kills_the_access_tokens_of_the_family_at_once(kit: Kit) -> None:
+    await kit.seed_user("a@example.org")
+    first = await kit.sign_in("a@example.org")
+    other = await kit.sign_in("a@example.org")
+    second = await kit.refresh()(RefreshCommand(refresh_token=first.refresh_token))
+    assert (await kit.actor(second)).session_id == first.session_id
+    with pytest.raises(Unauthenticated):  # the replay
+        await kit.refresh()(RefreshCommand(refresh_token=first.refresh_token))
+    for pair in (first, second):
+        with pytest.raises(Unauthenticated) as caught:
+            await kit.actor(pair)
+        assert caught.value.code == "token_revoked"
+    assert (await kit.actor(other)).session_id == other.session_id  # another session lives
+
+
+async def test_logout_kills_every_access_token_of_the_session(kit: Kit) -> None:
+    await kit.seed_user("a@example.org")
+    first = await kit.sign_in("a@example.org")
+    second = await kit.refresh()(RefreshCommand(refresh_token=first.refresh_token))
+    other = await kit.sign_in("a@example.org")
+    actor = await kit.actor(second)
+    await kit.logout()(LogoutCommand(actor=actor, access_token=second.access_token))
+    for pair in (first, second):
+        with pytest.raises(Unauthenticated):
+            await kit.actor(pair)
+    assert (await kit.actor(other)).user_id == actor.user_id
+
+
 async def test_reuse_leaves_other_sessions_alone(kit: Kit) -> None:
     await kit.seed_user("a@example.org")
     stolen = await kit.sign_in("a@example.org")
