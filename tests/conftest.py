@@ -23,6 +23,15 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def migrated_postgres_url(postgres_url: str) -> str:
+    """The session's PostgreSQL database, migrated to head once (tables are shared)."""
+    from adapters.persistence.sqlalchemy.migrations import upgrade
+
+    upgrade(postgres_url)
+    return postgres_url
+
+
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     if not services.reachable(services.REDIS_URL, 6379):
         services.unavailable("Redis", services.REDIS_URL)

@@ -154,6 +154,20 @@ class AuditEntry:
 
 
 # -- repositories ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RankingPool:
+    """What the assignment ranking reads, in one go (``TechnicianRepository.ranking_pool``)."""
+
+    technicians: Sequence[Technician]
+    """Every profile, ordered by id; read-only copies (not tracked)."""
+    clashes: Sequence[ScheduleEntry]
+    """Per technician, the earliest entry (by start, then id) overlapping the slot that is
+    not the intervention's own: enough for ``rank_candidates`` (``find_conflict`` keeps
+    the earliest clash only)."""
+    loads: Mapping[UUID, int]
+    """As ``InterventionRepository.booked_minutes``."""
+
+
 class TechnicianRepository(Protocol):
     async def get(self, technician_id: UUID) -> Technician | None: ...
 
@@ -168,6 +182,13 @@ class TechnicianRepository(Protocol):
     async def all(self) -> Sequence[Technician]:
         """Every profile, ordered by id (assignment ranking, preventive planning); copies,
         not tracked."""
+        ...
+
+    async def ranking_pool(
+        self, starts_at: datetime, ends_at: datetime, *, intervention_id: UUID | None
+    ) -> RankingPool:
+        """Profiles, their first clash with ``[starts_at, ends_at)`` (entries of
+        ``intervention_id`` ignored) and their booked minutes (SQL: one query)."""
         ...
 
     async def add(self, technician: Technician) -> None:

@@ -176,12 +176,14 @@ class CandidateView:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AssignmentView:
     """``assignment`` of ``POST /interventions/{id}/assign``. ``technician_id`` is None only
-    for a dry run where nobody is eligible."""
+    for a dry run where nobody is eligible. ``candidates``: the best ranked ones (at most
+    ``CANDIDATES_SHOWN``), ``candidates_total``: how many technicians were ranked."""
 
     technician_id: UUID | None
     score: float | None
     reasons: Mapping[str, float]
     candidates: tuple[CandidateView, ...]
+    candidates_total: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 
 from domain.maintenance.enums import Priority
@@ -68,8 +69,13 @@ class Candidate:
     load_minutes: int = 0
 
 
+@lru_cache(maxsize=4096)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.split(r"[^\w]+", text.casefold()) if len(w) >= 3)
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.split(r"[^\w]+", text.casefold()) if len(w) >= 3}
+    return set(_word_set(text))
 
 
 def type_matches(technician: Technician, equipment_type: str) -> bool:
@@ -82,10 +88,8 @@ def type_matches(technician: Technician, equipment_type: str) -> bool:
         labels.append(" ".join(technician.specialty.split()).casefold())
     if wanted in labels:
         return True
-    known: set[str] = set()
-    for label in labels:
-        known |= _words(label)
-    return bool(_words(wanted) & known)
+    wanted_words = _word_set(wanted)
+    return any(not wanted_words.isdisjoint(_word_set(label)) for label in labels)
 
 
 def skills_score(required: Iterable[str], skills: Iterable[str]) -> tuple[float, tuple[str, ...]]:
@@ -111,13 +115,21 @@ def evaluate(
     technician: Technician,
     schedule: Iterable[ScheduleEntry],
     load_minutes: int,
+    *,
+    in_hours: bool | None = None,
 ) -> Candidate:
-    """Score one technician for the request."""
+    """Score one technician for the request. ``in_hours``: whether the slot lies within the
+    technician's working hours, when the caller computed it already (``rank_candidates``
+    does it once per distinct set of working hours)."""
     why_not: str | None = None
     clash: ScheduleEntry | None = None
+    if in_hours is None and technician.available:
+        in_hours = within_working_hours(
+            technician.working_hours, request.starts_at, request.ends_at
+        )
     if not technician.available:
         why_not = "not_available"
-    elif not within_working_hours(technician.working_hours, request.starts_at, request.ends_at):
+    elif not in_hours:
         why_not = "outside_working_hours"
     else:
         probe = ScheduleEntry.create(
@@ -158,8 +170,18 @@ def rank_candidates(
     """Every technician, best first: eligible before ineligible, then score descending,
     then technician id ascending. ``loads`` maps technician id -> booked minutes of planned
     and in-progress work (missing = 0)."""
-    entries = list(schedule)
-    ranked = [evaluate(request, t, entries, loads.get(t.id, 0)) for t in technicians]
+    by_technician: dict[UUID, list[ScheduleEntry]] = {}
+    for entry in schedule:
+        by_technician.setdefault(entry.technician_id, []).append(entry)
+    in_hours: dict[object, bool] = {}  # working hours -> does the slot fit (computed once)
+    ranked: list[Candidate] = []
+    for t in technicians:
+        fits = in_hours.get(t.working_hours)
+        if fits is None:
+            fits = within_working_hours(t.working_hours, request.starts_at, request.ends_at)
+            in_hours[t.working_hours] = fits
+        own = by_technician.get(t.id, ())
+        ranked.append(evaluate(request, t, own, loads.get(t.id, 0), in_hours=fits))
     ranked.sort(key=lambda c: (not c.eligible, -c.score, c.technician_id))
     return ranked
 

@@ -8,16 +8,8 @@ import pytest
 
 from adapters.cache.memory import MemoryCache
 from adapters.cache.redis import RedisCache
-from adapters.persistence.sqlalchemy.migrations import upgrade
 from application.shared.cache import Cache
 from tests.support.redis import drop_prefixed
-
-
-@pytest.fixture(scope="session")
-def migrated_postgres_url(postgres_url: str) -> str:
-    """The session's PostgreSQL database, migrated to head once (tables are shared)."""
-    upgrade(postgres_url)
-    return postgres_url
 
 
 # -- the Cache port's adapters, shared by every suite that runs over both -------------------

@@ -21,6 +21,7 @@ from application.maintenance.ports import (
     InterventionFilters,
     InterventionRepository,
     MaintenanceUnitOfWork,
+    RankingPool,
     ScheduleFilters,
     ScheduleRepository,
     TechnicianFilters,
@@ -134,6 +135,21 @@ class MemoryTechnicianRepository(_AggregateTable, TechnicianRepository):
 
     async def all(self) -> Sequence[Technician]:
         return [snapshot(t) for t in sorted(self._rows.values(), key=lambda t: t.id.int)]
+
+    async def ranking_pool(
+        self, starts_at: datetime, ends_at: datetime, *, intervention_id: UUID | None
+    ) -> RankingPool:
+        uow = self._uow
+        assert isinstance(uow, MemoryMaintenanceUnitOfWork)
+        first: dict[UUID, ScheduleEntry] = {}
+        for entry in await uow.schedule.overlapping(starts_at, ends_at):  # by start, then id
+            if entry.intervention_id != intervention_id:
+                first.setdefault(entry.technician_id, entry)
+        return RankingPool(
+            technicians=await self.all(),
+            clashes=list(first.values()),
+            loads=await uow.interventions.booked_minutes(),
+        )
 
     async def add(self, technician: Technician) -> None:
         if any(t.user_id == technician.user_id for t in self._rows.values()):

@@ -1,6 +1,7 @@
 """POST /interventions/{id}/assign: explicit or automatic (best ranked) technician.
 
-The ranking (``domain.maintenance.assignment``) is always computed and returned. A dry run
+The ranking (``domain.maintenance.assignment``) is always computed; the answer lists its
+best ``CANDIDATES_SHOWN`` candidates and how many were ranked (``candidates_total``). A dry run
 stops there and changes nothing. Otherwise the chosen technician is locked, the clash check
 is repeated inside the transaction (409 ``schedule_conflict`` naming the entry), then the
 intervention becomes ``planned`` and its planning entry is written.
@@ -34,6 +35,9 @@ from domain.maintenance.validation import (
 from domain.shared.access import Action
 from domain.shared.errors import FieldError, RuleViolated, ValidationFailed
 
+#: Candidates listed in the answer (the best ranked ones); ``candidates_total`` counts all.
+CANDIDATES_SHOWN = 10
+
 
 class AssignIntervention:
     def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock) -> None:
@@ -64,12 +68,10 @@ class AssignIntervention:
                 estimated_minutes=minutes,
                 intervention_id=intervention.id,
             )
-            ranking = rank_candidates(
-                request,
-                await uow.technicians.all(),
-                await uow.schedule.overlapping(request.starts_at, request.ends_at),
-                await uow.interventions.booked_minutes(),
+            pool = await uow.technicians.ranking_pool(
+                request.starts_at, request.ends_at, intervention_id=intervention.id
             )
+            ranking = rank_candidates(request, pool.technicians, pool.clashes, pool.loads)
             chosen = _choose(ranking, command.technician_id, dry_run=command.dry_run)
             if command.dry_run:
                 return AssignResult(
@@ -142,5 +144,6 @@ def _assignment(chosen: Candidate | None, ranking: Sequence[Candidate]) -> Assig
         technician_id=chosen.technician_id if chosen else None,
         score=chosen.score if chosen else None,
         reasons=dict(chosen.reasons) if chosen else {},
-        candidates=tuple(CandidateView.of(c) for c in ranking),
+        candidates=tuple(CandidateView.of(c) for c in ranking[:CANDIDATES_SHOWN]),
+        candidates_total=len(ranking),
     )

@@ -232,7 +232,9 @@ class InterventionsController(Controller):
         expected_version: NamedDependency[int | None],
     ) -> Response[AssignedInterventionRead]:
         """200 status ``planned`` with ``assignment: {technician_id, score, reasons,
-        candidates}``; ``dry_run`` only ranks. 409 ``schedule_conflict`` names the clashing
+        candidates, candidates_total}``: ``candidates`` lists the 10 best ranked technicians
+        (``candidates_total`` counts every ranked one; the chosen technician's sub-scores
+        are in ``reasons``); ``dry_run`` only ranks. 409 ``schedule_conflict`` names the clashing
         entry; 422 ``no_technician_available``."""
         result = await assign(
             AssignInterventionCommand(

@@ -375,7 +375,16 @@ class AssignmentRead(msgspec.Struct, kw_only=True):
     technician_id: UUID | None
     score: float | None
     reasons: dict[str, float]
-    candidates: list[CandidateRead]
+    candidates: Annotated[
+        list[CandidateRead],
+        msgspec.Meta(
+            description="The best ranked candidates (at most 10), best first: eligible ones "
+            "first, then by score descending, then by technician id."
+        ),
+    ]
+    candidates_total: Annotated[
+        int, msgspec.Meta(description="How many technicians were ranked (all profiles).")
+    ]
 
 
 class AssignedInterventionRead(InterventionRead, kw_only=True):
@@ -395,6 +404,7 @@ class AssignedInterventionRead(InterventionRead, kw_only=True):
                 score=a.score,
                 reasons=dict(a.reasons),
                 candidates=[CandidateRead.of(c) for c in a.candidates],
+                candidates_total=a.candidates_total,
             ),
             dry_run=r.dry_run,
             planning_entry_id=r.entry_id,

@@ -16,14 +16,6 @@ from tests.e2e.identity.support import PEER, Api, make_settings, migrate, open_c
 SettingsFactory = Callable[..., Settings]
 
 
-@pytest.fixture(scope="session")
-def migrated_postgres_url(postgres_url: str) -> str:
-    from adapters.persistence.sqlalchemy.migrations import upgrade
-
-    upgrade(postgres_url)
-    return postgres_url
-
-
 @pytest.fixture(params=["embedded", "production"])
 def profile(request: pytest.FixtureRequest) -> str:
     return str(request.param)

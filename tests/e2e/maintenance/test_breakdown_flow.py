@@ -47,8 +47,22 @@ async def test_breakdown_from_request_to_completion(shop: Workshop) -> None:
     assert seen.status_code == 200
     assert seen.headers["etag"] == f'"{request["version"]}"'
 
-    # The manager lets the system pick the technician.
+    # The manager lets the system pick the technician (after a dry run of the rival).
     day = monday()
+    trial = await shop.ok(
+        shop.manager,
+        "POST",
+        f"/interventions/{request['id']}/assign",
+        json={
+            "scheduled_at": at(day, 9),
+            "estimated_minutes": 90,
+            "technician_id": rival["id"],
+            "dry_run": True,
+        },
+    )
+    assert trial["status"] == "open"
+    assert trial["assignment"]["technician_id"] == rival["id"]
+    rival_score = trial["assignment"]["score"]
     assigned = await shop.ok(
         shop.manager,
         "POST",
@@ -63,9 +77,13 @@ async def test_breakdown_from_request_to_completion(shop: Workshop) -> None:
     assert set(assignment["reasons"]) >= {"skills", "equipment_type", "availability", "load"}
     assert assignment["reasons"]["skills"] > 0
     assert assignment["reasons"]["equipment_type"] > 0
-    ranked = {c["technician_id"]: c for c in assignment["candidates"]}
-    assert {mine["id"], rival["id"]} <= set(ranked)
-    assert ranked[mine["id"]]["score"] > ranked[rival["id"]]["score"]
+    # the best ranked candidates (at most 10), the chosen one first, and how many were ranked
+    candidates = assignment["candidates"]
+    assert candidates[0]["technician_id"] == mine["id"]
+    assert candidates[0]["score"] == assignment["score"]
+    assert 2 <= len(candidates) <= 10
+    assert assignment["candidates_total"] >= max(2, len(candidates))
+    assert assignment["score"] > rival_score
     assert iso(assigned["scheduled_at"]) == iso(at(day, 9))
 
     # The technician works on it.

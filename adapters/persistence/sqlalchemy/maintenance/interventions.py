@@ -122,6 +122,8 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
                 expected_version=expected_version,
                 new_version=intervention.version,
                 values=mapping.intervention_values(intervention),
+                # only the preventive key is unique among the columns written
+                guarded=intervention.preventive_key is not None,
             )
         except sa_exc.IntegrityError as exc:
             if is_unique_violation(exc, PREVENTIVE_UNIQUE):

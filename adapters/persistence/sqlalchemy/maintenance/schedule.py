@@ -15,6 +15,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
@@ -65,6 +66,16 @@ class SqlScheduleRepository(SqlRepository, ScheduleRepository):
         return await self._rows(*conditions)
 
     async def add(self, entry: ScheduleEntry) -> None:
+        if self._postgres:  # no SAVEPOINT: a duplicate is skipped, the transaction stays usable
+            statement = (
+                postgresql.insert(schedule_entries)
+                .values(mapping.entry_row(entry))
+                .on_conflict_do_nothing()
+                .returning(S.id)
+            )
+            if (await self._conn.execute(statement)).first() is None:
+                raise Conflict("The intervention already has a planning entry.")
+            return
         try:
             await execute_guarded(
                 self._conn, sa.insert(schedule_entries).values(mapping.entry_row(entry))

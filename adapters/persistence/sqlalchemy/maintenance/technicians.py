@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,22 +14,32 @@ from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.base import SqlRepository
 from adapters.persistence.sqlalchemy.maintenance.queries import (
+    const,
     execute_guarded,
     page_and_total,
     update_if_version,
 )
-from adapters.persistence.sqlalchemy.tables.maintenance import technicians
+from adapters.persistence.sqlalchemy.tables.maintenance import (
+    interventions,
+    schedule_entries,
+    technicians,
+)
 from application.maintenance.ports import (
     TECHNICIAN_SORT_FIELDS,
+    RankingPool,
     TechnicianFilters,
     TechnicianRepository,
 )
 from application.shared.pagination import Sort
-from domain.maintenance.enums import ExperienceLevel
+from domain.maintenance.enums import ExperienceLevel, InterventionStatus
+from domain.maintenance.scheduling import ScheduleEntry
 from domain.maintenance.technician import Technician
 from domain.shared.errors import Conflict, PreconditionFailed
 
 T = technicians.c
+S = schedule_entries.c
+I = interventions.c  # noqa: E741
+_BOOKED = (InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value)
 USER_ID_UNIQUE = "uq_technicians_user_id"
 
 _LEVEL_RANK = sa.case(
@@ -61,6 +72,41 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
 
     async def all(self) -> Sequence[Technician]:
         return await self._rows()
+
+    async def ranking_pool(
+        self, starts_at: datetime, ends_at: datetime, *, intervention_id: UUID | None
+    ) -> RankingPool:
+        if not self._postgres:  # no LATERAL on SQLite: three plain queries
+            clashes: dict[UUID, ScheduleEntry] = {}
+            uow: Any = self._uow
+            for entry in await uow.schedule.overlapping(starts_at, ends_at):
+                if entry.intervention_id != intervention_id:
+                    clashes.setdefault(entry.technician_id, entry)
+            return RankingPool(
+                technicians=await self.all(),
+                clashes=list(clashes.values()),
+                loads=await uow.interventions.booked_minutes(),
+            )
+        rows = (
+            await self._conn.execute(_pool_statement(starts_at, ends_at, intervention_id))
+        ).all()
+        pool, loads, found = [], {}, []
+        for row in rows:
+            pool.append(mapping.technician(row))
+            if row.booked_minutes:
+                loads[row.id] = int(row.booked_minutes)
+            if row.clash_id is not None:
+                found.append(
+                    ScheduleEntry(
+                        id=row.clash_id,
+                        intervention_id=row.clash_intervention_id,
+                        technician_id=row.id,
+                        starts_at=row.clash_starts_at,
+                        ends_at=row.clash_ends_at,
+                        version=row.clash_version,
+                    )
+                )
+        return RankingPool(technicians=pool, clashes=found, loads=loads)
 
     async def add(self, technician: Technician) -> None:
         try:
@@ -132,3 +178,47 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
             offset=offset,
         )
         return [mapping.technician(row) for row in rows], total
+
+
+def _pool_statement(
+    starts_at: datetime, ends_at: datetime, intervention_id: UUID | None
+) -> sa.Select[Any]:
+    """PostgreSQL: every profile with its booked minutes (the ``ix_interventions_booked``
+    partial index, index-only) and its earliest clashing entry (``LATERAL ... LIMIT 1`` on
+    the ``(technician_id, starts_at)`` index), ordered by id: one round trip."""
+    booked = (
+        sa.select(
+            I.technician_id.label("technician_id"),
+            sa.func.sum(sa.func.coalesce(I.estimated_minutes, 0)).label("minutes"),
+        )
+        .where(I.status.in_(const(*_BOOKED)), I.technician_id.is_not(None))
+        .group_by(I.technician_id)
+        .subquery("booked")
+    )
+    conditions = [S.technician_id == T.id, S.starts_at < ends_at, S.ends_at > starts_at]
+    if intervention_id is not None:
+        conditions.append(S.intervention_id != intervention_id)
+    clash = (
+        sa.select(S.id, S.intervention_id, S.starts_at, S.ends_at, S.version)
+        .where(*conditions)
+        .order_by(S.starts_at, S.id)
+        .limit(1)
+        .lateral("clash")
+    )
+    return (
+        sa.select(
+            technicians,
+            booked.c.minutes.label("booked_minutes"),
+            clash.c.id.label("clash_id"),
+            clash.c.intervention_id.label("clash_intervention_id"),
+            clash.c.starts_at.label("clash_starts_at"),
+            clash.c.ends_at.label("clash_ends_at"),
+            clash.c.version.label("clash_version"),
+        )
+        .select_from(
+            technicians.outerjoin(booked, booked.c.technician_id == T.id).outerjoin(
+                clash, sa.true()
+            )
+        )
+        .order_by(T.id)
+    )

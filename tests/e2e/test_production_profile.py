@@ -1,0 +1,99 @@
+"""The production profile with every real adapter: PostgreSQL, Redis and an S3 server."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from entrypoints.bootstrap.container import Container, build_container, shutdown
+from entrypoints.bootstrap.settings import load_settings
+from entrypoints.http.app import create_app
+from tests.support.services import free_port
+
+SECRET = "Zr4t9Qm2Lx8Vb6Nc1Hs5Jd7Kf3Gw0Py-TuEaRoIi"
+
+
+def _production(tmp_path: Path, **overrides: Any) -> Container:
+    settings = load_settings(
+        {},
+        env_file=tmp_path / "none.env",
+        profile="production",
+        data_dir=str(tmp_path),
+        jwt_secret=SECRET,
+        password_pepper=SECRET[::-1],
+        bcrypt_rounds=4,
+        log_level="WARNING",
+        **overrides,
+    )
+    return build_container(settings)
+
+
+@pytest.fixture
+def production(migrated_postgres_url: str, redis_url: str, s3_endpoint: str) -> dict[str, Any]:
+    return {
+        "database_url": migrated_postgres_url,
+        "redis_url": redis_url,
+        "redis_key_prefix": f"atelier-test:{uuid.uuid4().hex[:10]}:",
+        "s3_endpoint_url": s3_endpoint,
+        "s3_bucket": f"atelier-{uuid.uuid4().hex[:8]}",
+        "s3_access_key_id": "testing",
+        "s3_secret_access_key": "testing",
+        "s3_create_bucket": True,
+    }
+
+
+async def test_ready_with_postgres_redis_and_s3(tmp_path: Path, production: dict[str, Any]) -> None:
+    container = _production(tmp_path, **production)
+    assert container.settings().persistence_kind == "postgres"
+    assert (container.settings().storage_kind, container.settings().cache_kind) == ("s3", "redis")
+    async with AsyncTestClient(app=create_app(container)) as client:
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "storage": "ok"}
+        email = f"ops.{uuid.uuid4().hex[:8]}@example.org"
+        created = await client.post(
+            "/api/v1/auth/register",
+            json={
+                "email": email,
+                "password": "Granite-Lantern-42x",
+                "first_name": "Ops",
+                "last_name": "Test",
+            },
+        )
+        assert created.status_code == 201, created.text
+        login = await client.post(
+            "/api/v1/auth/login", json={"email": email, "password": "Granite-Lantern-42x"}
+        )
+        assert login.status_code == 200
+        me = await client.get(
+            "/api/v1/auth/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+        )
+        assert me.json()["email"] == email
+
+
+@pytest.mark.parametrize("down", ["database", "cache", "storage"])
+async def test_ready_names_the_dependency_that_is_down(
+    tmp_path: Path, production: dict[str, Any], down: str
+) -> None:
+    dead = f"127.0.0.1:{free_port()}"
+    broken = {
+        "database": {"database_url": f"postgresql+psycopg://postgres@{dead}/atelier"},
+        "cache": {"redis_url": f"redis://{dead}/0"},
+        "storage": {"s3_endpoint_url": f"http://{dead}"},
+    }[down]
+    container = _production(tmp_path, **{**production, **broken})
+    try:
+        async with AsyncTestClient(app=create_app(container)) as client:
+            ready = await client.get("/health/ready")
+    finally:
+        await shutdown(container)
+    assert ready.status_code == 503
+    assert ready.headers["content-type"].startswith("application/problem+json")
+    body = ready.json()
+    assert body["checks"][down].startswith("down")
+    assert [name for name, state in body["checks"].items() if state != "ok"] == [down]
+    assert dead not in ready.text  # no addresses or secrets in the answer
