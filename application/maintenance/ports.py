@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Protocol, Union
 from uuid import UUID
 
+from application.maintenance.views import InterventionView
 from application.shared.pagination import Sort
 from application.shared.uow import UnitOfWork
 from domain.maintenance.enums import (
@@ -251,6 +252,19 @@ class InterventionRepository(Protocol):
     async def list(
         self, filters: InterventionFilters, *, limit: int, offset: int, sort: Sort
     ) -> tuple[Sequence[Intervention], int]: ...
+
+    async def list_views(
+        self,
+        filters: InterventionFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: Sort,
+        now: datetime,
+    ) -> tuple[Sequence[InterventionView], int]:
+        """``list`` as read models (``overdue`` judged at ``now``): SQL adapters map the
+        rows straight to views, with no aggregate built."""
+        ...
 
     async def count_open_for_equipment(self, equipment_id: UUID) -> int:
         """Interventions of the equipment in status open, planned or in_progress."""

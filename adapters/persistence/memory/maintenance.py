@@ -27,6 +27,7 @@ from application.maintenance.ports import (
     TechnicianFilters,
     TechnicianRepository,
 )
+from application.maintenance.views import InterventionView
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
 from domain.maintenance.enums import (
@@ -296,6 +297,18 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
             if i.equipment_id in wanted:
                 counts[i.equipment_id] = counts.get(i.equipment_id, 0) + 1
         return counts
+
+    async def list_views(
+        self,
+        filters: InterventionFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: Sort,
+        now: datetime,
+    ) -> tuple[Sequence[InterventionView], int]:
+        items, total = await self.list(filters, limit=limit, offset=offset, sort=sort)
+        return [InterventionView.of(i, now) for i in items], total
 
     async def booked_minutes(self) -> Mapping[UUID, int]:
         loads: dict[UUID, int] = {}

@@ -30,11 +30,11 @@ class ListInterventions:
         if scope is Scope.OWN:
             filters = replace(filters, equipment_owner_id=query.actor.user_id)
         async with self._uow as uow:
-            items, total = await uow.interventions.list(
-                filters, limit=window.limit, offset=window.offset, sort=sort
+            items, total = await uow.interventions.list_views(
+                filters, limit=window.limit, offset=window.offset, sort=sort, now=now
             )
         return Page(
-            items=[InterventionView.of(i, now) for i in items],
+            items=list(items),
             total=total,
             limit=window.limit,
             offset=window.offset,

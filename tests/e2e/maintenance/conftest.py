@@ -11,7 +11,6 @@ from tests.e2e.identity.support import Api
 from tests.e2e.maintenance.support import Workshop
 
 # The identity e2e fixtures, shared (pytest finds fixtures among a conftest's attributes).
-migrated_postgres_url = identity.migrated_postgres_url
 profile = identity.profile
 settings_factory = identity.settings_factory
 api_factory = identity.api_factory

@@ -30,6 +30,7 @@ from application.maintenance.ports import (
     InterventionFilters,
     InterventionRepository,
 )
+from application.maintenance.views import InterventionView
 from application.shared.pagination import Sort
 from domain.maintenance.enums import (
     ACTIVE_STATUSES,
@@ -44,6 +45,7 @@ I = interventions.c  # noqa: E741
 PREVENTIVE_UNIQUE = "uq_interventions_preventive_key"
 _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
 _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
+_VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 _BOOKED = [InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value]
 
 
@@ -157,6 +159,27 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
             offset=offset,
         )
         return [mapping.intervention(row) for row in rows], total
+
+    async def list_views(
+        self,
+        filters: InterventionFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: Sort,
+        now: datetime,
+    ) -> tuple[Sequence[InterventionView], int]:
+        rows, total = await page_and_total(
+            self._conn,
+            interventions,
+            _conditions(filters, self._conn.dialect.name),
+            self._sort_key(sort.field),
+            sort,
+            limit=limit,
+            offset=offset,
+            columns=_VIEW_COLUMNS,
+        )
+        return [mapping.intervention_view(row, now) for row in rows], total
 
     async def count_open_for_equipment(self, equipment_id: UUID) -> int:
         statement = (

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from application.maintenance.ports import AuditEntry
+from application.maintenance.views import InterventionView
 from domain.maintenance.enums import (
+    CLOSED_STATUSES,
     EquipmentStatus,
     ExperienceLevel,
     InterventionStatus,
@@ -178,6 +181,50 @@ def intervention(row: sa.Row[Any]) -> Intervention:
         escalated_at=row.escalated_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+    )
+
+
+#: The columns ``intervention_view`` reads (no derived or internal ones).
+VIEW_COLUMNS = (
+    "id", "title", "description", "type", "status", "priority", "urgent", "due_at",
+    "required_skills", "scheduled_at", "estimated_minutes", "started_at", "completed_at",
+    "equipment_id", "technician_id", "created_by", "report", "cancel_reason", "created_at",
+    "updated_at", "version",
+)  # fmt: skip
+_TYPES = {t.value: t for t in InterventionType}
+_STATUSES = {s.value: s for s in InterventionStatus}
+_PRIORITIES = {p.value: p for p in Priority}
+_CLOSED = frozenset(CLOSED_STATUSES)
+
+
+def intervention_view(row: sa.Row[Any], now: datetime) -> InterventionView:
+    """A row of ``VIEW_COLUMNS`` straight to the read model (``overdue`` as
+    ``Intervention.is_overdue(now)``), with no aggregate built."""
+    status = _STATUSES[row.status]
+    due_at = row.due_at
+    return InterventionView(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        type=_TYPES[row.type],
+        status=status,
+        priority=_PRIORITIES[row.priority],
+        urgent=row.urgent,
+        due_at=due_at,
+        required_skills=tuple(row.required_skills),
+        scheduled_at=row.scheduled_at,
+        estimated_minutes=row.estimated_minutes,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+        equipment_id=row.equipment_id,
+        technician_id=row.technician_id,
+        created_by=row.created_by,
+        report=row.report,
+        cancel_reason=row.cancel_reason,
+        overdue=due_at is not None and due_at < now and status not in _CLOSED,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -126,6 +126,10 @@ def ordered(
     return statement.order_by(order, id_column.asc())
 
 
+#: The extra column of ``page_and_total``'s rows holding the total.
+PAGE_TOTAL = "page_total_"
+
+
 async def page_and_total(
     conn: AsyncConnection,
     table: sa.Table,
@@ -135,15 +139,22 @@ async def page_and_total(
     *,
     limit: int,
     offset: int,
+    columns: Sequence[sa.ColumnElement[Any]] | None = None,
 ) -> tuple[list[sa.Row[Any]], int]:
-    """One page of rows (``LIMIT``/``OFFSET``) and the total by ``COUNT(*)``."""
+    """One page of rows (``LIMIT``/``OFFSET``; every column, or only ``columns``) and the
+    total by ``COUNT(*)``, in one round trip: the count is an uncorrelated scalar subquery
+    (evaluated once, index-only where an index covers the filters) carried by every row;
+    only an empty page needs a second query for it."""
     count = sa.select(sa.func.count()).select_from(table).where(*conditions)
-    total = int((await conn.execute(count)).scalar_one())
-    if limit <= 0 or offset >= total:
-        return [], total
-    page = ordered(sa.select(table).where(*conditions), key, sort, table.c.id)
+    if limit <= 0:
+        return [], int((await conn.execute(count)).scalar_one())
+    selected = sa.select(*columns) if columns is not None else sa.select(table)
+    total_column = count.scalar_subquery().label(PAGE_TOTAL)
+    page = ordered(selected.add_columns(total_column).where(*conditions), key, sort, table.c.id)
     rows = (await conn.execute(page.limit(limit).offset(offset))).all()
-    return list(rows), total
+    if not rows:
+        return [], int((await conn.execute(count)).scalar_one())
+    return list(rows), int(getattr(rows[0], PAGE_TOTAL))
 
 
 @asynccontextmanager
