@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
@@ -128,6 +129,8 @@ class SqlDatabase:
         engine = create_async_engine(
             parsed,
             echo=echo,
+            json_serializer=_json_encode,
+            json_deserializer=msgspec.json.decode,
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
@@ -160,6 +163,11 @@ class SqlDatabase:
         await self.engine.dispose()
 
 
+def _json_encode(value: Any) -> str:
+    """JSON columns through msgspec (faster than the standard library, same output types)."""
+    return msgspec.json.encode(value).decode()
+
+
 def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
     if is_sqlite_memory(url):
         engine = create_async_engine(
@@ -171,6 +179,12 @@ def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
     else:
         assert url.database is not None
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, pool_timeout=pool_timeout)
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            pool_timeout=pool_timeout,
+            json_serializer=_json_encode,
+            json_deserializer=msgspec.json.decode,
+        )
     install_sqlite_pragmas(engine)
     return engine
