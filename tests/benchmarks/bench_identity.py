@@ -26,14 +26,11 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,10 +39,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.support import free_port, scratch_database, server  # noqa: E402
+
 BENCH_PASSWORD = "bench-violet-sunrise-42"
 AUTHED_PATH = "/bench/authed"
 LOGIN_ACCOUNTS = 256
 LOGIN_SECONDS = 20
+APPS = "tests.benchmarks.bench_identity"  # the module uvicorn --factory imports the apps from
 APP_TARGETS = (
     "Atelier, no auth (live)",
     "authenticated (no DB)",
@@ -110,81 +110,7 @@ def bare_app_factory() -> Any:
     return Litestar([bare, row], on_startup=[startup], on_shutdown=[shutdown])
 
 
-# -- plumbing ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def scratch_database(admin_url: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"atelier_bench_{uuid.uuid4().hex[:10]}"
-    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def server(
-    factory: str, port: int, workers: int, env: dict[str, str], log_path: Path | None = None
-) -> Iterator[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        f"tests.benchmarks.bench_identity:{factory}",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--no-server-header",
-    ]
-    log_file = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log_file)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if log_file is not None:
-            log_file.close()
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server for {base} exited with {process.returncode}")
-        try:
-            httpx.get(f"{base}/health/live", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server at {base} did not start in 30 s")
-
-
+# -- load generator (its own: warm-ups, and login bodies shared out per wrk thread) --------
 @dataclass
 class Target:
     name: str
@@ -485,8 +411,10 @@ def main() -> int:
         bare_port, app_port = free_port(), free_port()
         app_log = Path(tmp) / "atelier-server.log"
         with (
-            server("bare_app_factory", bare_port, args.workers, child_env) as bare,
-            server("atelier_app_factory", app_port, args.workers, child_env, app_log) as app,
+            server(f"{APPS}:bare_app_factory", bare_port, args.workers, child_env) as bare,
+            server(
+                f"{APPS}:atelier_app_factory", app_port, args.workers, child_env, log_path=app_log
+            ) as app,
         ):
             auth = {"Authorization": f"Bearer {token}"}
             login_bodies = [

@@ -59,15 +59,22 @@ def scratch_database(admin_url: str, prefix: str = "atelier_bench") -> Iterator[
 
 @contextmanager
 def server(
-    app: str, port: int, workers: int, env: dict[str, str], health: str = "/health/live"
+    app: str,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    health: str = "/health/live",
+    log_path: Path | None = None,
 ) -> Iterator[str]:
-    """``uvicorn --factory <app>`` on loopback; yields the base URL once ``health`` answers."""
+    """``uvicorn --factory <app>`` on loopback; yields the base URL once ``health`` answers.
+    With ``log_path``, the server's stderr (its log lines) goes to that file."""
     command = [
         sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(workers), "--log-level", "warning",
         "--no-access-log", "--no-server-header",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    log_file = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base + health, process)
@@ -79,6 +86,8 @@ def server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if log_file is not None:
+            log_file.close()
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:

@@ -22,7 +22,8 @@ from entrypoints.http.maintenance.dependencies import (
     provide_pagination,
     use_case,
 )
-from entrypoints.http.maintenance.schemas import AuditRead, parse_instant
+from entrypoints.http.maintenance.schemas.audit import AuditRead
+from entrypoints.http.maintenance.schemas.common import parse_instant
 from entrypoints.http.schemas import Page, PageParams
 
 EntityType = Annotated[

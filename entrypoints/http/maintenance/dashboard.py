@@ -11,7 +11,7 @@ from domain.shared.access import Actor
 from entrypoints.http.errors import problem_responses
 from entrypoints.http.identity.auth import provide_actor
 from entrypoints.http.maintenance.dependencies import BEARER, use_case
-from entrypoints.http.maintenance.schemas import DashboardRead
+from entrypoints.http.maintenance.schemas.dashboard import DashboardRead
 
 
 class DashboardController(Controller):

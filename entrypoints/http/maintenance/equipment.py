@@ -41,13 +41,13 @@ from entrypoints.http.maintenance.dependencies import (
     with_etag,
 )
 from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
-from entrypoints.http.maintenance.schemas import (
+from entrypoints.http.maintenance.schemas.common import changes_of
+from entrypoints.http.maintenance.schemas.equipment import (
     EquipmentCreate,
     EquipmentRead,
     EquipmentUpdate,
-    InterventionRead,
-    changes_of,
 )
+from entrypoints.http.maintenance.schemas.interventions import InterventionRead
 from entrypoints.http.schemas import Page, PageParams, Sort
 
 PATH = "/equipment"

@@ -52,7 +52,8 @@ from entrypoints.http.maintenance.dependencies import (
     with_etag,
 )
 from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
-from entrypoints.http.maintenance.schemas import (
+from entrypoints.http.maintenance.schemas.common import changes_of, parse_instant
+from entrypoints.http.maintenance.schemas.interventions import (
     AssignBody,
     AssignedInterventionRead,
     CancelBody,
@@ -60,8 +61,6 @@ from entrypoints.http.maintenance.schemas import (
     InterventionCreate,
     InterventionRead,
     InterventionUpdate,
-    changes_of,
-    parse_instant,
 )
 from entrypoints.http.schemas import Page, PageParams, Sort
 

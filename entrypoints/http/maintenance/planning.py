@@ -35,13 +35,13 @@ from entrypoints.http.maintenance.dependencies import (
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.schemas import (
+from entrypoints.http.maintenance.schemas.common import parse_instant
+from entrypoints.http.maintenance.schemas.planning import (
     ConflictRead,
     PlanningEntryRead,
     PreventiveBody,
     PreventiveRead,
     RescheduleBody,
-    parse_instant,
 )
 from entrypoints.http.schemas import Page, PageParams
 

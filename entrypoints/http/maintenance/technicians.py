@@ -42,13 +42,12 @@ from entrypoints.http.maintenance.dependencies import (
     with_etag,
 )
 from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
-from entrypoints.http.maintenance.schemas import (
-    AvailabilityRead,
+from entrypoints.http.maintenance.schemas.common import changes_of, parse_instant
+from entrypoints.http.maintenance.schemas.planning import AvailabilityRead
+from entrypoints.http.maintenance.schemas.technicians import (
     TechnicianCreate,
     TechnicianRead,
     TechnicianUpdate,
-    changes_of,
-    parse_instant,
     working_windows,
 )
 from entrypoints.http.schemas import Page, PageParams, Sort
