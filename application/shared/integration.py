@@ -2,10 +2,11 @@
 
 The flow, for every module:
 
-1. A use case changes aggregates; they record *domain* events (module-private classes).
-2. On commit, the unit of work turns them into *integration* events with the module's
-   translator (``to_integration``, in ``application/<module>/integration.py``) and writes
-   them to the outbox **in the same transaction** (``uow.emit`` adds one explicitly).
+1. A use case that changes something other modules care about calls
+   ``uow.emit(SomethingHappened(...))`` with an *integration* event (a class of the published
+   language, below). On commit the unit of work writes it to the outbox **in the same
+   transaction** as the change; a rolled-back change emits nothing. (Aggregates' *domain*
+   events stay inside their module: in-process reactions such as cache invalidation.)
 3. The outbox relay reads committed events in order, hands each one to every subscriber as a
    job on the ``JobQueue`` (job ``events.deliver``, key ``<event id>:<handler>``) and marks it
    published in the same transaction. An event whose name nobody knows is parked, loudly.
@@ -29,8 +30,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, Protocol, TypeVar
 from uuid import UUID
-
-from domain.shared.events import DomainEvent
 
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.v[1-9][0-9]*$")
 HANDLER_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -144,17 +143,6 @@ class SubscriptionIndex:
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(self._by_handler.values())
-
-
-class Translator(Protocol):
-    """A module's mapping from its domain events to its integration events."""
-
-    def __call__(self, event: DomainEvent) -> Sequence[IntegrationEvent]: ...
-
-
-def no_translation(event: DomainEvent) -> Sequence[IntegrationEvent]:
-    """For modules that publish nothing."""
-    return ()
 
 
 class Inbox(Protocol):

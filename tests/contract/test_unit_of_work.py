@@ -1,7 +1,9 @@
 """Contract of the UnitOfWork port on every adapter: memory, SQLite and PostgreSQL.
 
 Each adapter gets a small harness: a unit-of-work factory, a way to write a scratch row
-inside the transaction, and readers for the scratch rows and the outbox.
+inside the transaction, and readers for the scratch rows and the outbox. Domain events are
+published in process after the commit; integration events (``uow.emit``) are written to the
+outbox in the commit's transaction, never on rollback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
-import msgspec
 import pytest
 import sqlalchemy as sa
 
@@ -24,6 +25,7 @@ from adapters.persistence.sqlalchemy.migrations import upgrade
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.shared.events import EventBus, EventPublisher
+from application.shared.integration import IntegrationEvent
 from application.shared.uow import UnitOfWork
 from domain.shared.aggregate import Aggregate
 from domain.shared.events import DomainEvent
@@ -38,6 +40,14 @@ class ThingRenamed(DomainEvent):
     name: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ThingRenamedV1(IntegrationEvent):
+    NAME = "contract.thing_renamed.v1"
+    thing_id: UUID
+    name: str
+    at: datetime
+
+
 @dataclass(kw_only=True, eq=False, slots=True)
 class Thing(Aggregate):
     name: str = ""
@@ -49,6 +59,13 @@ class Thing(Aggregate):
         return event
 
 
+def rename(uow: UnitOfWork, thing: Thing, name: str, at: datetime = NOW) -> ThingRenamed:
+    """What a use case does: change the aggregate, emit the integration event."""
+    event = thing.rename(name, at)
+    uow.emit(ThingRenamedV1(thing_id=thing.id, name=name, at=at), occurred_at=at)
+    return event
+
+
 class Harness(Protocol):
     def uow(self, publisher: EventPublisher | None = None) -> UnitOfWork: ...
 
@@ -56,7 +73,9 @@ class Harness(Protocol):
 
     async def keys(self) -> set[str]: ...
 
-    async def outbox(self, ids: set[UUID]) -> list[dict[str, Any]]: ...
+    async def outbox(self, thing_id: UUID) -> list[dict[str, Any]]:
+        """The outbox rows (``event_type``, ``payload``) emitted about ``thing_id``."""
+        ...
 
 
 class MemoryHarness:
@@ -73,11 +92,11 @@ class MemoryHarness:
     async def keys(self) -> set[str]:
         return set(self.store.tables.get("scratch", {}))
 
-    async def outbox(self, ids: set[UUID]) -> list[dict[str, Any]]:
+    async def outbox(self, thing_id: UUID) -> list[dict[str, Any]]:
         return [
-            {"id": e.event_id, "event_type": type(e).__name__, "payload": msgspec.to_builtins(e)}
-            for e in self.store.outbox
-            if e.event_id in ids
+            {"event_type": m.name, "payload": dict(m.payload)}
+            for m in self.store.outbox
+            if m.payload.get("thing_id") == str(thing_id)
         ]
 
 
@@ -107,10 +126,19 @@ class SqlHarness:
             )
             return {row.key for row in rows}
 
-    async def outbox(self, ids: set[UUID]) -> list[dict[str, Any]]:
-        query = sa.select(outbox_events).where(outbox_events.c.id.in_(ids))
+    async def outbox(self, thing_id: UUID) -> list[dict[str, Any]]:
+        query = (
+            sa.select(outbox_events)
+            .where(outbox_events.c.event_type == ThingRenamedV1.NAME)
+            .order_by(outbox_events.c.id)
+        )
         async with self.database.engine.connect() as conn:
-            return [dict(row._mapping) for row in await conn.execute(query)]
+            rows = [dict(row._mapping) for row in await conn.execute(query)]
+        return [
+            {"event_type": r["event_type"], "payload": r["payload"]}
+            for r in rows
+            if r["payload"]["thing_id"] == str(thing_id)
+        ]
 
 
 async def _sql_harness(url: str) -> AsyncIterator[SqlHarness]:
@@ -146,9 +174,12 @@ class Recorder:
         self.in_outbox_when_published: list[bool] = []
 
     async def __call__(self, event: DomainEvent) -> None:
+        assert isinstance(event, ThingRenamed)
         self.received.append(event)
-        rows = await self.harness.outbox({event.event_id})
-        self.in_outbox_when_published.append(len(rows) == 1)
+        rows = await self.harness.outbox(event.thing_id)
+        self.in_outbox_when_published.append(
+            any(row["payload"]["name"] == event.name for row in rows)
+        )
 
 
 @pytest.fixture
@@ -173,8 +204,8 @@ async def test_commit_persists_writes_and_outbox_then_publishes(
     async with harness.uow(bus) as uow:
         uow.track(thing)
         uow.track(thing)  # tracking twice publishes once
-        first = thing.rename("pump", at=NOW.astimezone(local))
-        second = thing.rename("valve")
+        first = rename(uow, thing, "pump", at=NOW.astimezone(local))
+        second = rename(uow, thing, "valve")
         await harness.write(uow, key)
         assert recorder.received == []  # nothing is published before the commit
         await uow.commit()
@@ -182,16 +213,14 @@ async def test_commit_persists_writes_and_outbox_then_publishes(
     assert recorder.received == [first, second]
     assert recorder.in_outbox_when_published == [True, True]
     assert await harness.keys() == {key}
-    rows = {row["id"]: row for row in await harness.outbox({first.event_id, second.event_id})}
-    assert set(rows) == {first.event_id, second.event_id}
-    assert rows[first.event_id]["event_type"] == "ThingRenamed"
-    assert rows[first.event_id]["payload"] == {
-        "occurred_at": NOW.astimezone(local).isoformat(),
-        "event_id": str(first.event_id),
+    rows = await harness.outbox(thing.id)
+    assert [row["event_type"] for row in rows] == [ThingRenamedV1.NAME] * 2
+    assert rows[0]["payload"] == {
         "thing_id": str(thing.id),
         "name": "pump",
+        "at": NOW.astimezone(local).isoformat(),
     }
-    assert rows[second.event_id]["payload"]["name"] == "valve"
+    assert rows[1]["payload"]["name"] == "valve"
     assert thing.pending_events == ()
 
 
@@ -203,11 +232,11 @@ async def test_leaving_without_commit_rolls_back(
     key = _key()
     async with harness.uow(bus) as uow:
         uow.track(thing)
-        event = thing.rename("pump")
+        rename(uow, thing, "pump")
         await harness.write(uow, key)
 
     assert await harness.keys() == set()
-    assert await harness.outbox({event.event_id}) == []
+    assert await harness.outbox(thing.id) == []
     assert recorder.received == []
 
 
@@ -221,11 +250,10 @@ async def test_an_exception_rolls_back_and_propagates(
     class Boom(Exception):
         pass
 
-    event = thing.rename("pump")
-
     async def failing_block() -> None:
         async with harness.uow(bus) as uow:
             uow.track(thing)
+            rename(uow, thing, "pump")
             await harness.write(uow, key)
             raise Boom
 
@@ -233,7 +261,7 @@ async def test_an_exception_rolls_back_and_propagates(
         await failing_block()
 
     assert await harness.keys() == set()
-    assert await harness.outbox({event.event_id}) == []
+    assert await harness.outbox(thing.id) == []
     assert recorder.received == []
     # the unit of work is usable again after the failed block
     async with harness.uow(bus) as uow:
@@ -250,16 +278,15 @@ async def test_events_recorded_before_a_rollback_are_not_leaked(
     discarded_key, kept_key = _key(), _key()
     async with harness.uow(bus) as uow:
         uow.track(thing)
-        discarded = thing.rename("discarded")
+        rename(uow, thing, "discarded")
         await harness.write(uow, discarded_key)
         await uow.rollback()
-        kept = thing.rename("kept")
+        kept = rename(uow, thing, "kept")
         await harness.write(uow, kept_key)
         await uow.commit()
 
     assert recorder.received == [kept]
-    assert await harness.outbox({discarded.event_id}) == []
-    assert [row["payload"]["name"] for row in await harness.outbox({kept.event_id})] == ["kept"]
+    assert [row["payload"]["name"] for row in await harness.outbox(thing.id)] == ["kept"]
     assert await harness.keys() == {kept_key}
 
 
@@ -280,3 +307,16 @@ async def test_commit_outside_the_block_is_refused(harness: Harness) -> None:
     uow = harness.uow()
     with pytest.raises(RuntimeError):
         await uow.commit()
+
+
+async def test_emit_outside_the_block_is_refused(harness: Harness) -> None:
+    uow = harness.uow()
+    event = ThingRenamedV1(thing_id=new_id(), name="x", at=NOW)
+    with pytest.raises(RuntimeError):
+        uow.emit(event, occurred_at=NOW)
+
+
+async def test_emitting_something_without_a_name_is_refused(harness: Harness) -> None:
+    async with harness.uow() as uow:
+        with pytest.raises(TypeError):
+            uow.emit(IntegrationEvent(), occurred_at=NOW)

@@ -10,19 +10,42 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
+from collections import deque
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+import msgspec
+
 from application.shared.events import EventPublisher
-from application.shared.uow import BaseUnitOfWork
+from application.shared.integration import Envelope
+from application.shared.outbox import OutboxMessage
+from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
+
+log = logging.getLogger("atelier.persistence")
+
+
+#: Unpublished events the memory outbox keeps at most (published ones are dropped at once);
+#: past it the oldest are dropped with an error in the log: the memory profile is for tests
+#: and demos, where nothing may grow without bound.
+OUTBOX_LIMIT = 100_000
 
 
 class MemoryStore:
-    def __init__(self) -> None:
+    def __init__(self, *, outbox_limit: int = OUTBOX_LIMIT) -> None:
         self.tables: dict[str, dict[Any, Any]] = {}
-        self.outbox: list[DomainEvent] = []
+        self.outbox: deque[OutboxMessage] = deque()
+        self.outbox_limit = outbox_limit
         self.lock = asyncio.Lock()
+
+    def append_to_outbox(self, messages: Sequence[OutboxMessage]) -> None:
+        self.outbox.extend(messages)
+        overflow = len(self.outbox) - self.outbox_limit
+        if overflow > 0:
+            log.error("memory outbox full: %d oldest unpublished events dropped", overflow)
+            for _ in range(overflow):
+                self.outbox.popleft()
 
     async def ping(self) -> None:
         """Memory always answers."""
@@ -31,8 +54,14 @@ class MemoryStore:
 class MemoryUnitOfWork(BaseUnitOfWork):
     """Subclasses build their repositories in ``_open_repositories`` from ``self.table``."""
 
-    def __init__(self, store: MemoryStore, publisher: EventPublisher | None = None) -> None:
-        super().__init__(publisher)
+    def __init__(
+        self,
+        store: MemoryStore,
+        publisher: EventPublisher | None = None,
+        *,
+        outbox_signal: OutboxSignal | None = None,
+    ) -> None:
+        super().__init__(publisher, outbox_signal)
         self._store = store
         self._working: dict[str, dict[Any, Any]] = {}
         self._locked = False
@@ -52,9 +81,19 @@ class MemoryUnitOfWork(BaseUnitOfWork):
         self._working = {}
         self._open_repositories()
 
-    async def _commit(self, events: Sequence[DomainEvent]) -> None:
+    async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:
         self._store.tables.update(self._working)
-        self._store.outbox.extend(events)
+        self._store.append_to_outbox(
+            [
+                OutboxMessage(
+                    event_id=envelope.event_id,
+                    name=envelope.name,
+                    occurred_at=envelope.occurred_at,
+                    payload=msgspec.to_builtins(envelope.event),
+                )
+                for envelope in emitted
+            ]
+        )
         self._working = {}
 
     async def _rollback(self) -> None:

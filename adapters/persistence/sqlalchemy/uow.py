@@ -1,7 +1,9 @@
 """``SqlAlchemyUnitOfWork``: one connection and one transaction per ``async with`` block.
 
-Events the tracked aggregates recorded are inserted into ``outbox_events`` in the same
-transaction as the changes, then published after the commit (see ``BaseUnitOfWork``).
+Integration events emitted in the block (``uow.emit``) are inserted into ``outbox_events`` in
+the same transaction as the changes; the relay delivers them after the commit. Domain events
+the tracked aggregates recorded are published in-process after the commit (see
+``BaseUnitOfWork``).
 
 ``read_only=True`` (given by the composition root to use cases that never commit): on
 PostgreSQL the connection runs in autocommit mode, so a read costs its queries only, with no
@@ -26,18 +28,20 @@ from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
 from application.shared.events import EventPublisher
-from application.shared.uow import BaseUnitOfWork
+from application.shared.integration import Envelope
+from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
 
 log = logging.getLogger("atelier.persistence")
 
 
-def outbox_row(event: DomainEvent, recorded_at: datetime) -> dict[str, Any]:
+def outbox_row(envelope: Envelope, recorded_at: datetime) -> dict[str, Any]:
+    """The outbox row of an emitted integration event (its payload encoded by msgspec)."""
     return {
-        "id": event.event_id,
-        "event_type": type(event).__name__,  # not .name: an event may have a "name" field
-        "payload": msgspec.to_builtins(event),
-        "occurred_at": event.occurred_at,
+        "id": envelope.event_id,
+        "event_type": envelope.name,
+        "payload": msgspec.to_builtins(envelope.event),
+        "occurred_at": envelope.occurred_at,
         "recorded_at": recorded_at,
     }
 
@@ -51,8 +55,9 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         publisher: EventPublisher | None = None,
         *,
         read_only: bool = False,
+        outbox_signal: OutboxSignal | None = None,
     ) -> None:
-        super().__init__(publisher)
+        super().__init__(publisher, outbox_signal)
         self._database = database
         self._connection: AsyncConnection | None = None
         self._read_only = read_only and database.dialect_name == "postgresql"
@@ -94,14 +99,14 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         self._connection = connection
         self._open_repositories()
 
-    async def _commit(self, events: Sequence[DomainEvent]) -> None:
+    async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self.connection
-        if events:
+        if emitted:
             now = datetime.now(UTC)
             await connection.execute(
-                sa.insert(outbox_events), [outbox_row(event, now) for event in events]
+                sa.insert(outbox_events), [outbox_row(envelope, now) for envelope in emitted]
             )
         await connection.commit()
 

@@ -38,9 +38,11 @@ from application.identity.use_cases.register import Register
 from application.identity.use_cases.request_password_reset import RequestPasswordReset
 from application.identity.use_cases.update_user import UpdateUser
 from application.identity.views import TokenPair, UserView
+from application.shared.events import EventBus
 from application.shared.rate_limit import RateLimiter
 from domain.identity.user import User
 from domain.shared.access import Actor, Role
+from domain.shared.events import DomainEvent
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 GOOD_PASSWORD = "correct horse battery staple"
@@ -58,6 +60,13 @@ class Kit:
     security_log: MemorySecurityLog = field(default_factory=MemorySecurityLog)
 
     def __post_init__(self) -> None:
+        self.bus = EventBus()
+        self.published: list[DomainEvent] = []
+
+        async def keep(event: DomainEvent) -> None:
+            self.published.append(event)
+
+        self.bus.subscribe(DomainEvent, keep)
         self.cache = MemoryCache(clock=lambda: self.clock.now().timestamp())
         self.hasher = _HASHER
         self.tokens = JwtTokenService.from_secret(
@@ -69,7 +78,7 @@ class Kit:
         self.dummy = DummyHash(self.hasher)
 
     def uow(self) -> MemoryIdentityUnitOfWork:
-        return MemoryIdentityUnitOfWork(self.store)
+        return MemoryIdentityUnitOfWork(self.store, self.bus)
 
     def issuer(self) -> SessionIssuer:
         return SessionIssuer(self.tokens, self.policy)

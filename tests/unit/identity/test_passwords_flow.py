@@ -38,7 +38,7 @@ async def test_change_password_revokes_every_other_session(kit: Kit) -> None:
     with pytest.raises(Unauthenticated):
         await kit.sign_in("a@example.org")
     assert (await kit.sign_in("a@example.org", NEW_PASSWORD)).access_token
-    assert any(isinstance(e, PasswordChanged) for e in kit.store.outbox)
+    assert any(isinstance(e, PasswordChanged) for e in kit.published)
 
 
 async def test_change_password_checks_the_current_one(kit: Kit) -> None:

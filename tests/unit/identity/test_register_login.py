@@ -35,7 +35,7 @@ async def test_register_creates_a_client() -> None:
     stored = await kit.stored_user("client@example.org")
     assert stored.password_hash != GOOD_PASSWORD
     assert await kit.hasher.verify(GOOD_PASSWORD, stored.password_hash)
-    assert any(isinstance(e, UserRegistered) for e in kit.store.outbox)
+    assert any(isinstance(e, UserRegistered) for e in kit.published)
 
 
 async def test_register_refuses_a_taken_email_in_any_case(kit: Kit) -> None:
@@ -83,7 +83,7 @@ async def test_login_returns_a_token_pair(kit: Kit) -> None:
     actor = await kit.actor(pair)
     assert actor.role is Role.TECHNICIAN
     assert actor.session_id == pair.session_id
-    assert any(isinstance(e, LoginSucceeded) for e in kit.store.outbox)
+    assert any(isinstance(e, LoginSucceeded) for e in kit.published)
     stored_tokens = kit.store.tables["refresh_tokens"]
     assert pair.refresh_token not in stored_tokens
     assert len(stored_tokens) == 1

@@ -27,6 +27,7 @@ from application.maintenance.use_cases.list_audit import ListAudit
 from application.maintenance.use_cases.retire_equipment import RetireEquipment
 from application.maintenance.use_cases.start_intervention import StartIntervention
 from application.maintenance.use_cases.update_equipment import UpdateEquipment
+from application.shared.integration import Envelope
 from domain.shared.access import Role
 from domain.shared.errors import DependencyUnavailable, Forbidden
 from domain.shared.events import DomainEvent
@@ -35,7 +36,7 @@ from .conftest import START, Kit, at
 
 
 class ExplodingUnitOfWork(MemoryMaintenanceUnitOfWork):
-    async def _commit(self, events: Sequence[DomainEvent]) -> None:
+    async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:
         raise DependencyUnavailable("database went away")
 
 

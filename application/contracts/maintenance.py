@@ -1,0 +1,89 @@
+"""What the maintenance module publishes: intervention life-cycle and equipment events.
+
+Ids are the maintenance module's own (``intervention_id``, ``equipment_id``,
+``technician_id`` = the technician *profile*) plus the identity user ids a subscriber needs
+to address people: ``requester_id`` (the user who created the intervention) and, where a
+technician is involved, ``technician_user_id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
+
+from application.shared.integration import IntegrationEvent
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterventionFacts(IntegrationEvent):
+    """What every intervention event says about its intervention."""
+
+    intervention_id: UUID
+    title: str
+    priority: str
+    equipment_id: UUID
+    equipment_name: str
+    location: str | None
+    requester_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterventionAssigned(InterventionFacts):
+    NAME: ClassVar[str] = "maintenance.intervention_assigned.v1"
+    technician_id: UUID
+    technician_user_id: UUID
+    scheduled_at: datetime
+    estimated_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterventionStarted(InterventionFacts):
+    NAME: ClassVar[str] = "maintenance.intervention_started.v1"
+    technician_id: UUID | None
+    started_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterventionCompleted(InterventionFacts):
+    NAME: ClassVar[str] = "maintenance.intervention_completed.v1"
+    technician_id: UUID | None
+    completed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterventionCancelled(InterventionFacts):
+    NAME: ClassVar[str] = "maintenance.intervention_cancelled.v1"
+    previous_status: str
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterventionEscalated(InterventionFacts):
+    """A critical intervention still unassigned after the configured delay."""
+
+    NAME: ClassVar[str] = "maintenance.intervention_escalated.v1"
+    created_at: datetime
+    escalated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EquipmentDown(IntegrationEvent):
+    NAME: ClassVar[str] = "maintenance.equipment_down.v1"
+    equipment_id: UUID
+    equipment_name: str
+    location: str | None
+    owner_id: UUID | None
+    previous_status: str
+
+
+#: Every event above, for the module's spec (``publishes``).
+PUBLISHED: tuple[type[IntegrationEvent], ...] = (
+    InterventionAssigned,
+    InterventionStarted,
+    InterventionCompleted,
+    InterventionCancelled,
+    InterventionEscalated,
+    EquipmentDown,
+)

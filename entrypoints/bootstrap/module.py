@@ -1,0 +1,45 @@
+"""What a module declares about itself, once: ``MODULE = ModuleSpec(...)``.
+
+Every bounded context (identity, maintenance, documents, ...) has one package per layer
+(``domain/<m>``, ``application/<m>``, ``adapters/persistence/*/<m>``, ``entrypoints/http/<m>``,
+``entrypoints/bootstrap/<m>``) and one spec, in ``entrypoints/bootstrap/<m>.py``; the
+composition root, the HTTP app, the worker and the CLI iterate the registered specs
+(``registry.py``) instead of naming modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from application.shared.integration import IntegrationEvent, Subscription
+from application.shared.jobs import JobDefinition, Schedule
+
+#: Builds a module's job definitions from its container (jobs call its use cases).
+JobsFactory = Callable[[Any], Sequence[JobDefinition]]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    name: str
+    """Lower-case identifier; also the attribute of the root container holding the module's
+    container (``container.maintenance``) and the package name in every layer."""
+    container: type[Any]
+    """A ``DeclarativeContainer`` class: the module's use cases, repositories, handlers."""
+    publishes: Sequence[type[IntegrationEvent]] = ()
+    """The integration events this module emits (its part of the published language)."""
+    subscriptions: Sequence[Subscription] = ()
+    """"On X do Y": events of other modules (or its own) and the handler use cases."""
+    jobs: JobsFactory | None = None
+    schedules: Sequence[Schedule] = ()
+    tables: str | None = None
+    """Dotted path of the module defining its SQLAlchemy tables (imported for migrations)."""
+    settings: type[Any] | None = None
+    """A msgspec Struct: the module's section of the settings (plain ``ATELIER_*`` variables)."""
+    exports: Mapping[str, str] = field(default_factory=dict)
+    """Published ports: ``{"<port>": "<provider on this container>"}``, reachable by other
+    modules as ``"<this module>.<port>"`` (see ``imports``)."""
+    imports: Mapping[str, str] = field(default_factory=dict)
+    """``{"<Dependency provider on this container>": "<module>.<port>"}``: ports published by
+    other modules, wired by the composition root (never by importing their code)."""
