@@ -52,9 +52,13 @@ class SqlInbox(Inbox):
         conn = self._uow.connection
         values = {"event_id": event_id, "handler": handler, "handled_at": datetime.now(UTC)}
         insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        statement = insert(event_inbox).values(values).on_conflict_do_nothing()
-        result = await conn.execute(statement)
-        return result.rowcount == 1
+        statement = (
+            insert(event_inbox)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(event_inbox.c.event_id)
+        )
+        return (await conn.execute(statement)).first() is not None
 
 
 def _message(row: Any) -> OutboxMessage:
