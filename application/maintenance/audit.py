@@ -1,77 +1,11 @@
-"""Writing the audit trail: ``{field: (old, new)}`` diffs turned into JSON-ready entries."""
+"""Maintenance's audit vocabulary; the trail itself is the platform's
+(``application.shared.audit``), written in the maintenance unit of work's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
-from enum import Enum
-from typing import Any
-from uuid import UUID
+from application.shared.audit import created, diff, fields_of, record
 
-from application.maintenance.ports import AuditEntry, AuditValue, MaintenanceUnitOfWork
-from domain.shared.access import Actor
-
-
-def audit_value(value: Any) -> AuditValue:
-    """A JSON-ready copy: ids and timestamps as strings, enums as values, tuples as lists."""
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, Enum):
-        return audit_value(value.value)
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): audit_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [audit_value(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return audit_value(asdict(value))
-    return str(value)
-
-
-def audit_changes(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, list[AuditValue]]:
-    return {name: [audit_value(old), audit_value(new)] for name, (old, new) in changes.items()}
-
-
-async def record(
-    uow: MaintenanceUnitOfWork,
-    *,
-    actor: Actor | None,
-    entity_type: str,
-    entity_id: UUID,
-    action: str,
-    changes: Mapping[str, tuple[Any, Any]],
-    at: datetime,
-) -> None:
-    """Append one entry to the audit log of ``uow`` (same transaction as the change)."""
-    await uow.audit.record(
-        AuditEntry(
-            actor_id=actor.user_id if actor else None,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            action=action,
-            changes=audit_changes(changes),
-            at=at,
-        )
-    )
-
-
-def created(fields: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """The diff of a creation: every field from ``None``."""
-    return {name: (None, value) for name, value in fields.items()}
-
-
-def fields_of(entity: object, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(entity, name) for name in names}
-
-
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """``{field: (old, new)}`` of the fields whose value changed."""
-    return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-
+__all__ = ["LIFECYCLE_FIELDS", "created", "diff", "fields_of", "record"]
 
 #: Fields of an intervention that its life-cycle moves change.
 LIFECYCLE_FIELDS = (

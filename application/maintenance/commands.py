@@ -15,7 +15,6 @@ from datetime import date, datetime
 from uuid import UUID
 
 from application.maintenance.ports import (
-    AuditFilters,
     EquipmentFilters,
     InterventionFilters,
     TechnicianFilters,
@@ -260,11 +259,3 @@ class TechnicianCalendarQuery:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DashboardQuery:
     actor: Actor
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAuditQuery:
-    actor: Actor
-    filters: AuditFilters = field(default_factory=AuditFilters)
-    limit: int | None = None
-    offset: int | None = None

@@ -18,11 +18,12 @@ Conventions shared by every repository here:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Union
+from typing import Protocol
 from uuid import UUID
 
+from application.contracts.identity import UserDirectory as UserDirectory  # identity's port
 from application.maintenance.views import InterventionView
 from application.shared.pagination import Sort
 from application.shared.uow import UnitOfWork
@@ -37,8 +38,6 @@ from domain.maintenance.equipment import Equipment
 from domain.maintenance.intervention import Intervention
 from domain.maintenance.scheduling import ScheduleEntry
 from domain.maintenance.technician import Technician
-from domain.shared.access import Role
-from domain.shared.ids import new_id
 
 TECHNICIAN_SORT_FIELDS = frozenset(
     {"created_at", "updated_at", "experience_level", "specialty", "available", "base_location"}
@@ -113,45 +112,11 @@ class ScheduleFilters:
     """``from``: entries with ``ends_at > ends_after``."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AuditFilters:
-    entity_type: str | None = None
-    entity_id: UUID | None = None
-    actor_id: UUID | None = None
-    at_from: datetime | None = None
-    """``at >= at_from``."""
-    at_to: datetime | None = None
-    """``at < at_to``."""
-
-
-# -- audit trail ----------------------------------------------------------------------------
-AuditValue = Union[  # noqa: UP007 - a recursive alias needs the string forward references
-    str, int, float, bool, None, list["AuditValue"], dict[str, "AuditValue"]
-]
-"""JSON-ready values only (ids and timestamps as strings, enums as their values)."""
-
+# -- audit trail entity types (the trail itself: application.shared.audit) -----------------
 ENTITY_EQUIPMENT = "equipment"
 ENTITY_TECHNICIAN = "technician"
 ENTITY_INTERVENTION = "intervention"
 ENTITY_PLANNING_ENTRY = "planning_entry"
-ENTITY_USER = "user"
-"""Security events of the identity context (logins, lockouts, password and role changes)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AuditEntry:
-    """One change: ``changes`` maps each changed field to ``[old, new]`` (JSON values)."""
-
-    actor_id: UUID | None
-    """``None`` for system jobs (escalation)."""
-    entity_type: str
-    entity_id: UUID
-    action: str
-    """create, update, retire, assign, unassign, start, complete, cancel, reschedule,
-    escalate, record_maintenance, delete."""
-    changes: Mapping[str, list[AuditValue]]
-    at: datetime
-    id: UUID = field(default_factory=new_id)
 
 
 # -- repositories ---------------------------------------------------------------------------
@@ -333,24 +298,11 @@ class ScheduleRepository(Protocol):
         ...
 
 
-class AuditLog(Protocol):
-    async def record(self, entry: AuditEntry) -> None:
-        """Append, in the unit of work's transaction (gone on rollback)."""
-        ...
-
-    async def list(
-        self, filters: AuditFilters, *, limit: int, offset: int
-    ) -> tuple[Sequence[AuditEntry], int]:
-        """Newest first (``at`` descending, then id descending)."""
-        ...
-
-
 class MaintenanceUnitOfWork(UnitOfWork, Protocol):
     technicians: TechnicianRepository
     equipment: EquipmentRepository
     interventions: InterventionRepository
     schedule: ScheduleRepository
-    audit: AuditLog
 
 
 # -- read models and outside services ---------------------------------------------------
@@ -401,16 +353,4 @@ class DashboardStats:
 class DashboardReader(Protocol):
     async def stats(self, now: datetime) -> DashboardStats:
         """Aggregate figures at ``now`` (see ``application.maintenance.dashboard``)."""
-        ...
-
-
-class UserDirectory(Protocol):
-    """What maintenance needs from the identity context (adapted by the composition root)."""
-
-    async def get_role(self, user_id: UUID) -> Role | None:
-        """The role of an existing, active user; None otherwise."""
-        ...
-
-    async def manager_ids(self) -> Sequence[UUID]:
-        """Ids of every active manager (escalation notifications)."""
         ...

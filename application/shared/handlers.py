@@ -17,18 +17,13 @@ again. Effects outside the database (a mail, a push) are jobs or integration eve
 
 from __future__ import annotations
 
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
-from application.shared.integration import Delivery, Inbox, IntegrationEvent
+from application.shared.integration import Delivery, IntegrationEvent
 from application.shared.uow import UnitOfWork
 
-
-class InboxUnitOfWork(UnitOfWork, Protocol):
-    inbox: Inbox
-
-
 E = TypeVar("E", bound=IntegrationEvent)
-U = TypeVar("U", bound=InboxUnitOfWork)
+U = TypeVar("U", bound=UnitOfWork)
 
 
 class EventHandler(Generic[E, U]):

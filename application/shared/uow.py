@@ -19,14 +19,20 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
-from application.shared.integration import Envelope, IntegrationEvent
+from application.shared.integration import Envelope, Inbox, IntegrationEvent
 from domain.shared.aggregate import Aggregate
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 
 
 class UnitOfWork(Protocol):
+    audit: AuditLog
+    """The audit trail, written in this transaction (``application.shared.audit``)."""
+    inbox: Inbox
+    """The events whose effect this module's handlers had (``application.shared.handlers``)."""
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(

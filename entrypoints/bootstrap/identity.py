@@ -1,8 +1,11 @@
-"""The identity module's part of the composition root.
+"""The identity module's part of the composition root: its settings section, its container
+and its spec (``MODULE``, registered in ``registry.py``).
 
-``Container`` mounts it as ``identity = providers.Container(IdentityContainer, ...)`` and hands
-it the shared ports (settings, clock, cache, hasher, token service, event bus, database).
+The root container mounts ``IdentityContainer`` as ``container.identity`` with the platform
+(clock, cache, hasher, token service, event bus, database, mailer) and ``IdentitySettings``.
 Use cases are Factories (a fresh unit of work per call); stateless collaborators are Singletons.
+Identity publishes the ``identity.authenticate`` port (the HTTP platform's authentication
+calls it) and ``identity.user_directory`` (what other modules may ask about users).
 """
 
 from __future__ import annotations
@@ -12,16 +15,17 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from dependency_injector import containers, providers
 
-from adapters.mail.console import ConsoleMailer
-from adapters.mail.memory import MemoryMailer
 from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from application.identity.authenticate import Authenticate
+from application.identity.directory import IdentityUserDirectory
 from application.identity.login_throttle import LoginThrottle
 from application.identity.passwords import DummyHash, build_password_policy
 from application.identity.policy import IdentityPolicy
 from application.identity.ports import SecurityLog
+from application.identity.security_audit import AuditedSecurityLog
 from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
 from application.identity.use_cases.change_password import ChangePassword
@@ -39,11 +43,10 @@ from application.identity.use_cases.refresh import Refresh
 from application.identity.use_cases.register import Register
 from application.identity.use_cases.request_password_reset import RequestPasswordReset
 from application.identity.use_cases.update_user import UpdateUser
-from application.shared.cache import Cache
 from application.shared.clock import Clock
-from application.shared.events import EventBus
 from application.shared.rate_limit import RateLimiter
-from application.shared.security import IssuedToken, PasswordHasher, TokenClaims, TokenService
+from application.shared.security import IssuedToken, TokenClaims, TokenService
+from entrypoints.bootstrap.module import ModuleSpec
 from entrypoints.bootstrap.settings import Settings
 
 security_logger = logging.getLogger("atelier.security")
@@ -107,75 +110,100 @@ class VerifiedTokenCache(TokenService):
         return claims
 
 
-def _policy(settings: Settings) -> IdentityPolicy:
+class IdentitySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The identity module's ``ATELIER_*`` variables."""
+
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 7 * 24 * 3600
+    password_require_composition: bool = False
+    signup_enabled: bool = True
+    password_reset_ttl_seconds: int = 1800
+    # bootstrap administrator
+    admin_email: str = ""
+    admin_password: str = ""
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not 60 <= self.access_token_ttl_seconds <= 24 * 3600:
+            problems.append("ATELIER_ACCESS_TOKEN_TTL_SECONDS must be between 60 and 86400")
+        if not 300 <= self.refresh_token_ttl_seconds <= 90 * 24 * 3600:
+            problems.append("ATELIER_REFRESH_TOKEN_TTL_SECONDS must be between 300 and 7776000")
+        if not 60 <= self.password_reset_ttl_seconds <= 7 * 24 * 3600:
+            problems.append("ATELIER_PASSWORD_RESET_TTL_SECONDS must be between 60 and 604800")
+        if problems:
+            raise msgspec.ValidationError("; ".join(problems))
+
+
+def _policy(settings: Settings, config: IdentitySettings) -> IdentityPolicy:
     base = settings.public_url.rstrip("/")
     return IdentityPolicy(
-        access_ttl_seconds=settings.access_token_ttl_seconds,
-        refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
-        signup_enabled=settings.signup_enabled,
-        password_require_composition=settings.password_require_composition,
-        reset_token_ttl_seconds=settings.password_reset_ttl_seconds,
+        access_ttl_seconds=config.access_token_ttl_seconds,
+        refresh_ttl_seconds=config.refresh_token_ttl_seconds,
+        signup_enabled=config.signup_enabled,
+        password_require_composition=config.password_require_composition,
+        reset_token_ttl_seconds=config.password_reset_ttl_seconds,
         reset_url_template=f"{base}/reset-password?token={{token}}" if base else None,
     )
 
 
-def _sql_uow(database: Any, publisher: Any, read_only: bool = False) -> Any:
+def _sql_uow(database: Any, publisher: Any, signal: Any, read_only: bool = False) -> Any:
     from adapters.persistence.sqlalchemy.identity import SqlIdentityUnitOfWork
 
-    return SqlIdentityUnitOfWork(database, publisher, read_only=read_only)
+    return SqlIdentityUnitOfWork(database, publisher, read_only=read_only, outbox_signal=signal)
 
 
-def _smtp_mailer(settings: Settings) -> Any:
-    from adapters.mail.smtp import SmtpMailer, SmtpSettings
+def _memory_uow(store: Any, publisher: Any, signal: Any) -> Any:
+    return MemoryIdentityUnitOfWork(store, publisher, outbox_signal=signal)
 
-    return SmtpMailer(
-        SmtpSettings(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            sender=settings.mail_sender,
-            username=settings.smtp_username or None,
-            password=settings.smtp_password or None,
-            starttls=settings.smtp_starttls,
-            use_ssl=settings.smtp_port == 465,
-        )
-    )
+
+def _sql_user_directory(database: Any) -> Any:
+    from adapters.persistence.sqlalchemy.identity.directory import SqlUserDirectory
+
+    return SqlUserDirectory(database)
 
 
 class IdentityContainer(containers.DeclarativeContainer):
-    settings = providers.Dependency(instance_of=Settings)
-    clock: providers.Dependency[Clock] = providers.Dependency()
-    cache: providers.Dependency[Cache] = providers.Dependency()
-    password_hasher: providers.Dependency[PasswordHasher] = providers.Dependency()
-    token_service: providers.Dependency[TokenService] = providers.Dependency()
-    event_bus: providers.Dependency[EventBus] = providers.Dependency()
-    database: providers.Dependency[Any] = providers.Dependency()
-    persistence_kind = providers.Dependency(instance_of=str)
+    platform = providers.DependenciesContainer()
+    config = providers.Dependency(instance_of=IdentitySettings)
 
-    policy = providers.Singleton(_policy, settings)
+    settings = platform.settings
+    clock = platform.clock
+    cache = platform.cache
+    password_hasher = platform.password_hasher
+    token_service = platform.token_service
+    mailer = platform.mailer
+    persistence_kind = platform.persistence_kind
+
+    policy = providers.Singleton(_policy, settings, config)
     password_policy = providers.Singleton(build_password_policy, policy)
 
-    uow = providers.Selector(
-        persistence_kind,
-        sqlite=providers.Factory(_sql_uow, database, event_bus),
-        postgres=providers.Factory(_sql_uow, database, event_bus),
-        memory=providers.Factory(MemoryIdentityUnitOfWork, database, event_bus),
+    _sql = providers.Factory(
+        _sql_uow, platform.database, platform.event_bus, platform.outbox_signal
     )
+    _memory = providers.Factory(
+        _memory_uow, platform.database, platform.event_bus, platform.outbox_signal
+    )
+    uow = providers.Selector(persistence_kind, sqlite=_sql, postgres=_sql, memory=_memory)
     # For use cases that never commit: no transaction round trips on PostgreSQL.
     read_uow = providers.Selector(
         persistence_kind,
-        sqlite=providers.Factory(_sql_uow, database, event_bus),
-        postgres=providers.Factory(_sql_uow, database, event_bus, read_only=True),
-        memory=providers.Factory(MemoryIdentityUnitOfWork, database, event_bus),
+        sqlite=_sql,
+        postgres=providers.Factory(
+            _sql_uow, platform.database, platform.event_bus, platform.outbox_signal, read_only=True
+        ),
+        memory=_memory,
     )
-
-    mailer_kind = providers.Callable(lambda s: s.mailer, settings)
-    mailer = providers.Selector(
-        mailer_kind,
-        console=providers.Singleton(ConsoleMailer),
-        memory=providers.Singleton(MemoryMailer),
-        smtp=providers.Singleton(_smtp_mailer, settings),
+    # security events: the `atelier.security` log and the audit trail, in identity's own
+    # transaction
+    security_log = providers.Singleton(
+        AuditedSecurityLog, providers.Singleton(LoggingSecurityLog), uow.provider, clock
     )
-    security_log = providers.Singleton(LoggingSecurityLog)
+    user_directory = providers.Selector(
+        persistence_kind,
+        sqlite=providers.Singleton(_sql_user_directory, platform.database),
+        postgres=providers.Singleton(_sql_user_directory, platform.database),
+        memory=providers.Singleton(IdentityUserDirectory, uow.provider),
+    )
 
     session_state = providers.Singleton(
         SessionState,
@@ -229,3 +257,19 @@ class IdentityContainer(containers.DeclarativeContainer):
     deactivate_user = providers.Factory(DeactivateUser, uow, session_state, clock)
     get_preferences = providers.Factory(GetPreferences, read_uow)
     put_preferences = providers.Factory(PutPreferences, uow, clock)
+
+
+MODULE = ModuleSpec(
+    name="identity",
+    container=IdentityContainer,
+    settings=IdentitySettings,
+    tables="adapters.persistence.sqlalchemy.tables.identity",
+    exports={"authenticate": "authenticate", "user_directory": "user_directory"},
+    rate_limits={
+        "register": (5, 60),
+        "login": (5, 60),
+        "password_reset": (3, 60),
+        "password_reset_confirm": (3, 60),
+        "refresh": (30, 60),
+    },
+)

@@ -1,27 +1,26 @@
-"""The maintenance module's part of the composition root.
+"""The maintenance module's part of the composition root: its settings section, its
+container and its spec (``MODULE``, registered in ``registry.py``).
 
-``Container`` mounts it as ``maintenance = providers.Container(MaintenanceContainer, ...)`` and
-hands it the shared ports (settings, clock, cache, event bus, database, persistence kind) and
-the identity module's unit-of-work factory: on the memory profile :class:`IdentityUserDirectory`
-answers maintenance's questions about users through it (SQL profiles read the users table
-with ``SqlUserDirectory``); the contexts never import each other.
-Use cases are Factories (a fresh unit of work per call).
+The root container mounts ``MaintenanceContainer`` as ``container.maintenance`` with the
+platform and ``MaintenanceSettings``; the identity module's published ``user_directory`` port
+is wired into ``user_directory`` (the modules never import each other). Use cases are
+Factories (a fresh unit of work per call).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
-from uuid import UUID
 
+import msgspec
 from dependency_injector import containers, providers
 
 from adapters.cache.dashboard import CachedDashboardReader
+from adapters.persistence.memory.audit import MemoryAuditTrail
 from adapters.persistence.memory.maintenance import (
     MemoryDashboardReader,
     MemoryMaintenanceUnitOfWork,
 )
-from application.identity.ports import IdentityUnitOfWork, UserFilters
+from application.contracts.maintenance import PUBLISHED
 from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import UserDirectory
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
@@ -38,7 +37,6 @@ from application.maintenance.use_cases.get_equipment import GetEquipment
 from application.maintenance.use_cases.get_intervention import GetIntervention
 from application.maintenance.use_cases.get_technician import GetTechnician
 from application.maintenance.use_cases.intervention_report import GetInterventionReport
-from application.maintenance.use_cases.list_audit import ListAudit
 from application.maintenance.use_cases.list_equipment import ListEquipment
 from application.maintenance.use_cases.list_interventions import ListInterventions
 from application.maintenance.use_cases.list_planning import ListPlanning
@@ -55,69 +53,60 @@ from application.maintenance.use_cases.unassign_intervention import UnassignInte
 from application.maintenance.use_cases.update_equipment import UpdateEquipment
 from application.maintenance.use_cases.update_intervention import UpdateIntervention
 from application.maintenance.use_cases.update_technician import UpdateTechnician
-from application.shared.cache import Cache
-from application.shared.clock import Clock
-from application.shared.events import EventBus
-from application.shared.pagination import Sort
 from domain.maintenance.events import (
     EquipmentDown,
     EquipmentRetired,
     InterventionEvent,
     TechnicianCreated,
 )
-from domain.shared.access import Role
 from domain.shared.events import DomainEvent
-from entrypoints.bootstrap.settings import Settings
+from entrypoints.bootstrap.module import ModuleSpec
 
 _DIRECTORY_PAGE = 200
 
 
-class IdentityUserDirectory(UserDirectory):
-    """Maintenance's view of the users, read through the identity unit of work."""
+def subscribe_event_handlers(container: Any) -> None:
+    """Life-cycle changes drop the cached dashboard figures, on every instance at once.
 
-    def __init__(self, uow_factory: Callable[[], IdentityUnitOfWork]) -> None:
-        self._uow_factory = uow_factory
-
-    async def get_role(self, user_id: UUID) -> Role | None:
-        async with self._uow_factory() as uow:
-            user = await uow.users.get(user_id)
-        if user is None or not user.is_active:
-            return None
-        return user.role
-
-    async def manager_ids(self) -> Sequence[UUID]:
-        ids: list[UUID] = []
-        filters = UserFilters(role=Role.MANAGER, is_active=True)
-        async with self._uow_factory() as uow:
-            while True:
-                page, total = await uow.users.list(
-                    filters, limit=_DIRECTORY_PAGE, offset=len(ids), sort=Sort("created_at")
-                )
-                ids.extend(user.id for user in page)
-                if not page or len(ids) >= total:
-                    return ids
-
-
-def subscribe_event_handlers(container: MaintenanceContainer) -> None:
-    """Life-cycle changes drop the cached dashboard figures, on every instance at once."""
-    reader = container.dashboard_reader()
+    Runs at build time, before the pools open: the reader is resolved when an event comes."""
+    reader = container.dashboard_reader
 
     async def invalidate_dashboard(_event: DomainEvent) -> None:
-        await reader.invalidate()
+        await reader().invalidate()
 
     bus = container.event_bus()
     for event_type in (InterventionEvent, EquipmentDown, EquipmentRetired, TechnicianCreated):
         bus.subscribe(event_type, invalidate_dashboard)
 
 
-def _policy(settings: Settings) -> MaintenancePolicy:
-    return MaintenancePolicy(escalation_delay_minutes=settings.escalation_delay_minutes)
+class MaintenanceSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The maintenance module's ``ATELIER_*`` variables."""
+
+    escalation_delay_minutes: int = 30
+    escalation_check_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not 1 <= self.escalation_delay_minutes <= 7 * 24 * 60:
+            problems.append("ATELIER_ESCALATION_DELAY_MINUTES must be between 1 and 10080")
+        if not 1 <= self.escalation_check_seconds <= 86400:
+            problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
+        if problems:
+            raise msgspec.ValidationError("; ".join(problems))
 
 
-def _sql_uow(database: Any, publisher: Any, read_only: bool = False) -> Any:
+def _policy(config: MaintenanceSettings) -> MaintenancePolicy:
+    return MaintenancePolicy(escalation_delay_minutes=config.escalation_delay_minutes)
+
+
+def _sql_uow(database: Any, publisher: Any, signal: Any, read_only: bool = False) -> Any:
     from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
 
-    return SqlMaintenanceUnitOfWork(database, publisher, read_only=read_only)
+    return SqlMaintenanceUnitOfWork(database, publisher, read_only=read_only, outbox_signal=signal)
+
+
+def _memory_uow(store: Any, publisher: Any, signal: Any) -> Any:
+    return MemoryMaintenanceUnitOfWork(store, publisher, outbox_signal=signal)
 
 
 def _sql_dashboard(database: Any) -> Any:
@@ -126,37 +115,35 @@ def _sql_dashboard(database: Any) -> Any:
     return SqlDashboardReader(database)
 
 
-def _sql_user_directory(database: Any) -> Any:
-    from adapters.persistence.sqlalchemy.maintenance import SqlUserDirectory
+def _sql_trail(database: Any) -> Any:
+    from adapters.persistence.sqlalchemy.audit import SqlAuditTrail
 
-    return SqlUserDirectory(database)
+    return SqlAuditTrail(database)
 
 
 class MaintenanceContainer(containers.DeclarativeContainer):
-    settings = providers.Dependency(instance_of=Settings)
-    clock: providers.Dependency[Clock] = providers.Dependency()
-    cache: providers.Dependency[Cache] = providers.Dependency()
-    event_bus: providers.Dependency[EventBus] = providers.Dependency()
-    database: providers.Dependency[Any] = providers.Dependency()
-    persistence_kind = providers.Dependency(instance_of=str)
-    identity_uow_factory: providers.Dependency[Callable[[], IdentityUnitOfWork]] = (
-        providers.Dependency()
-    )
+    platform = providers.DependenciesContainer()
+    config = providers.Dependency(instance_of=MaintenanceSettings)
+    user_directory: providers.Dependency[UserDirectory] = providers.Dependency()
+    """identity.user_directory, wired by the composition root."""
 
-    policy = providers.Singleton(_policy, settings)
+    clock = platform.clock
+    cache = platform.cache
+    event_bus = platform.event_bus
+    database = platform.database
+    persistence_kind = platform.persistence_kind
 
-    uow = providers.Selector(
-        persistence_kind,
-        sqlite=providers.Factory(_sql_uow, database, event_bus),
-        postgres=providers.Factory(_sql_uow, database, event_bus),
-        memory=providers.Factory(MemoryMaintenanceUnitOfWork, database, event_bus),
-    )
+    policy = providers.Singleton(_policy, config)
+
+    _sql = providers.Factory(_sql_uow, database, event_bus, platform.outbox_signal)
+    _memory = providers.Factory(_memory_uow, database, event_bus, platform.outbox_signal)
+    uow = providers.Selector(persistence_kind, sqlite=_sql, postgres=_sql, memory=_memory)
     # for the use cases that never commit: no BEGIN/ROLLBACK round trips on PostgreSQL
+    _sql_read = providers.Factory(
+        _sql_uow, database, event_bus, platform.outbox_signal, read_only=True
+    )
     read_uow = providers.Selector(
-        persistence_kind,
-        sqlite=providers.Factory(_sql_uow, database, event_bus, read_only=True),
-        postgres=providers.Factory(_sql_uow, database, event_bus, read_only=True),
-        memory=providers.Factory(MemoryMaintenanceUnitOfWork, database, event_bus),
+        persistence_kind, sqlite=_sql_read, postgres=_sql_read, memory=_memory
     )
     database_dashboard_reader = providers.Selector(
         persistence_kind,
@@ -166,11 +153,11 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     )
     # the aggregate queries read whole tables: serve them through a shared read-through cache
     dashboard_reader = providers.Singleton(CachedDashboardReader, database_dashboard_reader, cache)
-    user_directory = providers.Selector(
+    trail = providers.Selector(
         persistence_kind,
-        sqlite=providers.Singleton(_sql_user_directory, database),
-        postgres=providers.Singleton(_sql_user_directory, database),
-        memory=providers.Singleton(IdentityUserDirectory, identity_uow_factory),
+        sqlite=providers.Singleton(_sql_trail, database),
+        postgres=providers.Singleton(_sql_trail, database),
+        memory=providers.Singleton(MemoryAuditTrail, database),
     )
 
     # -- use cases -----------------------------------------------------------------------------
@@ -196,7 +183,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     start_intervention = providers.Factory(StartIntervention, uow, clock)
     complete_intervention = providers.Factory(CompleteIntervention, uow, clock)
     cancel_intervention = providers.Factory(CancelIntervention, uow, clock)
-    intervention_report = providers.Factory(GetInterventionReport, read_uow, clock)
+    intervention_report = providers.Factory(GetInterventionReport, read_uow, trail, clock)
     escalate_overdue = providers.Factory(EscalateOverdue, uow, clock, policy)
 
     list_planning = providers.Factory(ListPlanning, read_uow, policy)
@@ -206,4 +193,14 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     technician_calendar = providers.Factory(GetTechnicianCalendar, read_uow, clock, policy)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
-    list_audit = providers.Factory(ListAudit, read_uow)
+
+
+MODULE = ModuleSpec(
+    name="maintenance",
+    container=MaintenanceContainer,
+    settings=MaintenanceSettings,
+    tables="adapters.persistence.sqlalchemy.tables.maintenance",
+    publishes=PUBLISHED,
+    imports={"user_directory": "identity.user_directory"},
+    setup=subscribe_event_handlers,
+)

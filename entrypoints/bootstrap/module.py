@@ -26,7 +26,10 @@ class ModuleSpec:
     """Lower-case identifier; also the attribute of the root container holding the module's
     container (``container.maintenance``) and the package name in every layer."""
     container: type[Any]
-    """A ``DeclarativeContainer`` class: the module's use cases, repositories, handlers."""
+    """A ``DeclarativeContainer`` class: the module's use cases, repositories, handlers. It
+    declares ``platform = providers.DependenciesContainer()`` (the root container: clock,
+    database, cache, job queue, ...) and, with a settings section,
+    ``config = providers.Dependency(instance_of=<its section>)``."""
     publishes: Sequence[type[IntegrationEvent]] = ()
     """The integration events this module emits (its part of the published language)."""
     subscriptions: Sequence[Subscription] = ()
@@ -43,3 +46,9 @@ class ModuleSpec:
     imports: Mapping[str, str] = field(default_factory=dict)
     """``{"<Dependency provider on this container>": "<module>.<port>"}``: ports published by
     other modules, wired by the composition root (never by importing their code)."""
+    rate_limits: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Rate-limit buckets its routes name (``opt={"rate_limit": "<bucket>"}``):
+    ``{"<bucket>": (requests, window seconds)}``; ``ATELIER_RATE_LIMITS`` can override them."""
+    setup: Callable[[Any], None] | None = None
+    """Called once with the built module container: in-process wiring such as subscribing
+    cache invalidation to the module's own domain events."""

@@ -1,17 +1,25 @@
-"""Settings: every ``ATELIER_*`` environment variable, read once into a typed Struct.
+"""Settings: every ``ATELIER_*`` environment variable, read once into typed Structs.
 
 Sources, later wins: built-in defaults < a ``.env`` file in the working directory (or the
 file named by ``ATELIER_ENV_FILE``) < the process environment. Values are converted and
 validated by msgspec; a bad value names its variable. The two profiles choose defaults
 for the adapters; each adapter can still be chosen explicitly.
+
+The variables are grouped: :class:`Settings` holds the platform's (server, adapters,
+secrets, queue, events), and each module declares its own section (a Struct named in its
+``ModuleSpec.settings``, e.g. ``MaintenanceSettings``), read from the same plain
+``ATELIER_<FIELD>`` variables and reached with ``settings.section(MaintenanceSettings)``.
+A variable that belongs to no group (a typo such as ``ATELIER_DATABSE_URL``) is refused with
+the closest real names, at start-up and by ``atelier check-config``.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
@@ -24,8 +32,17 @@ CacheKind = Literal["memory", "redis"]
 MailerKind = Literal["console", "memory", "smtp"]
 
 
-class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
-    """One field per ``ATELIER_<FIELD>`` variable (upper-cased). See the README's table."""
+S = TypeVar("S")
+
+#: Variables that are read but belong to no group.
+RESERVED = frozenset({"env_file"})
+#: Prefixes of variables that are not Atelier's settings (the test suite's own).
+FOREIGN_PREFIXES = ("ATELIER_TEST_",)
+
+
+class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One field per platform ``ATELIER_<FIELD>`` variable (upper-cased); the modules'
+    sections in ``sections``. See the README's table."""
 
     profile: Profile = "embedded"
     data_dir: str = "./var"
@@ -74,17 +91,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     jwt_issuer: str = "atelier"
     jwt_audience: str = "atelier-api"
     jwt_leeway_seconds: int = 10
-    access_token_ttl_seconds: int = 900
-    refresh_token_ttl_seconds: int = 7 * 24 * 3600
-    # passwords
+    # passwords (the hasher is a platform adapter; the policy is identity's)
     password_pepper: str = ""
     bcrypt_rounds: int = 12
-    password_require_composition: bool = False
-    signup_enabled: bool = True
-    password_reset_ttl_seconds: int = 1800
-    # bootstrap administrator
-    admin_email: str = ""
-    admin_password: str = ""
     # mail
     smtp_host: str = ""
     smtp_port: int = 587
@@ -95,11 +104,15 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     # rate limits: "route=N/period" entries overriding the defaults (see README)
     rate_limits: list[str] = []
     rate_limit_enabled: bool = True
-    # maintenance
-    escalation_delay_minutes: int = 30
-    escalation_check_seconds: float = 60.0
     # periodic jobs inside the web process (false: run ``atelier worker`` separately)
     jobs_in_app: bool = True
+    # integration events: the outbox relay and the deliveries
+    relay_poll_seconds: float = 1.0
+    relay_batch_size: int = 200
+    event_delivery_retries: int = 8
+    outbox_retention_days: int = 7
+    # the modules' sections, by module name (filled by ``load_settings``; not a variable)
+    sections: dict[str, Any] = {}
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -111,18 +124,27 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
             problems.append("ATELIER_JWT_LEEWAY_SECONDS must be between 0 and 30")
         if not 4 <= self.bcrypt_rounds <= 31:
             problems.append("ATELIER_BCRYPT_ROUNDS must be between 4 and 31")
-        if not 60 <= self.access_token_ttl_seconds <= 24 * 3600:
-            problems.append("ATELIER_ACCESS_TOKEN_TTL_SECONDS must be between 60 and 86400")
-        if not 300 <= self.refresh_token_ttl_seconds <= 90 * 24 * 3600:
-            problems.append("ATELIER_REFRESH_TOKEN_TTL_SECONDS must be between 300 and 7776000")
         if not 1024 <= self.max_body_bytes <= 1024**3:
             problems.append("ATELIER_MAX_BODY_BYTES must be between 1024 and 1073741824")
         if self.database_pool_size < 1 or self.database_max_overflow < 0:
             problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
-        if not 1 <= self.escalation_check_seconds <= 86400:
-            problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
+        if not 0.05 <= self.relay_poll_seconds <= 60:
+            problems.append("ATELIER_RELAY_POLL_SECONDS must be between 0.05 and 60")
+        if not 1 <= self.relay_batch_size <= 10_000:
+            problems.append("ATELIER_RELAY_BATCH_SIZE must be between 1 and 10000")
+        if not 0 <= self.event_delivery_retries <= 50:
+            problems.append("ATELIER_EVENT_DELIVERY_RETRIES must be between 0 and 50")
+        if not 1 <= self.outbox_retention_days <= 365:
+            problems.append("ATELIER_OUTBOX_RETENTION_DAYS must be between 1 and 365")
         if problems:
             raise msgspec.ValidationError("; ".join(problems))
+
+    def section(self, cls: type[S]) -> S:
+        """The section of type ``cls`` (a module's settings Struct)."""
+        for value in self.sections.values():
+            if isinstance(value, cls):
+                return value
+        raise LookupError(f"no settings section {cls.__name__} (is its module registered?)")
 
     # -- the profile's choices -------------------------------------------------------
     @property
@@ -166,11 +188,14 @@ class SettingsError(ValueError):
     """The configuration cannot be used; the message names the variable to fix."""
 
 
-_LIST_FIELDS = {
-    name
-    for name, field_type in Settings.__annotations__.items()
-    if str(field_type).startswith("list[")
-}
+def _is_list(field_type: object) -> bool:
+    return str(field_type).startswith("list[")
+
+
+def _fields(struct: type[Any]) -> dict[str, bool]:
+    """Field name -> whether the variable is a comma-separated list."""
+    hints = msgspec.structs.fields(struct)
+    return {f.name: _is_list(f.type) for f in hints if f.name != "sections"}
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -191,29 +216,39 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None, **overrides: Any
-) -> Settings:
-    """Build Settings from ``environ`` (default: ``os.environ``) and a ``.env`` file.
+def module_sections() -> dict[str, type[Any]]:
+    """The registered modules' settings sections, by module name."""
+    from entrypoints.bootstrap.registry import modules
 
-    ``overrides`` (field names) win over everything; tests use them to configure a
-    container explicitly instead of mutating the environment.
-    """
-    env = dict(os.environ if environ is None else environ)
-    file = env_file or Path(env.get(f"{PREFIX}ENV_FILE", ".env"))
-    merged = {**read_env_file(file), **env}
-    raw: dict[str, Any] = {}
-    for key, value in merged.items():
-        if not key.startswith(PREFIX) or key == f"{PREFIX}ENV_FILE":
-            continue
-        name = key[len(PREFIX) :].lower()
-        if name in _LIST_FIELDS:
-            raw[name] = [item.strip() for item in value.split(",") if item.strip()]
-        else:
-            raw[name] = value
-    raw.update(overrides)
+    return {spec.name: spec.settings for spec in modules() if spec.settings is not None}
+
+
+def _owners(sections: Mapping[str, type[Any]]) -> dict[str, tuple[str, bool]]:
+    """Every field name -> (its group: "" for the platform or the module name, is a list)."""
+    owners = {name: ("", is_list) for name, is_list in _fields(Settings).items()}
+    for module, section in sections.items():
+        for name, is_list in _fields(section).items():
+            if name in owners:
+                raise RuntimeError(
+                    f"ATELIER_{name.upper()} is declared twice (by {module} and "
+                    f"{owners[name][0] or 'the platform'})"
+                )
+            owners[name] = (module, is_list)
+    return owners
+
+
+def _unknown(names: Sequence[str], known: Sequence[str]) -> str:
+    lines = []
+    for name in sorted(names):
+        close = difflib.get_close_matches(name, known, n=2, cutoff=0.75)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        lines.append(f"{name} is not a setting{hint}")
+    return "; ".join(lines)
+
+
+def _convert(raw: Mapping[str, Any], struct: type[S]) -> S:
     try:
-        return msgspec.convert(raw, Settings, strict=False)
+        return msgspec.convert(raw, struct, strict=False)
     except msgspec.ValidationError as exc:
         message = str(exc)
         # msgspec says "at `$.field`": name the environment variable instead.
@@ -223,6 +258,53 @@ def load_settings(
         raise SettingsError(f"Invalid configuration: {message}") from exc
 
 
-def settings_fields() -> list[str]:
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = None,
+    sections: Mapping[str, type[Any]] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build Settings from ``environ`` (default: ``os.environ``) and a ``.env`` file.
+
+    ``overrides`` (field names of any group) win over everything; tests use them to
+    configure a container explicitly instead of mutating the environment. ``sections``
+    defaults to the registered modules' sections.
+    """
+    env = dict(os.environ if environ is None else environ)
+    file = env_file or Path(env.get(f"{PREFIX}ENV_FILE", ".env"))
+    merged = {**read_env_file(file), **env}
+    groups = module_sections() if sections is None else dict(sections)
+    owners = _owners(groups)
+    raw: dict[str, dict[str, Any]] = {"": {}, **{module: {} for module in groups}}
+    unknown: list[str] = []
+    for key, value in merged.items():
+        if not key.startswith(PREFIX) or key.startswith(FOREIGN_PREFIXES):
+            continue
+        name = key[len(PREFIX) :].lower()
+        if name in RESERVED:
+            continue
+        owner = owners.get(name)
+        if owner is None:
+            unknown.append(key)
+            continue
+        group, is_list = owner
+        raw[group][name] = (
+            [item.strip() for item in value.split(",") if item.strip()] if is_list else value
+        )
+    if unknown:
+        known = [f"{PREFIX}{name.upper()}" for name in owners]
+        raise SettingsError(f"Invalid configuration: {_unknown(unknown, known)}")
+    for name, value in overrides.items():
+        if name not in owners:
+            raise TypeError(f"load_settings() got an unknown setting {name!r}")
+        raw[owners[name][0]][name] = value
+    platform = _convert(raw[""], Settings)
+    platform.sections = {module: _convert(raw[module], cls) for module, cls in groups.items()}
+    return platform
+
+
+def settings_fields(sections: Mapping[str, type[Any]] | None = None) -> list[str]:
     """Every variable name, for documentation and ``check-config``."""
-    return [f"{PREFIX}{name.upper()}" for name in Settings.__struct_fields__]
+    groups = module_sections() if sections is None else dict(sections)
+    return [f"{PREFIX}{name.upper()}" for name in _owners(groups)]

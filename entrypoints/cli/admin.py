@@ -14,11 +14,17 @@ from application.identity.use_cases.create_user import CreateUserCommand
 from application.identity.use_cases.list_users import ListUsersQuery
 from domain.shared.access import Actor, Role
 from domain.shared.errors import DomainError, ValidationFailed
+from entrypoints.bootstrap.container import start
+from entrypoints.bootstrap.identity import IdentitySettings
 from entrypoints.bootstrap.settings import Settings, SettingsError, load_settings
 
 SYSTEM = Actor(user_id=UUID(int=0), role=Role.ADMIN)
 """The command line acts as the system administrator."""
 DEFAULT_BOOTSTRAP_EMAIL = "admin@atelier.localhost"
+
+
+def _section(settings: Settings) -> IdentitySettings:
+    return settings.section(IdentitySettings)
 
 
 def _container(settings: Settings) -> Any:
@@ -63,13 +69,14 @@ def _describe(exc: DomainError) -> str:
 
 async def _ensure(settings: Settings) -> str | None:
     container = _container(settings)
+    await start(container)
     try:
         if await _admin_count(container) > 0:
             return None
-        email = settings.admin_email or DEFAULT_BOOTSTRAP_EMAIL
-        generated = not settings.admin_password
+        email = _section(settings).admin_email or DEFAULT_BOOTSTRAP_EMAIL
+        generated = not _section(settings).admin_password
         for _ in range(5):
-            password = settings.admin_password or secrets.token_urlsafe(18)
+            password = _section(settings).admin_password or secrets.token_urlsafe(18)
             try:
                 await create_admin_account(container, email, password, "Atelier", "Administrator")
             except ValidationFailed:
@@ -115,8 +122,8 @@ def register(cli: click.Group) -> None:
             settings = load_settings()
         except SettingsError as exc:
             raise click.ClickException(str(exc)) from exc
-        address = email or settings.admin_email or click.prompt("E-mail")
-        password = settings.admin_password or click.prompt(
+        address = email or _section(settings).admin_email or click.prompt("E-mail")
+        password = _section(settings).admin_password or click.prompt(
             "Password", hide_input=True, confirmation_prompt=True
         )
         if settings.profile == "embedded":
@@ -126,6 +133,7 @@ def register(cli: click.Group) -> None:
 
         async def run() -> Any:
             container = _container(settings)
+            await start(container)
             try:
                 return await create_admin_account(
                     container, address, password, first_name, last_name

@@ -114,13 +114,14 @@ def worker() -> None:
     import asyncio
     import signal
 
-    from entrypoints.bootstrap.container import build_container, shutdown
+    from entrypoints.bootstrap.container import build_container, shutdown, start
     from entrypoints.worker.jobs import job_runner
 
     settings = _settings()
 
     async def main() -> None:
         container = build_container(settings)
+        await start(container)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -50,6 +50,7 @@ from domain.maintenance.enums import InterventionStatus
 from domain.maintenance.validation import serial_number_key
 from domain.shared.access import Actor, Role
 from domain.shared.errors import Conflict, DomainError, ValidationFailed
+from entrypoints.bootstrap.container import start
 from entrypoints.bootstrap.settings import Settings, SettingsError, load_settings
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo.yaml"
@@ -417,6 +418,8 @@ async def seed_demo(settings: Settings, data: dict[str, Any], *, quiet: bool = F
     from entrypoints.bootstrap.container import shutdown
 
     container = _container(settings)
+
+    await start(container)
     try:
         loader = DemoLoader(container, data, now=datetime.now(UTC).replace(microsecond=0))
         with tqdm(total=loader.steps_total, desc="demo", unit="step", disable=quiet) as bar:
@@ -432,6 +435,8 @@ async def _hash_password(settings: Settings, password: str) -> str:
     from entrypoints.bootstrap.container import shutdown
 
     container = _container(settings)
+
+    await start(container)
     try:
         return str(await container.password_hasher().hash(password))
     finally:

@@ -17,7 +17,7 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 
-from entrypoints.bootstrap.container import Container, shutdown
+from entrypoints.bootstrap.container import Container, shutdown, start
 from entrypoints.http import routes
 from entrypoints.http.body import json_body_guard
 from entrypoints.http.dependencies import CONTAINER_STATE_KEY
@@ -98,8 +98,8 @@ def create_app(
         metrics.add_gauge(factory(container))
     api = Router(
         path=routes.API_PREFIX,
-        route_handlers=list(routes.API_ROUTERS),
-        middleware=list(routes.API_MIDDLEWARE),
+        route_handlers=routes.api_routers(container),
+        middleware=list(routes.api_middleware()),
     )
     handlers: list[Any] = [api, *OPERATION_HANDLERS, *extra_route_handlers]
     # periodic jobs (escalation) run in the serving process unless a separate worker does
@@ -114,7 +114,10 @@ def create_app(
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config() if settings.docs_enabled else None,
-        on_startup=[tune_gc_for_serving, *([jobs.start] if jobs else [])] if serving else [],
+        on_startup=[
+            partial(start, container),
+            *([tune_gc_for_serving, *([jobs.start] if jobs else [])] if serving else []),
+        ],
         on_shutdown=[*([jobs.stop] if jobs else []), partial(_close, container)],
         logging_config=None,
         debug=False,

@@ -7,12 +7,17 @@
   50, capped at 200; ``offset``; negative or non-integer -> 422) and ``sort_provider`` (``sort``
   against an allow-list, optional leading ``-``).
 - Concurrency: ``etag_for(version)`` -> ``'"3"'`` and ``parse_if_match(header)``.
+- Time query parameters: ``parse_instant`` is the one parser of ``from``/``to``/
+  ``created_from``/``created_to``: an RFC 3339 timestamp with an offset, or a date (00:00 UTC
+  that day).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
@@ -146,3 +151,41 @@ def provide_if_match(
 ) -> int | None:
     """Dependency: the expected version from ``If-Match`` (or ``None``)."""
     return parse_if_match(if_match)
+
+
+# -- time query parameters -------------------------------------------------------------------
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_INSTANT_CHARS = 40
+
+
+def parse_instant(field: str, value: str | None) -> datetime | None:
+    """``2026-11-21T09:00:00Z`` / ``...+02:00`` (to UTC) or ``2026-11-21`` (00:00 UTC);
+    ``None`` stays ``None``; anything else is a 422 naming ``field``."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) > MAX_INSTANT_CHARS:
+            raise ValueError(text)
+        if _DATE.match(text):
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+        if "T" not in text.upper() and " " not in text:
+            raise ValueError(text)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise _bad_instant(field) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise _bad_instant(field)
+    return parsed.astimezone(UTC)
+
+
+def _bad_instant(field: str) -> ValidationFailed:
+    return ValidationFailed(
+        errors=[
+            FieldError(
+                field,
+                "must be an RFC 3339 timestamp with an offset (2026-11-21T09:00:00Z) "
+                "or a date (2026-11-21)",
+            )
+        ]
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from application.maintenance.commands import EscalateOverdueCommand
 from application.shared.cache import Cache
-from entrypoints.bootstrap.container import Container
+from entrypoints.bootstrap.container import Container, module_container
 
 log = logging.getLogger("atelier.jobs")
 
@@ -62,13 +62,15 @@ class JobRunner:
 
 def periodic_jobs(container: Container) -> list[PeriodicJob]:
     """Every periodic job of the installed modules."""
-    settings = container.settings()
+    maintenance = module_container(container, "maintenance")
 
     async def escalate_overdue() -> object:
-        return await container.maintenance.escalate_overdue()(EscalateOverdueCommand())
+        return await maintenance.escalate_overdue()(EscalateOverdueCommand())
 
     return [
-        PeriodicJob("escalate-overdue", settings.escalation_check_seconds, escalate_overdue),
+        PeriodicJob(
+            "escalate-overdue", maintenance.config().escalation_check_seconds, escalate_overdue
+        ),
     ]
 
 

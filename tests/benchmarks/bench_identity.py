@@ -64,7 +64,7 @@ def atelier_app_factory() -> Any:
     from entrypoints.bootstrap.container import build_container
     from entrypoints.bootstrap.settings import load_settings
     from entrypoints.http.app import create_app
-    from entrypoints.http.identity.auth import AuthenticationMiddleware, provide_actor
+    from entrypoints.http.auth import AuthenticationMiddleware, provide_actor
 
     @get(
         AUTHED_PATH,
@@ -325,9 +325,11 @@ async def seed(settings: Any) -> tuple[str, str]:
     from application.identity.use_cases.create_user import CreateUserCommand
     from application.identity.use_cases.login import LoginCommand
     from domain.shared.access import Actor, Role
-    from entrypoints.bootstrap.container import build_container, shutdown
+    from entrypoints.bootstrap.container import build_container, shutdown, start
 
     container = build_container(settings)
+
+    await start(container)
     try:
         view = await container.identity.create_user()(
             CreateUserCommand(

@@ -18,21 +18,23 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
+from adapters.persistence.memory.audit import MemoryAuditTrail
 from adapters.persistence.memory.maintenance import MemoryMaintenanceUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
+from adapters.persistence.sqlalchemy.audit import SqlAuditTrail
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork, SqlUserDirectory
+from adapters.persistence.sqlalchemy.identity.directory import SqlUserDirectory
+from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
 from adapters.persistence.sqlalchemy.migrations import upgrade
 from adapters.persistence.sqlalchemy.tables.identity import users
 from application.maintenance.ports import (
-    AuditEntry,
-    AuditFilters,
     EquipmentFilters,
     InterventionFilters,
     MaintenanceUnitOfWork,
     ScheduleFilters,
     TechnicianFilters,
 )
+from application.shared.audit import AuditEntry, AuditFilters, AuditTrail
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
 from domain.maintenance.enums import (
@@ -61,6 +63,8 @@ class Backend:
     uow: UowFactory
     new_user: Callable[..., Awaitable[UUID]]
     """Make a user (a real ``users`` row on SQL, for the foreign keys) and return its id."""
+    trail: AuditTrail
+    """The committed audit trail (every module's unit of work writes it)."""
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -71,7 +75,12 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         async def no_user(role: Role = Role.TECHNICIAN, active: bool = True) -> UUID:
             return uuid.uuid4()
 
-        yield Backend("memory", lambda p=None: MemoryMaintenanceUnitOfWork(store, p), no_user)
+        yield Backend(
+            "memory",
+            lambda p=None: MemoryMaintenanceUnitOfWork(store, p),
+            no_user,
+            MemoryAuditTrail(store),
+        )
         return
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'maintenance.db'}"
@@ -84,7 +93,12 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         return await insert_user(database, role=role, active=active)
 
     try:
-        yield Backend(request.param, lambda p=None: SqlMaintenanceUnitOfWork(database, p), sql_user)
+        yield Backend(
+            request.param,
+            lambda p=None: SqlMaintenanceUnitOfWork(database, p),
+            sql_user,
+            SqlAuditTrail(database),
+        )
     finally:
         await database.aclose()
 
@@ -787,8 +801,7 @@ async def test_audit_log_filters_and_order(backend: Backend) -> None:
         await uow.commit()
 
     async def listed(limit: int = 50, offset: int = 0, **f: Any) -> tuple[list[AuditEntry], int]:
-        async with backend.uow() as uow:
-            found, total = await uow.audit.list(AuditFilters(**f), limit=limit, offset=offset)
+        found, total = await backend.trail.list(AuditFilters(**f), limit=limit, offset=offset)
         return list(found), total
 
     assert await listed(entity_id=entity) == ([entries[1], entries[0]], 2)
@@ -838,7 +851,10 @@ async def test_rollback_leaves_nothing(backend: Backend) -> None:
         assert await uow.technicians.get(t.id) is None
         assert await uow.equipment.get(e.id) is None
         assert await uow.equipment.get(dropped.id) is None
-        assert await uow.audit.list(AuditFilters(entity_id=entry_id), limit=5, offset=0) == ([], 0)
+    assert await backend.trail.list(AuditFilters(entity_id=entry_id), limit=5, offset=0) == (
+        [],
+        0,
+    )
     assert recorder.events == []
     fresh = Technician.create(user_id=user, now=NOW)  # t's events were dropped on rollback
     async with backend.uow(recorder) as uow:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
-from dependency_injector import providers
+from dependency_injector import providers, resources
 from litestar.testing import AsyncTestClient
 
 from entrypoints.bootstrap.container import Container
@@ -103,12 +103,29 @@ class Closeable:
         self.closed += 1
 
 
-async def test_shutting_the_app_down_closes_the_container(tmp_path: Any) -> None:
+class CloseableResource(resources.AsyncResource[Closeable]):
+    """Stands for a pool: the container opens it at start-up and closes it at shutdown."""
+
+    opened: ClassVar[list[Closeable]] = []
+
+    async def init(self) -> Closeable:
+        database = Closeable()
+        self.opened.append(database)
+        return database
+
+    async def shutdown(self, resource: Closeable) -> None:
+        await resource.aclose()
+
+
+async def test_the_app_opens_the_pools_at_start_up_and_closes_them_at_shutdown(
+    tmp_path: Any,
+) -> None:
     container = make_container(tmp_path)
-    database = Closeable()
-    container.database.override(providers.Object(database))
+    container.database.override(providers.Resource(CloseableResource))
+    CloseableResource.opened.clear()
     async with AsyncTestClient(app=create_app(container)) as client:
         assert (await client.get("/health/ready")).status_code == 200
+        (database,) = CloseableResource.opened
         assert database.closed == 0
     assert database.closed == 1
 

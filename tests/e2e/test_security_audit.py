@@ -8,6 +8,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from adapters.persistence.sqlalchemy.migrations import upgrade
+from entrypoints.bootstrap.container import start
 from entrypoints.cli.admin import create_admin_account
 from entrypoints.http.app import create_app
 from tests.e2e.conftest import make_container
@@ -20,6 +21,7 @@ async def test_logins_and_failures_are_audited(tmp_path: Path) -> None:
         tmp_path, persistence="sqlite", bcrypt_rounds=4, rate_limit_enabled=False
     )
     upgrade(container.settings().effective_database_url)
+    await start(container)
     await create_admin_account(container, "boss@example.org", PASSWORD, "Ada", "Boss")
     async with AsyncTestClient(app=create_app(container)) as client:
         bad = await client.post(

@@ -15,7 +15,7 @@ from domain.maintenance.events import InterventionEscalated
 from domain.shared.access import Actor, Role
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
-from entrypoints.bootstrap.container import Container, build_container
+from entrypoints.bootstrap.container import Container, build_container, start
 from entrypoints.bootstrap.settings import load_settings
 from entrypoints.worker.in_app import InAppJobs
 from entrypoints.worker.jobs import JobRunner, PeriodicJob, job_runner
@@ -53,6 +53,7 @@ async def _critical_request(container: Container, admin: Actor) -> None:
 
 async def test_escalation_job_escalates_each_intervention_once(tmp_path: Path) -> None:
     container, clock = _container(tmp_path)
+    await start(container)
     seen: list[DomainEvent] = []
 
     async def remember(event: DomainEvent) -> None:
@@ -78,6 +79,7 @@ async def test_escalation_job_escalates_each_intervention_once(tmp_path: Path) -
 
 async def test_a_job_runs_once_per_interval_across_runners(tmp_path: Path) -> None:
     container, _ = _container(tmp_path)
+    await start(container)
     runs: list[str] = []
 
     async def work() -> object:
@@ -93,6 +95,7 @@ async def test_a_job_runs_once_per_interval_across_runners(tmp_path: Path) -> No
 
 async def test_a_failing_job_is_contained(tmp_path: Path) -> None:
     container, _ = _container(tmp_path)
+    await start(container)
 
     async def broken() -> object:
         raise RuntimeError("upstream down")
@@ -103,6 +106,7 @@ async def test_a_failing_job_is_contained(tmp_path: Path) -> None:
 
 async def test_in_app_jobs_run_in_the_background_and_stop(tmp_path: Path) -> None:
     container, clock = _container(tmp_path, escalation_check_seconds=1.0)
+    await start(container)
     seen: list[DomainEvent] = []
 
     async def remember(event: DomainEvent) -> None:

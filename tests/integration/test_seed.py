@@ -28,7 +28,7 @@ from application.maintenance.ports import InterventionFilters
 from domain.maintenance.enums import InterventionStatus
 from domain.maintenance.scheduling import overlapping_pairs
 from domain.shared.access import Actor, Role
-from entrypoints.bootstrap.container import build_container, shutdown
+from entrypoints.bootstrap.container import build_container, shutdown, start
 from entrypoints.bootstrap.settings import Settings, load_settings
 from entrypoints.cli.main import cli, migrate_database
 from entrypoints.cli.seed import read_demo, seed_demo
@@ -133,6 +133,7 @@ async def _read_back(settings: Settings, url: str) -> None:
     manager_id = next(r.id for r in _rows(url, id_tables.users) if r.role == "manager")
     actor = Actor(user_id=manager_id, role=Role.MANAGER)
     container = build_container(settings)
+    await start(container)
     try:
         m = container.maintenance
         for status in S:

@@ -20,6 +20,7 @@ from application.identity.ports import (
 )
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
+from application.shared.uow import OutboxSignal
 from domain.identity.password_reset import PasswordResetToken
 from domain.identity.preferences import Preferences
 from domain.identity.sessions import RefreshFamily, RefreshToken
@@ -208,8 +209,14 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork, IdentityUnitOfWork):
     password_resets: MemoryPasswordResetRepository
     preferences: MemoryPreferencesRepository
 
-    def __init__(self, store: MemoryStore, publisher: EventPublisher | None = None) -> None:
-        super().__init__(store, publisher)
+    def __init__(
+        self,
+        store: MemoryStore,
+        publisher: EventPublisher | None = None,
+        *,
+        outbox_signal: OutboxSignal | None = None,
+    ) -> None:
+        super().__init__(store, publisher, outbox_signal=outbox_signal)
 
     def _open_repositories(self) -> None:
         self.users = MemoryUserRepository(self)

@@ -11,9 +11,6 @@ from uuid import UUID
 from adapters.persistence.memory.store import MemoryStore, MemoryUnitOfWork, snapshot
 from application.maintenance.dashboard import compute_stats
 from application.maintenance.ports import (
-    AuditEntry,
-    AuditFilters,
-    AuditLog,
     DashboardReader,
     DashboardStats,
     EquipmentFilters,
@@ -30,6 +27,7 @@ from application.maintenance.ports import (
 from application.maintenance.views import InterventionView
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
+from application.shared.uow import OutboxSignal
 from domain.maintenance.enums import (
     ACTIVE_STATUSES,
     ExperienceLevel,
@@ -45,7 +43,7 @@ from domain.shared.aggregate import Aggregate
 from domain.shared.errors import Conflict, PreconditionFailed
 
 TECHNICIANS, EQUIPMENT, INTERVENTIONS = "mnt_technicians", "mnt_equipment", "mnt_interventions"
-SCHEDULE, AUDIT = "mnt_schedule", "mnt_audit"
+SCHEDULE = "mnt_schedule"
 
 A = TypeVar("A", bound=Aggregate)
 _PRIORITY_RANK = {p: n for n, p in enumerate(Priority)}
@@ -398,49 +396,26 @@ class MemoryScheduleRepository(ScheduleRepository):
         return matches[offset : offset + limit], len(matches)
 
 
-class MemoryAuditLog(AuditLog):
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._rows: dict[UUID, AuditEntry] = uow.table(AUDIT)
-
-    async def record(self, entry: AuditEntry) -> None:
-        self._rows[entry.id] = snapshot(entry)
-
-    async def list(
-        self, filters: AuditFilters, *, limit: int, offset: int
-    ) -> tuple[Sequence[AuditEntry], int]:
-        f = filters
-        matches = sorted(
-            (
-                e
-                for e in self._rows.values()
-                if (f.entity_type is None or e.entity_type == f.entity_type)
-                and (f.entity_id is None or e.entity_id == f.entity_id)
-                and (f.actor_id is None or e.actor_id == f.actor_id)
-                and (f.at_from is None or e.at >= f.at_from)
-                and (f.at_to is None or e.at < f.at_to)
-            ),
-            key=lambda e: (e.at, e.id.int),
-            reverse=True,
-        )
-        return [snapshot(e) for e in matches[offset : offset + limit]], len(matches)
-
-
 class MemoryMaintenanceUnitOfWork(MemoryUnitOfWork, MaintenanceUnitOfWork):
     technicians: MemoryTechnicianRepository
     equipment: MemoryEquipmentRepository
     interventions: MemoryInterventionRepository
     schedule: MemoryScheduleRepository
-    audit: MemoryAuditLog
 
-    def __init__(self, store: MemoryStore, publisher: EventPublisher | None = None) -> None:
-        super().__init__(store, publisher)
+    def __init__(
+        self,
+        store: MemoryStore,
+        publisher: EventPublisher | None = None,
+        *,
+        outbox_signal: OutboxSignal | None = None,
+    ) -> None:
+        super().__init__(store, publisher, outbox_signal=outbox_signal)
 
     def _open_repositories(self) -> None:
         self.technicians = MemoryTechnicianRepository(self)
         self.equipment = MemoryEquipmentRepository(self)
         self.interventions = MemoryInterventionRepository(self)
         self.schedule = MemoryScheduleRepository(self)
-        self.audit = MemoryAuditLog(self)
 
 
 class MemoryDashboardReader(DashboardReader):
@@ -460,7 +435,6 @@ class MemoryDashboardReader(DashboardReader):
 
 
 __all__ = [
-    "MemoryAuditLog",
     "MemoryDashboardReader",
     "MemoryEquipmentRepository",
     "MemoryInterventionRepository",

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
-from application.shared.integration import Envelope
+from application.shared.integration import Envelope, Inbox
 from application.shared.outbox import OutboxMessage
 from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
@@ -52,7 +53,11 @@ class MemoryStore:
 
 
 class MemoryUnitOfWork(BaseUnitOfWork):
-    """Subclasses build their repositories in ``_open_repositories`` from ``self.table``."""
+    """Subclasses build their repositories in ``_open_repositories`` from ``self.table``;
+    every unit of work has the platform's ``audit`` trail and event ``inbox``."""
+
+    audit: AuditLog
+    inbox: Inbox
 
     def __init__(
         self,
@@ -79,6 +84,11 @@ class MemoryUnitOfWork(BaseUnitOfWork):
         await self._store.lock.acquire()
         self._locked = True
         self._working = {}
+        from adapters.persistence.memory.audit import MemoryAuditLog
+        from adapters.persistence.memory.events import MemoryInbox
+
+        self.audit = MemoryAuditLog(self)
+        self.inbox = MemoryInbox(self)
         self._open_repositories()
 
     async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -27,7 +27,6 @@ from adapters.persistence.sqlalchemy.tables.outbox import (
     event_inbox,
     outbox_events,
 )
-from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.shared.integration import Inbox
 from application.shared.outbox import (
     DeadLetter,
@@ -37,6 +36,10 @@ from application.shared.outbox import (
     OutboxMessage,
 )
 from domain.shared.ids import new_id
+
+if TYPE_CHECKING:  # the unit of work builds these; no import cycle at run time
+    from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
+
 
 OUT = outbox_events.c
 D = event_dead_letters.c

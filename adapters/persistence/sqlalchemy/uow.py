@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
+from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
-from application.shared.integration import Envelope
+from application.shared.integration import Envelope, Inbox
 from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
 
@@ -47,7 +48,11 @@ def outbox_row(envelope: Envelope, recorded_at: datetime) -> dict[str, Any]:
 
 
 class SqlAlchemyUnitOfWork(BaseUnitOfWork):
-    """Subclasses build their repositories in ``_open_repositories`` from ``self.connection``."""
+    """Subclasses build their repositories in ``_open_repositories`` from ``self.connection``;
+    every unit of work has the platform's ``audit`` trail and event ``inbox``."""
+
+    audit: AuditLog
+    inbox: Inbox
 
     def __init__(
         self,
@@ -97,6 +102,11 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
                 raise unavailable(exc) from exc
             raise
         self._connection = connection
+        from adapters.persistence.sqlalchemy.audit import SqlAuditLog
+        from adapters.persistence.sqlalchemy.events import SqlInbox
+
+        self.audit = SqlAuditLog(self)
+        self.inbox = SqlInbox(self)
         self._open_repositories()
 
     async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from application.maintenance.commands import InterventionReportQuery
 from application.maintenance.guards import load_intervention
-from application.maintenance.ports import ENTITY_INTERVENTION, AuditFilters, MaintenanceUnitOfWork
+from application.maintenance.ports import ENTITY_INTERVENTION, MaintenanceUnitOfWork
 from application.maintenance.views import (
     EquipmentView,
     InterventionReportData,
@@ -15,14 +15,15 @@ from application.maintenance.views import (
     TechnicianView,
     TimelineEvent,
 )
+from application.shared.audit import AuditFilters, AuditTrail
 from application.shared.clock import Clock
 
 TIMELINE_MAX = 200
 
 
 class GetInterventionReport:
-    def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock) -> None:
-        self._uow, self._clock = uow, clock
+    def __init__(self, uow: MaintenanceUnitOfWork, trail: AuditTrail, clock: Clock) -> None:
+        self._uow, self._trail, self._clock = uow, trail, clock
 
     async def __call__(self, query: InterventionReportQuery) -> InterventionReportData:
         now = self._clock.now()
@@ -34,11 +35,11 @@ class GetInterventionReport:
             technicians = await uow.technicians.get_many(
                 [intervention.technician_id] if intervention.technician_id else []
             )
-            entries, _ = await uow.audit.list(
-                AuditFilters(entity_type=ENTITY_INTERVENTION, entity_id=intervention.id),
-                limit=TIMELINE_MAX,
-                offset=0,
-            )
+        entries, _ = await self._trail.list(
+            AuditFilters(entity_type=ENTITY_INTERVENTION, entity_id=intervention.id),
+            limit=TIMELINE_MAX,
+            offset=0,
+        )
         technician = (
             technicians.get(intervention.technician_id) if intervention.technician_id else None
         )

@@ -22,14 +22,13 @@ from application.identity.use_cases.request_password_reset import (
     RequestPasswordResetCommand,
 )
 from domain.shared.access import Actor
-from entrypoints.http.docs import BEARER_SCHEME
-from entrypoints.http.identity.auth import (
+from entrypoints.http.auth import (
     provide_access_token,
     provide_actor,
     provide_client_address,
 )
+from entrypoints.http.docs import BEARER_SCHEME
 from entrypoints.http.identity.dependencies import use_case
-from entrypoints.http.identity.rate_limit import OPT_KEY
 from entrypoints.http.identity.schemas import (
     ChangePasswordBody,
     LoginBody,
@@ -41,6 +40,7 @@ from entrypoints.http.identity.schemas import (
     TokenPairRead,
     UserRead,
 )
+from entrypoints.http.rate_limit import OPT_KEY
 from entrypoints.http.schemas import etag_for
 
 USERS_PATH = "/api/v1/users"

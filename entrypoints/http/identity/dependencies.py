@@ -1,20 +1,9 @@
-"""``Provide`` functions building the identity use cases from the container."""
+"""The identity controllers' dependencies: its use cases from the container."""
 
 from __future__ import annotations
 
-from typing import Any
+from entrypoints.http.dependencies import module_use_case_provider
 
-from litestar.datastructures import State
-from litestar.di import Provide
+use_case = module_use_case_provider("identity")
 
-from entrypoints.http.dependencies import provide_container
-
-
-def use_case(name: str) -> Provide:
-    """A dependency resolving ``container.identity.<name>()`` (a fresh use case per request)."""
-
-    def provide(state: State) -> Any:
-        return getattr(provide_container(state).identity, name)()
-
-    provide.__name__ = f"provide_{name}"
-    return Provide(provide, sync_to_thread=False)
+__all__ = ["use_case"]

@@ -23,7 +23,7 @@ from application.identity.use_cases.list_users import ListUsers, ListUsersQuery
 from application.identity.use_cases.put_preferences import PutPreferences, PutPreferencesCommand
 from application.identity.use_cases.update_user import UpdateUser, UpdateUserCommand
 from domain.shared.access import Actor, Role
-from entrypoints.http.identity.auth import provide_actor
+from entrypoints.http.auth import provide_actor
 from entrypoints.http.identity.auth_controller import BEARER, user_response
 from entrypoints.http.identity.dependencies import use_case
 from entrypoints.http.identity.schemas import (

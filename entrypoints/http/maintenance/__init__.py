@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from litestar import Router
 
-from entrypoints.http.maintenance.audit import AuditController
 from entrypoints.http.maintenance.dashboard import DashboardController
 from entrypoints.http.maintenance.equipment import EquipmentController
 from entrypoints.http.maintenance.interventions import InterventionsController
@@ -20,7 +19,6 @@ router = Router(
         InterventionsController,
         PlanningController,
         DashboardController,
-        AuditController,
     ],
 )
 

@@ -8,8 +8,8 @@ from litestar.di import NamedDependency
 from application.maintenance.commands import DashboardQuery
 from application.maintenance.use_cases.dashboard_stats import GetDashboardStats
 from domain.shared.access import Actor
+from entrypoints.http.auth import provide_actor
 from entrypoints.http.errors import problem_responses
-from entrypoints.http.identity.auth import provide_actor
 from entrypoints.http.maintenance.dependencies import BEARER, use_case
 from entrypoints.http.maintenance.schemas.dashboard import DashboardRead
 

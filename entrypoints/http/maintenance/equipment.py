@@ -28,6 +28,7 @@ from application.maintenance.use_cases.update_equipment import UpdateEquipment
 from domain.maintenance.enums import EquipmentStatus
 from domain.shared.access import Actor
 from entrypoints.http.errors import problem_responses
+from entrypoints.http.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.dependencies import (
     BEARER,
     COMMON,
@@ -40,7 +41,6 @@ from entrypoints.http.maintenance.dependencies import (
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.schemas.common import changes_of
 from entrypoints.http.maintenance.schemas.equipment import (
     EquipmentCreate,

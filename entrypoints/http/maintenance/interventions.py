@@ -37,6 +37,7 @@ from application.maintenance.views import InterventionView
 from domain.maintenance.enums import InterventionStatus, InterventionType, Priority
 from domain.shared.access import Actor
 from entrypoints.http.errors import problem_responses
+from entrypoints.http.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance import report_pdf
 from entrypoints.http.maintenance.dependencies import (
     BEARER,
@@ -51,7 +52,6 @@ from entrypoints.http.maintenance.dependencies import (
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.schemas.common import changes_of, parse_instant
 from entrypoints.http.maintenance.schemas.interventions import (
     AssignBody,

@@ -28,6 +28,7 @@ from domain.maintenance.enums import ExperienceLevel
 from domain.shared.access import Actor
 from domain.shared.errors import FieldError, ValidationFailed
 from entrypoints.http.errors import problem_responses
+from entrypoints.http.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.dependencies import (
     BEARER,
     COMMON,
@@ -41,7 +42,6 @@ from entrypoints.http.maintenance.dependencies import (
     use_case,
     with_etag,
 )
-from entrypoints.http.maintenance.idempotency import Idempotency, IdempotencyKeyHeader
 from entrypoints.http.maintenance.schemas.common import changes_of, parse_instant
 from entrypoints.http.maintenance.schemas.planning import AvailabilityRead
 from entrypoints.http.maintenance.schemas.technicians import (

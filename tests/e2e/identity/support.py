@@ -15,7 +15,7 @@ import httpx
 from application.identity.use_cases.create_user import CreateUserCommand
 from application.identity.use_cases.login import LoginCommand
 from domain.shared.access import Actor, Role
-from entrypoints.bootstrap.container import Container, shutdown
+from entrypoints.bootstrap.container import Container, shutdown, start
 from entrypoints.bootstrap.settings import Settings, load_settings
 from entrypoints.http.app import create_app
 
@@ -102,6 +102,7 @@ async def _check(response: httpx.Response) -> None:
 async def open_client(container: Container, peer: str = PEER) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(container)
     transport = httpx.ASGITransport(app=app, client=(peer, 40000))
+    await start(container)  # httpx's transport runs no lifespan: open the pools here
     try:
         async with httpx.AsyncClient(
             transport=transport, base_url="http://testserver", event_hooks={"response": [_check]}

@@ -11,7 +11,7 @@ from adapters.persistence.memory.identity import MemorySecurityLog
 from application.identity.ports import UserFilters
 from application.identity.use_cases.list_users import ListUsersQuery
 from domain.shared.access import Role
-from entrypoints.bootstrap.container import build_container, shutdown
+from entrypoints.bootstrap.container import build_container, shutdown, start
 from entrypoints.cli.admin import ensure_bootstrap_admin
 from tests.e2e.identity.support import PASSWORD, SYSTEM, Api, make_settings, migrate
 
@@ -50,6 +50,8 @@ def test_bootstrap_admin_is_created_once_with_a_printed_password(
         from application.identity.use_cases.login import LoginCommand
 
         container = build_container(settings)
+
+        await start(container)
         try:
             page = await container.identity.list_users()(
                 ListUsersQuery(actor=SYSTEM, filters=UserFilters(role=Role.ADMIN))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from entrypoints.bootstrap.identity import IdentitySettings
+from entrypoints.bootstrap.maintenance import MaintenanceSettings
 from entrypoints.bootstrap.settings import SettingsError, load_settings, settings_fields
 
 NO_FILE = Path("/nonexistent/.env")
@@ -81,9 +83,48 @@ def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
         load_settings({variable: value}, env_file=NO_FILE)
 
 
-def test_unrelated_variables_are_ignored() -> None:
-    settings = load_settings({"HOME": "/root", "ATELIER_UNKNOWN_THING": "1"}, env_file=NO_FILE)
+def test_variables_without_the_prefix_are_ignored() -> None:
+    settings = load_settings({"HOME": "/root", "ATELIER_TEST_REDIS_URL": "x"}, env_file=NO_FILE)
     assert settings.profile == "embedded"
+
+
+def test_a_misspelt_variable_is_refused_with_the_names_it_resembles() -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(
+            {"ATELIER_DATABSE_URL": "x", "ATELIER_ESCALATION_DELAY_MINUTE": "3"}, env_file=NO_FILE
+        )
+    message = str(raised.value)
+    assert "ATELIER_DATABSE_URL is not a setting (did you mean ATELIER_DATABASE_URL" in message
+    assert "did you mean ATELIER_ESCALATION_DELAY_MINUTES?" in message
+
+
+def test_a_misspelt_variable_in_the_env_file_is_refused_too(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("ATELIER_PROFLE=production\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="ATELIER_PROFLE is not a setting"):
+        load_settings({}, env_file=env)
+
+
+def test_module_variables_fill_their_module_section() -> None:
+    settings = load_settings(
+        {"ATELIER_ESCALATION_DELAY_MINUTES": "45", "ATELIER_SIGNUP_ENABLED": "false"},
+        env_file=NO_FILE,
+    )
+    assert settings.section(MaintenanceSettings).escalation_delay_minutes == 45
+    assert settings.section(IdentitySettings).signup_enabled is False
+    assert not hasattr(settings, "escalation_delay_minutes")
+
+
+def test_a_bad_module_value_names_its_variable() -> None:
+    with pytest.raises(SettingsError, match="ATELIER_ACCESS_TOKEN_TTL_SECONDS"):
+        load_settings({"ATELIER_ACCESS_TOKEN_TTL_SECONDS": "5"}, env_file=NO_FILE)
+
+
+def test_overrides_reach_module_sections_and_unknown_ones_are_an_error() -> None:
+    settings = load_settings({}, env_file=NO_FILE, escalation_delay_minutes=7)
+    assert settings.section(MaintenanceSettings).escalation_delay_minutes == 7
+    with pytest.raises(TypeError):
+        load_settings({}, env_file=NO_FILE, no_such_setting=1)
 
 
 def test_every_field_is_an_atelier_variable() -> None:

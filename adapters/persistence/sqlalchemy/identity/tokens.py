@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
-from adapters.persistence.sqlalchemy.identity.guard import execute_guarded
+from adapters.persistence.sqlalchemy.queries import execute_guarded
 from adapters.persistence.sqlalchemy.tables.identity import (
     password_reset_tokens,
     refresh_families,

@@ -12,6 +12,7 @@ from adapters.persistence.sqlalchemy.identity.users import SqlUserRepository
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.identity.ports import IdentityUnitOfWork
 from application.shared.events import EventPublisher
+from application.shared.uow import OutboxSignal
 
 
 class SqlIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
@@ -26,8 +27,9 @@ class SqlIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         publisher: EventPublisher | None = None,
         *,
         read_only: bool = False,
+        outbox_signal: OutboxSignal | None = None,
     ) -> None:
-        super().__init__(database, publisher, read_only=read_only)
+        super().__init__(database, publisher, read_only=read_only, outbox_signal=outbox_signal)
 
     def _open_repositories(self) -> None:
         self.users = SqlUserRepository(self)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
-from adapters.persistence.sqlalchemy.identity.guard import execute_guarded
+from adapters.persistence.sqlalchemy.queries import execute_guarded
 from adapters.persistence.sqlalchemy.tables.identity import users
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from adapters.persistence.sqlalchemy.versioning import update_versioned

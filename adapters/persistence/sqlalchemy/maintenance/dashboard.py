@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance.equipment import due
-from adapters.persistence.sqlalchemy.maintenance.queries import const, read_connection
+from adapters.persistence.sqlalchemy.queries import const, read_connection
 from adapters.persistence.sqlalchemy.tables.maintenance import (
     equipment,
     interventions,

@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from application.maintenance.ports import AuditEntry
 from application.maintenance.views import InterventionView
 from domain.maintenance.enums import (
     CLOSED_STATUSES,
@@ -248,28 +247,4 @@ def entry(row: sa.Row[Any]) -> ScheduleEntry:
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         version=row.version,
-    )
-
-
-def audit_row(a: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "at": a.at,
-        "actor_id": a.actor_id,
-        "entity_type": a.entity_type,
-        "entity_id": a.entity_id,
-        "action": a.action,
-        "changes": dict(a.changes),
-    }
-
-
-def audit_entry(row: sa.Row[Any]) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        at=row.at,
-        actor_id=row.actor_id,
-        entity_type=row.entity_type,
-        entity_id=row.entity_id,
-        action=row.action,
-        changes=dict(row.changes),
     )

@@ -12,13 +12,13 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
-from adapters.persistence.sqlalchemy.maintenance.base import SqlRepository
-from adapters.persistence.sqlalchemy.maintenance.queries import (
+from adapters.persistence.sqlalchemy.queries import (
     const,
     execute_guarded,
     page_and_total,
     update_if_version,
 )
+from adapters.persistence.sqlalchemy.repository import SqlRepository
 from adapters.persistence.sqlalchemy.tables.maintenance import (
     interventions,
     schedule_entries,

@@ -7,15 +7,15 @@ PostgreSQL no ``BEGIN`` / ``ROLLBACK`` round trips (see ``SqlAlchemyUnitOfWork``
 from __future__ import annotations
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.maintenance.audit import SqlAuditLog
 from adapters.persistence.sqlalchemy.maintenance.equipment import SqlEquipmentRepository
 from adapters.persistence.sqlalchemy.maintenance.interventions import SqlInterventionRepository
-from adapters.persistence.sqlalchemy.maintenance.queries import install_fold_function
 from adapters.persistence.sqlalchemy.maintenance.schedule import SqlScheduleRepository
 from adapters.persistence.sqlalchemy.maintenance.technicians import SqlTechnicianRepository
+from adapters.persistence.sqlalchemy.queries import install_fold_function
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.maintenance.ports import MaintenanceUnitOfWork
 from application.shared.events import EventPublisher
+from application.shared.uow import OutboxSignal
 
 
 class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
@@ -23,7 +23,6 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
     equipment: SqlEquipmentRepository
     interventions: SqlInterventionRepository
     schedule: SqlScheduleRepository
-    audit: SqlAuditLog
 
     def __init__(
         self,
@@ -31,8 +30,9 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
         publisher: EventPublisher | None = None,
         *,
         read_only: bool = False,
+        outbox_signal: OutboxSignal | None = None,
     ) -> None:
-        super().__init__(database, publisher, read_only=read_only)
+        super().__init__(database, publisher, read_only=read_only, outbox_signal=outbox_signal)
         install_fold_function(database)  # SQLite: q filters fold accented capitals too
 
     def _open_repositories(self) -> None:
@@ -40,4 +40,3 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
         self.equipment = SqlEquipmentRepository(self)
         self.interventions = SqlInterventionRepository(self)
         self.schedule = SqlScheduleRepository(self)
-        self.audit = SqlAuditLog(self)

@@ -6,6 +6,6 @@ here is invisible to migrations. Each context adds its module and one import lin
 """
 
 from adapters.persistence.sqlalchemy.metadata import metadata
-from adapters.persistence.sqlalchemy.tables import identity, maintenance, outbox  # noqa: F401
+from adapters.persistence.sqlalchemy.tables import audit, identity, maintenance, outbox  # noqa: F401
 
 __all__ = ["metadata"]

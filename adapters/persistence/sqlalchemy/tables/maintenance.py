@@ -1,4 +1,4 @@
-"""Maintenance tables: technicians, equipment, interventions, schedule entries, audit log.
+"""Maintenance tables: technicians, equipment, interventions, schedule entries.
 
 Derived and normalised values are stored next to what they derive from, written on every
 save, so that filters and the dashboard use plain indexes:
@@ -166,19 +166,4 @@ schedule_entries = sa.Table(
     sa.Index(None, "technician_id", "ends_at"),
     sa.Index(None, "starts_at"),
     sa.Index(None, "ends_at"),  # slot overlaps: entries ending after the slot starts
-)
-
-audit_log = sa.Table(
-    "audit_log",
-    metadata,
-    uuid_pk(),
-    utc_timestamp("at"),
-    uuid_column("actor_id", nullable=True),
-    sa.Column("entity_type", sa.String(40), nullable=False),
-    uuid_column("entity_id"),
-    sa.Column("action", sa.String(40), nullable=False),
-    json_column("changes"),
-    sa.Index(None, "entity_type", "entity_id", "at"),
-    sa.Index(None, "actor_id", "at"),
-    sa.Index(None, "at"),
 )

@@ -1,16 +1,14 @@
 """msgspec bodies and answers of the maintenance routes (XCreate / XUpdate / XRead).
 
 One module per aggregate (``technicians``, ``equipment``, ``interventions``, ``planning``,
-``dashboard``, ``audit``) plus ``common`` (bounded types, ``changes_of``, ``parse_instant``).
+``dashboard``) plus ``common`` (bounded types, ``changes_of``).
 Every string has a maximum length and every integer a range (422 beyond them); unknown
 fields are ignored, so server-owned fields (``id``, ``status`` of an intervention,
 ``version``, ``created_by``) can never be set by a client. This package re-exports every
 public name, so ``from entrypoints.http.maintenance.schemas import X`` keeps working.
 """
 
-from entrypoints.http.maintenance.schemas.audit import AuditRead, FieldChange
 from entrypoints.http.maintenance.schemas.common import (
-    MAX_INSTANT_CHARS,
     Description,
     EstimatedMinutes,
     HourMinute,
@@ -75,11 +73,9 @@ from entrypoints.http.maintenance.schemas.technicians import (
 )
 
 __all__ = [
-    "MAX_INSTANT_CHARS",
     "AssignBody",
     "AssignedInterventionRead",
     "AssignmentRead",
-    "AuditRead",
     "AvailabilityRead",
     "CancelBody",
     "CandidateRead",
@@ -92,7 +88,6 @@ __all__ = [
     "EquipmentStats",
     "EquipmentUpdate",
     "EstimatedMinutes",
-    "FieldChange",
     "HourMinute",
     "Instant",
     "IntervalDays",

@@ -1,23 +1,19 @@
-"""Shared parts of the maintenance schemas: bounded types, ``changes_of`` and ``parse_instant``.
+"""Shared parts of the maintenance schemas: bounded types and ``changes_of``.
 
 Every string has a maximum length and every integer a range (422 beyond them). PATCH bodies
 use ``UNSET``: only the fields present in the body reach the use case (``changes_of``).
-
-``parse_instant`` is the one parser of the ``from``/``to``/``created_from``/``created_to``
-query parameters: an RFC 3339 timestamp with an offset, or a date (00:00 UTC that day).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET
 
-from domain.shared.errors import FieldError, ValidationFailed
+from entrypoints.http.schemas import parse_instant
 
 PUBLIC_MODULE = "entrypoints.http.maintenance.schemas"
 """The module the paged answers (``Page[XRead]``) claim as theirs: Litestar names the OpenAPI
@@ -58,39 +54,4 @@ def changes_of(body: msgspec.Struct, *, convert: Mapping[str, Any] | None = None
     return changes
 
 
-# -- time query parameters -----------------------------------------------------------------
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_INSTANT_CHARS = 40
-
-
-def parse_instant(field: str, value: str | None) -> datetime | None:
-    """``2026-11-21T09:00:00Z`` / ``...+02:00`` (to UTC) or ``2026-11-21`` (00:00 UTC);
-    ``None`` stays ``None``; anything else is a 422 naming ``field``."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        if len(text) > MAX_INSTANT_CHARS:
-            raise ValueError(text)
-        if _DATE.match(text):
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        if "T" not in text.upper() and " " not in text:
-            raise ValueError(text)
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise _bad_instant(field) from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise _bad_instant(field)
-    return parsed.astimezone(UTC)
-
-
-def _bad_instant(field: str) -> ValidationFailed:
-    return ValidationFailed(
-        errors=[
-            FieldError(
-                field,
-                "must be an RFC 3339 timestamp with an offset (2026-11-21T09:00:00Z) "
-                "or a date (2026-11-21)",
-            )
-        ]
-    )
+__all__ = ["PUBLIC_MODULE", "changes_of", "parse_instant"]

@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from adapters.clock import FixedClock
+from adapters.persistence.memory.audit import MemoryAuditTrail
 from adapters.persistence.memory.maintenance import (
     MemoryDashboardReader,
     MemoryMaintenanceUnitOfWork,
@@ -90,6 +91,7 @@ class Kit:
             "clock": self.clock,
             "policy": self.policy,
             "reader": MemoryDashboardReader(self.store),
+            "trail": MemoryAuditTrail(self.store),
         }
         names = [n for n in inspect.signature(cls.__init__).parameters if n != "self"]
         return cls(**{n: deps[n] for n in names})

@@ -8,12 +8,11 @@ from application.maintenance.commands import (
     AssignInterventionCommand,
     GetInterventionQuery,
     InterventionActionCommand,
-    ListAuditQuery,
 )
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
 from application.maintenance.use_cases.get_intervention import GetIntervention
-from application.maintenance.use_cases.list_audit import ListAudit
 from application.maintenance.use_cases.unassign_intervention import UnassignIntervention
+from application.shared.list_audit import ListAudit, ListAuditQuery
 from domain.maintenance.enums import InterventionStatus
 from domain.maintenance.scheduling import ScheduleConflict
 from domain.shared.errors import DomainError, RuleViolated

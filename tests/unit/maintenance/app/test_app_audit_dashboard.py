@@ -13,21 +13,21 @@ from application.maintenance.commands import (
     EscalateOverdueCommand,
     GetEquipmentQuery,
     InterventionActionCommand,
-    ListAuditQuery,
     RetireEquipmentCommand,
     UpdateEquipmentCommand,
 )
-from application.maintenance.ports import AuditFilters, DashboardStats
+from application.maintenance.ports import DashboardStats
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
 from application.maintenance.use_cases.complete_intervention import CompleteIntervention
 from application.maintenance.use_cases.dashboard_stats import GetDashboardStats
 from application.maintenance.use_cases.escalate_overdue import EscalateOverdue
 from application.maintenance.use_cases.get_equipment import GetEquipment
-from application.maintenance.use_cases.list_audit import ListAudit
 from application.maintenance.use_cases.retire_equipment import RetireEquipment
 from application.maintenance.use_cases.start_intervention import StartIntervention
 from application.maintenance.use_cases.update_equipment import UpdateEquipment
+from application.shared.audit import AuditFilters
 from application.shared.integration import Envelope
+from application.shared.list_audit import ListAudit, ListAuditQuery
 from domain.shared.access import Role
 from domain.shared.errors import DependencyUnavailable, Forbidden
 from domain.shared.events import DomainEvent

@@ -1,10 +1,9 @@
 """Identity's security events, also written to the audit trail (``GET /audit``).
 
-The two contexts never import each other; the composition root bridges them: every
-security event about a known user becomes an audit entry (entity ``user``, the event name
-as the action, the client address and details as values). Events without a user (a login
-for an unknown e-mail) stay in the security log only. A failure to write the audit entry is
-logged and never turns a login into an error.
+Every security event about a known user becomes an audit entry (entity ``user``, the event
+name as the action, the client address and details as values), written in identity's own
+unit of work. Events without a user (a login for an unknown e-mail) stay in the security log
+only. A failure to write the audit entry is logged and never turns a login into an error.
 """
 
 from __future__ import annotations
@@ -13,24 +12,22 @@ import logging
 from collections.abc import Callable, Mapping
 from uuid import UUID
 
-from application.identity.ports import SecurityLog
-from application.maintenance.ports import (
-    ENTITY_USER,
-    AuditEntry,
-    AuditValue,
-    MaintenanceUnitOfWork,
-)
+from application.identity.ports import IdentityUnitOfWork, SecurityLog
+from application.shared.audit import AuditEntry, AuditValue
 from application.shared.clock import Clock
 from domain.shared.errors import DomainError
 
 log = logging.getLogger("atelier.security")
+
+ENTITY_USER = "user"
+"""The audit trail's entity type of identity's security events."""
 
 
 class AuditedSecurityLog(SecurityLog):
     def __init__(
         self,
         inner: SecurityLog,
-        uow_factory: Callable[[], MaintenanceUnitOfWork],
+        uow_factory: Callable[[], IdentityUnitOfWork],
         clock: Clock,
     ) -> None:
         self._inner = inner

@@ -1,4 +1,6 @@
-"""SQL helpers shared by the maintenance repositories."""
+"""SQL helpers every repository shares: guarded statements (a SAVEPOINT on PostgreSQL),
+optimistic-version updates, LIKE escaping and text folding, ordering with NULLs last, a page
+and its total in one round trip, short read connections."""
 
 from __future__ import annotations
 

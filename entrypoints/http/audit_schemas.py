@@ -1,4 +1,4 @@
-"""msgspec answer of the audit routes."""
+"""msgspec answer of ``GET /audit``."""
 
 from datetime import datetime
 from typing import Any
@@ -6,8 +6,7 @@ from uuid import UUID
 
 import msgspec
 
-from application.maintenance.ports import AuditEntry
-from entrypoints.http.maintenance.schemas.common import PUBLIC_MODULE
+from application.shared.audit import AuditEntry
 
 
 class FieldChange(msgspec.Struct, kw_only=True):
@@ -16,8 +15,6 @@ class FieldChange(msgspec.Struct, kw_only=True):
 
 
 class AuditRead(msgspec.Struct, kw_only=True):
-    __module__ = PUBLIC_MODULE  # see common.PUBLIC_MODULE
-
     id: UUID
     at: datetime
     actor_id: UUID | None

@@ -1,9 +1,11 @@
-"""Per-route rate limits for the API, from one table.
+"""Per-route rate limits for the API, from one table (part of the HTTP platform).
 
-A handler names its bucket with ``opt={"rate_limit": "login"}``; every other API route is in
-``default``. Limits count per bucket and per caller: the user id when the request carries a
-valid access token, else the client address (``client_ip.py``, resolved only then). Counters
-live in the shared Cache (fixed windows), so every app instance enforces the same limit.
+The table is ``default`` plus the buckets the installed modules declare
+(``ModuleSpec.rate_limits``, e.g. identity's ``login``). A handler names its bucket with
+``opt={"rate_limit": "login"}``; every other API route is in ``default``. Limits count per
+bucket and per caller: the user id when the request carries a valid access token, else the
+client address (``client_ip.py``, resolved only then). Counters live in the shared Cache
+(fixed windows), so every app instance enforces the same limit.
 
 ``settings.rate_limits`` entries ``"route=N/period"`` override the table (period: ``s``,
 ``m``, ``h``, ``d`` or ``second``, ``minute``, ``hour``, ``day``, optionally with a count such
@@ -27,9 +29,10 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from application.shared.rate_limit import RateLimiter
 from domain.shared.access import Actor
 from domain.shared.errors import RateLimited
-from entrypoints.http.dependencies import CONTAINER_STATE_KEY
-from entrypoints.http.identity.auth import ACTOR_KEY, trusted_networks
-from entrypoints.http.identity.client_ip import client_ip_of
+from entrypoints.bootstrap.container import installed_specs
+from entrypoints.http.auth import ACTOR_KEY, trusted_networks
+from entrypoints.http.client_ip import client_ip_of
+from entrypoints.http.state import CONTAINER_STATE_KEY
 
 OPT_KEY = "rate_limit"
 DEFAULT_ROUTE = "default"
@@ -41,31 +44,34 @@ class Limit:
     window_seconds: int
 
 
-# The one table: bucket -> limit.
-RATE_LIMITS: Mapping[str, Limit] = {
-    "register": Limit(5, 60),
-    "login": Limit(5, 60),
-    "password_reset": Limit(3, 60),
-    "password_reset_confirm": Limit(3, 60),
-    "refresh": Limit(30, 60),
-    DEFAULT_ROUTE: Limit(300, 60),
-}
+# The platform's own bucket; the modules add theirs (see ``limits_table``).
+RATE_LIMITS: Mapping[str, Limit] = {DEFAULT_ROUTE: Limit(300, 60)}
+
+
+def limits_table(buckets: Mapping[str, tuple[int, int]]) -> dict[str, Limit]:
+    """``default`` plus the modules' buckets (``{name: (requests, window seconds)}``)."""
+    table = dict(RATE_LIMITS)
+    table.update({name: Limit(*limit) for name, limit in buckets.items()})
+    return table
+
 
 _UNITS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400}
 _UNITS["day"] = 86400
 _ENTRY = re.compile(r"^\s*([a-z_]+)\s*=\s*(\d{1,9})\s*/\s*(\d{0,6})\s*([a-z]+?)s?\s*$")
 
 
-def parse_limits(entries: Iterable[str]) -> dict[str, Limit]:
-    """The table with ``route=N/period`` overrides applied (a bad entry is a ValueError)."""
-    table = dict(RATE_LIMITS)
+def parse_limits(
+    entries: Iterable[str], base: Mapping[str, Limit] = RATE_LIMITS
+) -> dict[str, Limit]:
+    """``base`` with ``route=N/period`` overrides applied (a bad entry is a ValueError)."""
+    table = dict(base)
     for entry in entries:
         match = _ENTRY.match(entry.lower())
         unit = _UNITS.get(match.group(4)) if match else None
-        if match is None or unit is None or match.group(1) not in RATE_LIMITS:
+        if match is None or unit is None or match.group(1) not in table:
             raise ValueError(
                 f"ATELIER_RATE_LIMITS: {entry!r} must look like route=N/period with route one "
-                f"of {', '.join(sorted(RATE_LIMITS))} and period s, m, h or d"
+                f"of {', '.join(sorted(table))} and period s, m, h or d"
             )
         count = int(match.group(3) or 1)
         table[match.group(1)] = Limit(max(1, int(match.group(2))), max(1, count * unit))
@@ -88,9 +94,14 @@ def _config(scope: Scope) -> _Config:
     if config is None:
         container: Any = getattr(app_state, CONTAINER_STATE_KEY)
         settings = container.settings()
+        buckets = {
+            name: limit
+            for spec in installed_specs(container)
+            for name, limit in spec.rate_limits.items()
+        }
         config = _Config(
             enabled=settings.rate_limit_enabled,
-            limits=parse_limits(settings.rate_limits),
+            limits=parse_limits(settings.rate_limits, limits_table(buckets)),
             limiter=RateLimiter(container.cache(), prefix="ratelimit:route:"),
         )
         app_state[_STATE_KEY] = config

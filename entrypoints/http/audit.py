@@ -1,4 +1,6 @@
-"""``GET /audit``: who changed what and when, with each changed field's old and new value."""
+"""``GET /audit``: who changed what and when, with each changed field's old and new value.
+
+The audit trail is the platform's (every module writes it); this route reads all of it."""
 
 from __future__ import annotations
 
@@ -6,25 +8,24 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get
-from litestar.di import NamedDependency
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter
 
-from application.maintenance.commands import ListAuditQuery
-from application.maintenance.ports import AuditFilters
-from application.maintenance.use_cases.list_audit import ListAudit
+from application.shared.audit import AuditFilters
+from application.shared.list_audit import ListAudit, ListAuditQuery
 from domain.shared.access import Actor
-from entrypoints.http.errors import problem_responses
-from entrypoints.http.identity.auth import provide_actor
-from entrypoints.http.maintenance.dependencies import (
+from entrypoints.http.audit_schemas import AuditRead
+from entrypoints.http.auth import provide_actor
+from entrypoints.http.dependencies import (
     BEARER,
     FromParam,
     ToParam,
+    provide_container,
     provide_pagination,
-    use_case,
 )
-from entrypoints.http.maintenance.schemas.audit import AuditRead
-from entrypoints.http.maintenance.schemas.common import parse_instant
-from entrypoints.http.schemas import Page, PageParams
+from entrypoints.http.errors import problem_responses
+from entrypoints.http.schemas import Page, PageParams, parse_instant
 
 EntityType = Annotated[
     str | None,
@@ -35,6 +36,10 @@ EntityType = Annotated[
 ]
 
 
+def _list_audit(state: State) -> ListAudit:
+    return provide_container(state).list_audit()
+
+
 class AuditController(Controller):
     path = "/audit"
     tags = ["audit"]
@@ -43,7 +48,7 @@ class AuditController(Controller):
 
     @get(
         "/",
-        dependencies={"list_audit": use_case("list_audit")},
+        dependencies={"list_audit": Provide(_list_audit, sync_to_thread=False)},
         summary="The audit trail, newest first",
         responses=problem_responses(401, 403, 422),
     )

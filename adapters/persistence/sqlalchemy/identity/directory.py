@@ -1,4 +1,4 @@
-"""``SqlUserDirectory``: what maintenance needs from identity, read from the ``users`` table."""
+"""``SqlUserDirectory``: identity's published ``UserDirectory`` port, on the ``users`` table."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.maintenance.queries import read_connection
+from adapters.persistence.sqlalchemy.queries import read_connection
 from adapters.persistence.sqlalchemy.tables.identity import users
-from application.maintenance.ports import UserDirectory
+from application.contracts.identity import UserDirectory
 from domain.shared.access import Role
 
 

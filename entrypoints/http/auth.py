@@ -1,8 +1,8 @@
-"""Bearer-token authentication for the API.
+"""Bearer-token authentication for the API (part of the HTTP platform, for every module).
 
 :class:`AuthenticationMiddleware` (route middleware on the ``/api/v1`` router), when an
-``Authorization: Bearer`` header is present, runs the
-``Authenticate`` use case once: the :class:`Actor` (or the reason it failed) is kept in
+``Authorization: Bearer`` header is present, runs the identity module's published
+``identity.authenticate`` port once: the :class:`Actor` (or the reason it failed) is kept in
 ``scope["state"]``. It never answers by itself, so public routes ignore a bad token and the
 rate limiter can key on the user id. The client address is resolved on demand
 (:func:`client_address`), once per request. Protected handlers declare ``actor: Actor`` through
@@ -21,8 +21,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.access import Actor
 from domain.shared.errors import DomainError, Unauthenticated
-from entrypoints.http.dependencies import CONTAINER_STATE_KEY
-from entrypoints.http.identity.client_ip import IPNetwork, client_ip_of, parse_networks
+from entrypoints.bootstrap.container import published_port
+from entrypoints.http.client_ip import IPNetwork, client_ip_of, parse_networks
+from entrypoints.http.state import CONTAINER_STATE_KEY
 
 ACTOR_KEY = "actor"
 AUTH_ERROR_KEY = "auth_error"
@@ -43,6 +44,20 @@ def bearer_token(scope: Scope) -> str | None:
 
 def _container(scope: Scope) -> Any:
     return getattr(scope["litestar_app"].state, CONTAINER_STATE_KEY)
+
+
+_AUTHENTICATE_KEY = "authenticate_port"
+AUTHENTICATE_PORT = "identity.authenticate"
+
+
+def _authenticate(scope: Scope) -> Any:
+    """The ``identity.authenticate`` port, resolved once per app."""
+    app_state = scope["litestar_app"].state
+    authenticate = app_state.get(_AUTHENTICATE_KEY)
+    if authenticate is None:
+        authenticate = published_port(_container(scope), AUTHENTICATE_PORT)()
+        app_state[_AUTHENTICATE_KEY] = authenticate
+    return authenticate
 
 
 _NETWORKS_KEY = "trusted_proxy_networks"
@@ -79,7 +94,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
                 )
             else:
                 try:
-                    state[ACTOR_KEY] = await _container(scope).identity.authenticate()(token)
+                    state[ACTOR_KEY] = await _authenticate(scope)(token)
                 except DomainError as exc:  # Unauthenticated, or a dependency is down
                     state[AUTH_ERROR_KEY] = exc
         await next_app(scope, receive, send)

@@ -1,4 +1,4 @@
-"""What every maintenance repository shares: the unit of work, its connection, text keys."""
+"""What every SQL repository shares: the unit of work, its connection, text sort keys."""
 
 from __future__ import annotations
 

@@ -1,0 +1,30 @@
+"""What the identity module publishes: the ports other modules (and the HTTP platform) use.
+
+* ``Authenticator`` (``identity.authenticate``): an access token -> the caller (``Actor``), or
+  ``Unauthenticated``; the HTTP platform's authentication middleware calls it per request.
+* ``UserDirectory`` (``identity.user_directory``): what other modules may ask about users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+from uuid import UUID
+
+from domain.shared.access import Actor, Role
+
+
+class Authenticator(Protocol):
+    async def __call__(self, token: str) -> Actor:
+        """The caller of a valid, unrevoked access token; ``Unauthenticated`` otherwise."""
+        ...
+
+
+class UserDirectory(Protocol):
+    async def get_role(self, user_id: UUID) -> Role | None:
+        """The role of an existing, active user; None otherwise."""
+        ...
+
+    async def manager_ids(self) -> Sequence[UUID]:
+        """Ids of every active manager (escalation notifications)."""
+        ...
