@@ -332,7 +332,9 @@ async def start(container: Container) -> None:
     """Open the pools and clients (idempotent). Afterwards the resources are handed out
     as plain objects (dependency-injector would otherwise keep wrapping them in futures,
     having met them asynchronously), so every consumer stays synchronous."""
-    await container.init_resources()  # type: ignore[misc]
+    result = container.init_resources()
+    if result is not None:  # None when every resource is open already
+        await result
     for resource in _resources(container):
         resource.disable_async_mode()
 
