@@ -13,16 +13,16 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
-from adapters.persistence.sqlalchemy import tables  # noqa: F401 - registers every table
 from adapters.persistence.sqlalchemy.engine import normalise_url
-from adapters.persistence.sqlalchemy.metadata import UtcDateTime, metadata
+from adapters.persistence.sqlalchemy.metadata import UtcDateTime
+from adapters.persistence.sqlalchemy.tables import load_all
 
 config = context.config
 
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = metadata
+target_metadata = load_all()  # the platform's tables and every module's
 
 
 def database_url() -> str:

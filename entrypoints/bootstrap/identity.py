@@ -263,7 +263,7 @@ MODULE = ModuleSpec(
     name="identity",
     container=IdentityContainer,
     settings=IdentitySettings,
-    tables="adapters.persistence.sqlalchemy.tables.identity",
+    tables="adapters.persistence.sqlalchemy.identity.tables",
     exports={"authenticate": "authenticate", "user_directory": "user_directory"},
     rate_limits={
         "register": (5, 60),

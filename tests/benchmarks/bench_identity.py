@@ -272,7 +272,7 @@ def clone_accounts(database_url: str, source_email: str, count: int) -> list[str
     (hashing each through the use case would take ``count`` bcrypt rounds of seconds)."""
     import psycopg
 
-    from adapters.persistence.sqlalchemy.tables.identity import users
+    from adapters.persistence.sqlalchemy.identity.tables import users
 
     copied = [c.name for c in users.columns if c.name not in ("id", "email", "email_normalized")]
     columns = ", ".join(copied)

@@ -38,12 +38,12 @@ from adapters.persistence.memory.maintenance import (
 )
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.identity.tables import users
 from adapters.persistence.sqlalchemy.maintenance import (
     SqlDashboardReader,
     SqlMaintenanceUnitOfWork,
 )
 from adapters.persistence.sqlalchemy.migrations import upgrade
-from adapters.persistence.sqlalchemy.tables.identity import users
 from application.maintenance.ports import (
     DashboardReader,
     DashboardStats,

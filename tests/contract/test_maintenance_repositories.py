@@ -24,9 +24,9 @@ from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.sqlalchemy.audit import SqlAuditTrail
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.identity.directory import SqlUserDirectory
+from adapters.persistence.sqlalchemy.identity.tables import users
 from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
 from adapters.persistence.sqlalchemy.migrations import upgrade
-from adapters.persistence.sqlalchemy.tables.identity import users
 from application.maintenance.ports import (
     EquipmentFilters,
     InterventionFilters,

@@ -85,6 +85,6 @@ def pending_differences(url: str) -> list[Any]:
             conn,
             opts={"compare_type": True, "render_as_batch": conn.dialect.name == "sqlite"},
         )
-        return list(compare_metadata(context, tables.metadata))
+        return list(compare_metadata(context, tables.load_all()))
 
     return _with_connection(url, compare)

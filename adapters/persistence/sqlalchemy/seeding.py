@@ -38,9 +38,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from adapters.persistence.sqlalchemy.identity import tables as id_tables
+from adapters.persistence.sqlalchemy.maintenance import tables as mt
 from adapters.persistence.sqlalchemy.maintenance.mapping import PRIORITY_RANK
-from adapters.persistence.sqlalchemy.tables import identity as id_tables
-from adapters.persistence.sqlalchemy.tables import maintenance as mt
 from domain.maintenance.enums import InterventionStatus, Priority
 from domain.maintenance.validation import serial_number_key
 

@@ -8,8 +8,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.identity.tables import users
 from adapters.persistence.sqlalchemy.queries import read_connection
-from adapters.persistence.sqlalchemy.tables.identity import users
 from application.contracts.identity import UserDirectory
 from domain.shared.access import Role
 

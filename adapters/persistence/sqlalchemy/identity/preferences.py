@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.identity.tables import user_preferences
 from adapters.persistence.sqlalchemy.queries import execute_guarded
-from adapters.persistence.sqlalchemy.tables.identity import user_preferences
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.identity.ports import PreferencesRepository
 from domain.identity.preferences import Preferences

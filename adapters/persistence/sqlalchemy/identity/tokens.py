@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
-from adapters.persistence.sqlalchemy.queries import execute_guarded
-from adapters.persistence.sqlalchemy.tables.identity import (
+from adapters.persistence.sqlalchemy.identity.tables import (
     password_reset_tokens,
     refresh_families,
     refresh_tokens,
 )
+from adapters.persistence.sqlalchemy.queries import execute_guarded
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.identity.ports import PasswordResetRepository, RefreshTokenRepository
 from domain.identity.password_reset import PasswordResetToken

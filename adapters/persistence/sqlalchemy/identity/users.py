@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.identity.tables import users
 from adapters.persistence.sqlalchemy.queries import execute_guarded
-from adapters.persistence.sqlalchemy.tables.identity import users
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from adapters.persistence.sqlalchemy.versioning import update_versioned
 from application.identity.ports import USER_SORT_FIELDS, UserFilters, UserRepository

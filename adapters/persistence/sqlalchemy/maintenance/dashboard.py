@@ -23,12 +23,12 @@ import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance.equipment import due
-from adapters.persistence.sqlalchemy.queries import const, read_connection
-from adapters.persistence.sqlalchemy.tables.maintenance import (
+from adapters.persistence.sqlalchemy.maintenance.tables import (
     equipment,
     interventions,
     technicians,
 )
+from adapters.persistence.sqlalchemy.queries import const, read_connection
 from application.maintenance.dashboard import MTBF_PERIOD_DAYS, week_start_of
 from application.maintenance.ports import (
     DashboardReader,

@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance.tables import equipment
 from adapters.persistence.sqlalchemy.queries import (
     contains_text,
     execute_guarded,
@@ -20,7 +21,6 @@ from adapters.persistence.sqlalchemy.queries import (
     update_if_version,
 )
 from adapters.persistence.sqlalchemy.repository import SqlRepository
-from adapters.persistence.sqlalchemy.tables.maintenance import equipment
 from application.maintenance.ports import (
     EQUIPMENT_SORT_FIELDS,
     EquipmentFilters,

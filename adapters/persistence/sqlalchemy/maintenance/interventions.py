@@ -16,6 +16,7 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance.tables import equipment, interventions
 from adapters.persistence.sqlalchemy.queries import (
     const,
     contains_text,
@@ -24,7 +25,6 @@ from adapters.persistence.sqlalchemy.queries import (
     update_if_version,
 )
 from adapters.persistence.sqlalchemy.repository import SqlRepository
-from adapters.persistence.sqlalchemy.tables.maintenance import equipment, interventions
 from application.maintenance.ports import (
     INTERVENTION_SORT_FIELDS,
     InterventionFilters,

@@ -19,12 +19,12 @@ from sqlalchemy.dialects import postgresql
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance.tables import schedule_entries, technicians
 from adapters.persistence.sqlalchemy.queries import (
     execute_guarded,
     update_if_version,
 )
 from adapters.persistence.sqlalchemy.repository import SqlRepository
-from adapters.persistence.sqlalchemy.tables.maintenance import schedule_entries, technicians
 from application.maintenance.ports import ScheduleFilters, ScheduleRepository
 from domain.maintenance.scheduling import ScheduleEntry
 from domain.shared.errors import Conflict, PreconditionFailed

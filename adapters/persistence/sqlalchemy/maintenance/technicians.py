@@ -12,6 +12,11 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance.tables import (
+    interventions,
+    schedule_entries,
+    technicians,
+)
 from adapters.persistence.sqlalchemy.queries import (
     const,
     execute_guarded,
@@ -19,11 +24,6 @@ from adapters.persistence.sqlalchemy.queries import (
     update_if_version,
 )
 from adapters.persistence.sqlalchemy.repository import SqlRepository
-from adapters.persistence.sqlalchemy.tables.maintenance import (
-    interventions,
-    schedule_entries,
-    technicians,
-)
 from application.maintenance.ports import (
     TECHNICIAN_SORT_FIELDS,
     RankingPool,
