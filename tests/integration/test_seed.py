@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from adapters.persistence.sqlalchemy.identity import tables as id_tables
 from adapters.persistence.sqlalchemy.maintenance import mapping
+from adapters.persistence.sqlalchemy.maintenance import tables as mt
 from adapters.persistence.sqlalchemy.seeding import sync_url
-from adapters.persistence.sqlalchemy.tables import identity as id_tables
-from adapters.persistence.sqlalchemy.tables import maintenance as mt
 from application.maintenance.commands import (
     DashboardQuery,
     GetInterventionQuery,
