@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +50,22 @@ def redis_prefix() -> str:
 def s3_endpoint() -> Iterator[str]:
     with services.s3_server() as endpoint:
         yield endpoint
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated to head once per session; tests copy it (``copy_sqlite``)
+    instead of running every migration again."""
+    from adapters.persistence.sqlalchemy.migrations import upgrade
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "atelier.db"
+    upgrade(f"sqlite+aiosqlite:///{path.as_posix()}")
+    return path
+
+
+def copy_sqlite(template: Path, destination: Path) -> Path:
+    """A consistent copy of ``template`` (SQLite's backup API: WAL content included)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(template) as source, sqlite3.connect(destination) as target:
+        source.backup(target)
+    return destination

@@ -11,7 +11,8 @@ import pytest
 
 from entrypoints.bootstrap.container import build_container
 from entrypoints.bootstrap.settings import Settings
-from tests.e2e.identity.support import PEER, Api, make_settings, migrate, open_client
+from tests.conftest import copy_sqlite
+from tests.e2e.identity.support import PEER, Api, make_settings, open_client
 
 SettingsFactory = Callable[..., Settings]
 
@@ -26,6 +27,9 @@ def settings_factory(
     profile: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> SettingsFactory:
     services: dict[str, Any] = {}
+    template: Path | None = None
+    if profile == "embedded":
+        template = request.getfixturevalue("sqlite_template")
     if profile == "production":
         services = {
             "postgres_url": request.getfixturevalue("migrated_postgres_url"),
@@ -36,8 +40,8 @@ def settings_factory(
 
     def factory(**overrides: Any) -> Settings:
         settings = make_settings(profile, tmp_path, **services, **overrides)
-        if profile == "embedded" and not migrated:
-            migrate(settings)
+        if template is not None and not migrated:
+            copy_sqlite(template, tmp_path / "atelier.db")
             migrated.append(True)
         return settings
 
