@@ -73,18 +73,37 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
     if settings.profile == "embedded":
         migrate_database(settings)
         _on_embedded_start(settings)
+    process_count = workers or settings.workers
+    if process_count > 1:
+        _share_metrics_between_workers()
     uvicorn.run(
         "entrypoints.asgi:app_factory",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers or settings.workers,
+        workers=process_count,
         reload=reload,
         log_level=settings.log_level.lower(),
         access_log=False,
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _share_metrics_between_workers() -> None:
+    """prometheus-client's multiprocess mode: a fresh directory the workers write their
+    counters to (set before they start; removed when the server exits), so ``/metrics``
+    answered by any worker counts every worker's requests."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    from entrypoints.http.metrics import MULTIPROCESS_ENV
+
+    directory = tempfile.mkdtemp(prefix="atelier-metrics-")
+    os.environ[MULTIPROCESS_ENV] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 
 def _on_embedded_start(settings: Settings) -> None:

@@ -7,18 +7,29 @@ cardinality stays bounded.
 Domain gauges: a module contributes a :class:`DomainGauge` (a name, help text, label names and an
 async ``read`` returning ``{label values: value}``); ``read`` runs when ``/metrics`` is scraped,
 with a timeout, and a failing read is logged and skipped (the scrape still answers).
+
+Several worker processes (``atelier serve --workers N``): the server sets
+``PROMETHEUS_MULTIPROC_DIR`` before the workers start, prometheus-client then keeps every
+counter and histogram in files there, and a scrape answered by any worker sums every worker's
+(``MultiProcessCollector``), so a counter scraped twice never goes down. Domain gauges are read
+by the scraping process itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 UNMATCHED_ROUTE = "<unmatched>"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -41,6 +52,28 @@ class DomainGauge:
     labelnames: tuple[str, ...] = ()
 
 
+def multiprocess() -> bool:
+    """True in a server of several worker processes (see the module's docstring)."""
+    return bool(os.environ.get(MULTIPROCESS_ENV))
+
+
+class _DomainGauges(Collector):
+    """The domain gauges' last values, as read by ``Metrics.render``."""
+
+    def __init__(self) -> None:
+        self.gauges: list[DomainGauge] = []
+        self.values: dict[str, Mapping[tuple[str, ...], float]] = {}
+
+    def collect(self) -> Iterator[Metric]:
+        for gauge in self.gauges:
+            family = GaugeMetricFamily(
+                gauge.name, gauge.documentation, labels=list(gauge.labelnames)
+            )
+            for labels, value in self.values.get(gauge.name, {}).items():
+                family.add_metric(list(labels), value)
+            yield family
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
@@ -56,7 +89,9 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
-        self._gauges: list[tuple[DomainGauge, Gauge]] = []
+        self._domain = _DomainGauges()
+        if not multiprocess():
+            self.registry.register(self._domain)
         # (method, route, status) -> the two labelled children, resolved once: the key space
         # is bounded (known methods, route templates, status codes).
         self._children: dict[tuple[str, str | None, int], tuple[Any, Any]] = {}
@@ -76,24 +111,24 @@ class Metrics:
         children[1].observe(seconds)
 
     def add_gauge(self, gauge: DomainGauge) -> None:
-        prom = Gauge(
-            gauge.name, gauge.documentation, list(gauge.labelnames), registry=self.registry
-        )
-        self._gauges.append((gauge, prom))
+        self._domain.gauges.append(gauge)
 
-    async def _refresh(self, gauge: DomainGauge, prom: Gauge) -> None:
+    async def _refresh(self, gauge: DomainGauge) -> None:
         try:
             values = await asyncio.wait_for(gauge.read(), GAUGE_READ_TIMEOUT_SECONDS)
         except Exception as exc:  # noqa: BLE001 - a broken gauge must not break the scrape
             log.warning("gauge_read_failed", gauge=gauge.name, error=type(exc).__name__)
+            self._domain.values.pop(gauge.name, None)
             return
-        if gauge.labelnames:
-            prom.clear()
-            for labels, value in values.items():
-                prom.labels(*labels).set(value)
-        else:
-            prom.set(next(iter(values.values()), 0.0))
+        self._domain.values[gauge.name] = dict(values)
 
     async def render(self) -> bytes:
-        await asyncio.gather(*(self._refresh(g, p) for g, p in self._gauges))
-        return generate_latest(self.registry)
+        await asyncio.gather(*(self._refresh(g) for g in self._domain.gauges))
+        if not multiprocess():
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess as mp
+
+        registry = CollectorRegistry()
+        mp.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        registry.register(self._domain)
+        return generate_latest(registry)

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,12 +53,12 @@ def _get(url: str) -> tuple[int, bytes, dict[str, str]]:
         return error.code, error.read(), {k.lower(): v for k, v in error.headers.items()}
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+@contextmanager
+def _serving(tmp_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``atelier serve`` on the embedded profile from an empty folder."""
     port = free_port()
     process = subprocess.Popen(
-        [*ATELIER, "serve", "--port", str(port)],
+        [*ATELIER, "serve", "--port", str(port), *args],
         env=_env(tmp_path / "var"),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -77,12 +78,43 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     else:
         process.kill()
         pytest.fail("atelier serve did not answer within 60 s")
-    yield base, process
-    process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield base, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    with _serving(tmp_path) as server:
+        yield server
+
+
+def _requests_counted(metrics: bytes, route: str) -> float:
+    total = 0.0
+    for line in metrics.decode().splitlines():
+        if line.startswith("atelier_http_requests_total{") and f'route="{route}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+@pytest.mark.slow
+def test_metrics_count_every_request_of_every_worker(tmp_path: Path) -> None:
+    with _serving(tmp_path, "--workers", "2") as (base, _):
+        seen = []
+        for round_ in range(3):
+            for _ in range(20):
+                assert _get(f"{base}/health/live")[0] == 200
+            status, metrics, _ = _get(f"{base}/metrics")
+            assert status == 200
+            seen.append(_requests_counted(metrics, "/health/live"))
+            # every request so far, whichever worker answered it and the scrape
+            assert seen[-1] >= 20 * (round_ + 1), seen
+    assert seen == sorted(seen)  # a counter scraped again never goes down
 
 
 def test_serve_embedded_from_an_empty_folder(
