@@ -118,7 +118,8 @@ class JobDefinition:
 @dataclass(frozen=True, slots=True)
 class Schedule:
     """A periodic job: ``job`` (a registered name) enqueued once per tick across every
-    worker process of every machine. ``cron`` is a five-field cron expression (UTC)."""
+    worker process of every machine. ``cron`` is a cron expression in UTC: five fields, or
+    six with the seconds last (``* * * * * */10``: every ten seconds)."""
 
     job: str
     cron: str
