@@ -198,7 +198,7 @@ class RedisCache(Cache):
 
     async def ping(self) -> None:
         async with self._guard():
-            await self._client.ping()
+            await self._client.ping()  # type: ignore[misc]
 
     async def aclose(self) -> None:
         if self._close_client:

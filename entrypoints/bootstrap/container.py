@@ -199,6 +199,18 @@ class AdapterResource(resources.AsyncResource[Any]):
         await _close(resource)
 
 
+class QueueResource(resources.AsyncResource[Any]):
+    """The configured job queue over every installed module's jobs."""
+
+    async def init(self, settings: Settings, registry: Any) -> Any:
+        from entrypoints.bootstrap.background import build_queue
+
+        return build_queue(settings, registry)
+
+    async def shutdown(self, resource: Any) -> None:
+        await _close(resource)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     secrets = providers.Dependency(instance_of=Secrets)
@@ -253,6 +265,11 @@ class Container(containers.DeclarativeContainer):
         postgres=providers.Singleton(_sql_dead_letters, database),
         memory=providers.Singleton(_memory_dead_letters, database),
     )
+
+    # -- the job queue (application/shared/jobs.py): every module's jobs ----------------
+    job_registry: providers.Object[Any] = providers.Object(None)
+    """Set by ``build_container`` once the modules are mounted."""
+    job_queue = providers.Resource(QueueResource, settings, job_registry)
 
 
 def _mount(container: Container, spec: ModuleSpec, settings: Settings) -> None:
@@ -312,6 +329,9 @@ def build_container(
         )
     )
     _wire_ports(container, installed)
+    from entrypoints.bootstrap.background import job_registry
+
+    container.job_registry.override(providers.Object(job_registry(container, installed)))
     for spec in installed:
         if spec.setup is not None:
             spec.setup(module_container(container, spec.name))

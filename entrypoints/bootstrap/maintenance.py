@@ -20,7 +20,9 @@ from adapters.persistence.memory.maintenance import (
     MemoryDashboardReader,
     MemoryMaintenanceUnitOfWork,
 )
+from adapters.queue.base import check_cron
 from application.contracts.maintenance import PUBLISHED
+from application.maintenance.commands import EscalateOverdueCommand
 from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import UserDirectory
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
@@ -53,6 +55,7 @@ from application.maintenance.use_cases.unassign_intervention import UnassignInte
 from application.maintenance.use_cases.update_equipment import UpdateEquipment
 from application.maintenance.use_cases.update_intervention import UpdateIntervention
 from application.maintenance.use_cases.update_technician import UpdateTechnician
+from application.shared.jobs import JobContext, JobDefinition, Json, Payload, Schedule
 from domain.maintenance.events import (
     EquipmentDown,
     EquipmentRetired,
@@ -83,16 +86,33 @@ class MaintenanceSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tr
     """The maintenance module's ``ATELIER_*`` variables."""
 
     escalation_delay_minutes: int = 30
-    escalation_check_seconds: float = 60.0
+    escalation_cron: str = "* * * * *"
 
     def __post_init__(self) -> None:
         problems: list[str] = []
         if not 1 <= self.escalation_delay_minutes <= 7 * 24 * 60:
             problems.append("ATELIER_ESCALATION_DELAY_MINUTES must be between 1 and 10080")
-        if not 1 <= self.escalation_check_seconds <= 86400:
-            problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
+        try:
+            check_cron(self.escalation_cron)
+        except ValueError as exc:
+            problems.append(f"ATELIER_ESCALATION_CRON: {exc}")
         if problems:
             raise msgspec.ValidationError("; ".join(problems))
+
+
+ESCALATION_JOB = "maintenance.escalate_overdue"
+
+
+def _jobs(container: Any) -> list[JobDefinition]:
+    async def escalate(ctx: JobContext, payload: Payload) -> Json:
+        result = await container.escalate_overdue()(EscalateOverdueCommand())
+        return {"escalated": [str(i) for i in result.escalated]}
+
+    return [JobDefinition(ESCALATION_JOB, escalate, retries=2, timeout_seconds=120)]
+
+
+def _schedules(container: Any) -> list[Schedule]:
+    return [Schedule(job=ESCALATION_JOB, cron=container.config().escalation_cron)]
 
 
 def _policy(config: MaintenanceSettings) -> MaintenancePolicy:
@@ -202,5 +222,7 @@ MODULE = ModuleSpec(
     tables="adapters.persistence.sqlalchemy.maintenance.tables",
     publishes=PUBLISHED,
     imports={"user_directory": "identity.user_directory"},
+    jobs=_jobs,
+    schedules=_schedules,
     setup=subscribe_event_handlers,
 )

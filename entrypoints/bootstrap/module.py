@@ -35,7 +35,9 @@ class ModuleSpec:
     subscriptions: Sequence[Subscription] = ()
     """"On X do Y": events of other modules (or its own) and the handler use cases."""
     jobs: JobsFactory | None = None
-    schedules: Sequence[Schedule] = ()
+    """``(module container) -> job definitions``: the jobs call the module's use cases."""
+    schedules: Sequence[Schedule] | Callable[[Any], Sequence[Schedule]] = ()
+    """Periodic jobs, or ``(module container) -> schedules`` when they come from settings."""
     tables: str | None = None
     """Dotted path of the module defining its SQLAlchemy tables (imported for migrations)."""
     settings: type[Any] | None = None

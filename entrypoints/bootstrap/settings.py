@@ -30,6 +30,7 @@ Persistence = Literal["sqlite", "postgres", "memory"]
 StorageKind = Literal["local", "s3", "memory"]
 CacheKind = Literal["memory", "redis"]
 MailerKind = Literal["console", "memory", "smtp"]
+QueueKind = Literal["saq", "sqlite", "memory"]
 
 
 S = TypeVar("S")
@@ -104,7 +105,15 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # rate limits: "route=N/period" entries overriding the defaults (see README)
     rate_limits: list[str] = []
     rate_limit_enabled: bool = True
-    # periodic jobs inside the web process (false: run ``atelier worker`` separately)
+    # the job queue and its workers
+    queue: QueueKind | Literal[""] = ""
+    queue_name: str = ""
+    queue_sqlite_path: str = ""
+    worker_concurrency: int = 10
+    worker_heartbeat_seconds: float = 10.0
+    worker_sweep_seconds: float = 10.0
+    worker_metrics_port: int = 9102
+    # background work inside the web process (false: run ``atelier worker`` separately)
     jobs_in_app: bool = True
     # integration events: the outbox relay and the deliveries
     relay_poll_seconds: float = 1.0
@@ -128,6 +137,14 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             problems.append("ATELIER_MAX_BODY_BYTES must be between 1024 and 1073741824")
         if self.database_pool_size < 1 or self.database_max_overflow < 0:
             problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
+        if not 1 <= self.worker_concurrency <= 1000:
+            problems.append("ATELIER_WORKER_CONCURRENCY must be between 1 and 1000")
+        if not 1 <= self.worker_heartbeat_seconds <= 600:
+            problems.append("ATELIER_WORKER_HEARTBEAT_SECONDS must be between 1 and 600")
+        if not 1 <= self.worker_sweep_seconds <= 3600:
+            problems.append("ATELIER_WORKER_SWEEP_SECONDS must be between 1 and 3600")
+        if not 0 <= self.worker_metrics_port <= 65535:
+            problems.append("ATELIER_WORKER_METRICS_PORT must be between 0 and 65535")
         if not 0.05 <= self.relay_poll_seconds <= 60:
             problems.append("ATELIER_RELAY_POLL_SECONDS must be between 0.05 and 60")
         if not 1 <= self.relay_batch_size <= 10_000:
@@ -166,6 +183,25 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.cache:
             return self.cache
         return "redis" if self.profile == "production" else "memory"
+
+    @property
+    def queue_kind(self) -> QueueKind:
+        if self.queue:
+            return self.queue
+        if self.persistence_kind == "memory":
+            return "memory"
+        return "saq" if self.profile == "production" else "sqlite"
+
+    @property
+    def effective_queue_name(self) -> str:
+        """The queue's name in Redis: ``ATELIER_QUEUE_NAME``, else from the key prefix."""
+        return self.queue_name or (self.redis_key_prefix.strip(":") or "atelier")
+
+    @property
+    def effective_queue_path(self) -> Path:
+        return (
+            Path(self.queue_sqlite_path) if self.queue_sqlite_path else self.data_path / "queue.db"
+        )
 
     @property
     def data_path(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 import msgspec
@@ -109,7 +110,7 @@ def _share_metrics_between_workers() -> None:
 def _on_embedded_start(settings: Settings) -> None:
     """Hook for first-start work on the embedded profile (e.g. the bootstrap admin)."""
     try:
-        from entrypoints.cli.admin import ensure_bootstrap_admin
+        from entrypoints.cli.identity import ensure_bootstrap_admin
     except ImportError:  # the identity module is not installed
         return
     ensure_bootstrap_admin(settings)
@@ -129,29 +130,77 @@ def migrate(revision: str) -> None:
 
 @cli.command()
 def worker() -> None:
-    """Run the periodic jobs (escalation of unassigned critical work) until interrupted."""
+    """Run the job queue's worker (every module's jobs and schedules) and the outbox relay
+    until interrupted; its metrics are served on ATELIER_WORKER_METRICS_PORT."""
     import asyncio
     import signal
 
     from entrypoints.bootstrap.container import build_container, shutdown, start
-    from entrypoints.worker.jobs import job_runner
+    from entrypoints.http.metrics import PLATFORM_GAUGES, Metrics
+    from entrypoints.worker.runtime import Background
 
     settings = _settings()
 
     async def main() -> None:
         container = build_container(settings)
         await start(container)
+        metrics = Metrics()
+        for gauge in PLATFORM_GAUGES:
+            metrics.add_gauge(gauge(container))
+        server = None
+        if settings.worker_metrics_port:
+            server = await _serve_metrics(metrics, settings.host, settings.worker_metrics_port)
+        background = Background(container, observer=metrics.observe_job)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        click.echo("worker started; Ctrl-C to stop")
+        await background.start()
+        click.echo(f"worker started ({settings.queue_kind} queue); Ctrl-C to stop")
         try:
-            await job_runner(container).run_forever(stop)
+            await stop.wait()
         finally:
+            await background.stop()
+            if server is not None:
+                server.close()
             await shutdown(container)
 
     asyncio.run(main())
+
+
+async def _serve_metrics(metrics: Any, host: str, port: int) -> Any:
+    """A minimal HTTP server answering GET /metrics (the worker has no web app)."""
+    import asyncio
+
+    from entrypoints.http.metrics import CONTENT_TYPE
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = await asyncio.wait_for(reader.readline(), 5)
+            while (await asyncio.wait_for(reader.readline(), 5)).strip():
+                pass
+            if request.split(b" ")[1:2] == [b"/metrics"]:
+                body, status = await metrics.render(), b"200 OK"
+                kind = CONTENT_TYPE.encode()
+            else:
+                body, status, kind = b"not found\n", b"404 Not Found", b"text/plain"
+            writer.write(
+                b"HTTP/1.1 "
+                + status
+                + b"\r\nContent-Type: "
+                + kind
+                + b"\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\nConnection: close\r\n\r\n"
+                + body
+            )
+            await writer.drain()
+        except (TimeoutError, OSError, IndexError):
+            pass
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(answer, host, port)
 
 
 @cli.command("check-config")
@@ -186,16 +235,22 @@ def check_config() -> None:
     click.echo("configuration OK")
 
 
-def _register_module_commands() -> None:
-    """Modules contribute their commands (create-admin, seed, ...) when present."""
-    import importlib
+#: The platform's own commands beyond this file.
+PLATFORM_COMMANDS = ("entrypoints.cli.events", "entrypoints.cli.seed")
 
-    for module_name in ("entrypoints.cli.admin", "entrypoints.cli.seed"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        module.register(cli)
+
+def _register_module_commands() -> None:
+    """The platform's commands, and each installed module's ``entrypoints/cli/<name>.py``
+    (its ``register(cli)``) when it has one: identity's ``create-admin``, ..."""
+    import importlib
+    import importlib.util
+
+    from entrypoints.bootstrap.registry import INSTALLED
+
+    names = [*PLATFORM_COMMANDS, *(f"entrypoints.cli.{name}" for name in INSTALLED)]
+    for module_name in names:
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).register(cli)
 
 
 _register_module_commands()

@@ -24,10 +24,10 @@ from entrypoints.http.dependencies import CONTAINER_STATE_KEY
 from entrypoints.http.docs import openapi_config, static_router
 from entrypoints.http.errors import exception_handlers
 from entrypoints.http.logging import configure_logging
-from entrypoints.http.metrics import Metrics
+from entrypoints.http.metrics import PLATFORM_GAUGES, Metrics
 from entrypoints.http.middleware import EdgeMiddleware
 from entrypoints.http.operations import OPERATION_HANDLERS
-from entrypoints.worker.in_app import InAppJobs
+from entrypoints.worker.runtime import Background
 
 log = structlog.get_logger("atelier.http.app")
 
@@ -85,16 +85,21 @@ def tune_gc_for_serving() -> None:
 
 
 def create_app(
-    container: Container, *, extra_route_handlers: Sequence[Any] = (), serving: bool = False
+    container: Container,
+    *,
+    extra_route_handlers: Sequence[Any] = (),
+    serving: bool = False,
+    background: bool | None = None,
 ) -> Litestar:
     """The app for ``container``; ``extra_route_handlers`` are mounted at the root as given
     (tests use them for probe routes such as ``POST /api/v1/_probe``). ``serving=True`` (the
-    server's factory, not tests) tunes the garbage collector at startup and, with
-    ``ATELIER_JOBS_IN_APP``, runs the periodic jobs in this process."""
+    server's factory, not tests) tunes the garbage collector at startup. ``background``: run
+    the job queue's worker and the outbox relay in this process (default: when serving, with
+    ``ATELIER_JOBS_IN_APP``)."""
     settings = container.settings()
     configure_logging(settings.log_level, settings.log_json)
     metrics = Metrics()
-    for factory in routes.DOMAIN_GAUGES:
+    for factory in [*routes.DOMAIN_GAUGES, *PLATFORM_GAUGES]:
         metrics.add_gauge(factory(container))
     api = Router(
         path=routes.API_PREFIX,
@@ -102,8 +107,9 @@ def create_app(
         middleware=list(routes.api_middleware()),
     )
     handlers: list[Any] = [api, *OPERATION_HANDLERS, *extra_route_handlers]
-    # periodic jobs (escalation) run in the serving process unless a separate worker does
-    jobs = InAppJobs(container) if serving and settings.jobs_in_app else None
+    # jobs and event deliveries run in the serving process unless `atelier worker` runs them
+    run_background = (serving and settings.jobs_in_app) if background is None else background
+    jobs = Background(container, observer=metrics.observe_job) if run_background else None
     if settings.docs_enabled:
         handlers.append(static_router())
     app = Litestar(
@@ -116,7 +122,8 @@ def create_app(
         openapi_config=openapi_config() if settings.docs_enabled else None,
         on_startup=[
             partial(start, container),
-            *([tune_gc_for_serving, *([jobs.start] if jobs else [])] if serving else []),
+            *([tune_gc_for_serving] if serving else []),
+            *([jobs.start] if jobs else []),
         ],
         on_shutdown=[*([jobs.stop] if jobs else []), partial(_close, container)],
         logging_config=None,

@@ -89,6 +89,19 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
+        self.job_duration = Histogram(
+            "atelier_job_duration_seconds",
+            "Background job run time in seconds, by job name and outcome.",
+            ["job", "outcome"],
+            registry=self.registry,
+            buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800),
+        )
+        self.job_failures = Counter(
+            "atelier_job_failures",
+            "Background job attempts that did not complete (failed, timeout), by job name.",
+            ["job", "outcome"],
+            registry=self.registry,
+        )
         self._domain = _DomainGauges()
         if not multiprocess():
             self.registry.register(self._domain)
@@ -109,6 +122,12 @@ class Metrics:
             self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def observe_job(self, name: str, seconds: float, outcome: str) -> None:
+        """The job queue's observer: one run of job ``name`` ended with ``outcome``."""
+        self.job_duration.labels(name, outcome).observe(seconds)
+        if outcome in {"failed", "timeout"}:
+            self.job_failures.labels(name, outcome).inc()
 
     def add_gauge(self, gauge: DomainGauge) -> None:
         self._domain.gauges.append(gauge)
@@ -132,3 +151,49 @@ class Metrics:
         mp.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         registry.register(self._domain)
         return generate_latest(registry)
+
+
+def _single(
+    read: Callable[[], Awaitable[int]],
+) -> Callable[[], Awaitable[Mapping[tuple[str, ...], float]]]:
+    async def values() -> Mapping[tuple[str, ...], float]:
+        return {(): float(await read())}
+
+    return values
+
+
+def _queue_depth(container: Any) -> DomainGauge:
+    return DomainGauge(
+        "atelier_job_queue_depth",
+        "Jobs queued and not yet started.",
+        _single(lambda: container.job_queue().depth()),
+    )
+
+
+def _outbox_pending(container: Any) -> DomainGauge:
+    return DomainGauge(
+        "atelier_outbox_pending",
+        "Integration events committed and not yet handed to their subscribers.",
+        _single(lambda: container.outbox().pending()),
+    )
+
+
+async def _letters(container: Any) -> int:
+    _, total = await container.dead_letters().list(limit=0, offset=0)
+    return int(total)
+
+
+def _dead_letters(container: Any) -> DomainGauge:
+    return DomainGauge(
+        "atelier_event_dead_letters",
+        "Event deliveries parked after their retries (atelier events failed).",
+        _single(lambda: _letters(container)),
+    )
+
+
+#: Gauges of the platform itself, read at each scrape.
+PLATFORM_GAUGES: list[Callable[[Any], DomainGauge]] = [
+    _queue_depth,
+    _outbox_pending,
+    _dead_letters,
+]

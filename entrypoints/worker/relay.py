@@ -55,12 +55,21 @@ class RelayRunner:
                 backoff = 0.0
                 if result.claimed >= self._relay.batch_size:
                     continue
-                await self._wait()
+                await self._wait(stop)
         finally:
             if listener is not None:
                 listener.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await listener
 
-    async def _wait(self) -> None:
-        await self._signal.wait(self._poll)
+    async def _wait(self, stop: asyncio.Event) -> None:
+        """Until a commit signals, ``stop`` is set or the poll interval ends."""
+        waits = [
+            asyncio.ensure_future(self._signal.wait(self._poll)),
+            asyncio.ensure_future(stop.wait()),
+        ]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waits:
+                waiter.cancel()

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from adapters.persistence.sqlalchemy.migrations import upgrade
 from entrypoints.bootstrap.container import start
-from entrypoints.cli.admin import create_admin_account
+from entrypoints.cli.identity import create_admin_account
 from entrypoints.http.app import create_app
 from tests.e2e.conftest import make_container
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from application.contracts.maintenance import InterventionAssigned
 from application.maintenance import audit
 from application.maintenance.commands import AssignInterventionCommand
 from application.maintenance.guards import load_intervention
 from application.maintenance.planning_entries import add_entry
 from application.maintenance.ports import ENTITY_INTERVENTION, MaintenanceUnitOfWork
+from application.maintenance.publishing import facts, technician_user
 from application.maintenance.views import (
     AssignmentView,
     AssignResult,
@@ -110,6 +112,16 @@ class AssignIntervention:
                 at=now,
             )
             await add_entry(uow, command.actor, entry, now)
+            uow.emit(
+                InterventionAssigned(
+                    **facts(intervention, equipment),
+                    technician_id=chosen.technician_id,
+                    technician_user_id=technician_user(pool.technicians, chosen.technician_id),
+                    scheduled_at=starts_at,
+                    estimated_minutes=minutes,
+                ),
+                occurred_at=now,
+            )
             await uow.commit()
         return AssignResult(
             intervention=InterventionView.of(intervention, now),

@@ -5,11 +5,13 @@ Clients may cancel requests on their own equipment, only while they are ``open``
 
 from __future__ import annotations
 
+from application.contracts.maintenance import InterventionCancelled
 from application.maintenance import audit
 from application.maintenance.commands import CancelInterventionCommand
 from application.maintenance.guards import load_intervention
 from application.maintenance.planning_entries import remove_entry
 from application.maintenance.ports import ENTITY_INTERVENTION, MaintenanceUnitOfWork
+from application.maintenance.publishing import facts
 from application.maintenance.views import InterventionView
 from application.shared.clock import Clock
 from domain.maintenance.enums import InterventionStatus
@@ -25,7 +27,7 @@ class CancelIntervention:
         actor = command.actor
         now = self._clock.now()
         async with self._uow as uow:
-            intervention, _ = await load_intervention(
+            intervention, equipment = await load_intervention(
                 uow, actor, command.intervention_id, Action.CANCEL
             )
             own_scope_only = allowed(actor, Resource.INTERVENTIONS, Action.CANCEL) is Scope.OWN
@@ -37,6 +39,7 @@ class CancelIntervention:
             intervention.check_version(command.expected_version)
             loaded = intervention.version
             before = audit.fields_of(intervention, audit.LIFECYCLE_FIELDS)
+            previous_status = intervention.status
             intervention.cancel(command.reason, now)
             await uow.interventions.save(intervention, expected_version=loaded)
             await audit.record(
@@ -49,5 +52,13 @@ class CancelIntervention:
                 at=now,
             )
             await remove_entry(uow, actor, intervention, now)
+            uow.emit(
+                InterventionCancelled(
+                    **facts(intervention, equipment),
+                    previous_status=str(previous_status.value),
+                    reason=command.reason,
+                ),
+                occurred_at=now,
+            )
             await uow.commit()
         return InterventionView.of(intervention, now)

@@ -3,6 +3,7 @@ maintenance dates move in the same transaction."""
 
 from __future__ import annotations
 
+from application.contracts.maintenance import InterventionCompleted
 from application.maintenance import audit
 from application.maintenance.commands import CompleteInterventionCommand
 from application.maintenance.guards import is_assigned_to, load_intervention
@@ -11,6 +12,7 @@ from application.maintenance.ports import (
     ENTITY_INTERVENTION,
     MaintenanceUnitOfWork,
 )
+from application.maintenance.publishing import facts
 from application.maintenance.views import InterventionView
 from application.shared.clock import Clock
 from domain.shared.access import Action, Resource, allowed
@@ -59,5 +61,13 @@ class CompleteIntervention:
                     changes=changes,
                     at=now,
                 )
+            uow.emit(
+                InterventionCompleted(
+                    **facts(intervention, equipment),
+                    technician_id=intervention.technician_id,
+                    completed_at=done.completed_at,
+                ),
+                occurred_at=now,
+            )
             await uow.commit()
         return InterventionView.of(intervention, now)

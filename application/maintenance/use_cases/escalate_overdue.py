@@ -3,10 +3,12 @@ configured delay get ``InterventionEscalated`` (once each; notifications subscri
 
 from __future__ import annotations
 
+from application.contracts.maintenance import InterventionEscalated
 from application.maintenance import audit
 from application.maintenance.commands import EscalateOverdueCommand
 from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import ENTITY_INTERVENTION, MaintenanceUnitOfWork
+from application.maintenance.publishing import facts
 from application.maintenance.views import EscalationResult
 from application.shared.clock import Clock
 from domain.maintenance.escalation import needs_escalation
@@ -21,7 +23,9 @@ class EscalateOverdue:
         delay = self._policy.escalation_delay
         escalated = []
         async with self._uow as uow:
-            for item in await uow.interventions.escalation_candidates(now - delay):
+            candidates = await uow.interventions.escalation_candidates(now - delay)
+            equipment = await uow.equipment.get_many({item.equipment_id for item in candidates})
+            for item in candidates:
                 if not needs_escalation(item, now, delay):
                     continue
                 loaded = item.version
@@ -35,6 +39,14 @@ class EscalateOverdue:
                         action="escalate",
                         changes={"escalated_at": (None, now)},
                         at=now,
+                    )
+                    uow.emit(
+                        InterventionEscalated(
+                            **facts(item, equipment[item.equipment_id]),
+                            created_at=item.created_at,
+                            escalated_at=now,
+                        ),
+                        occurred_at=now,
                     )
                     escalated.append(item.id)
             if escalated:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from application.contracts.maintenance import EquipmentDown
 from application.maintenance import audit
 from application.maintenance.commands import UpdateEquipmentCommand
 from application.maintenance.guards import load_equipment
 from application.maintenance.ports import ENTITY_EQUIPMENT, MaintenanceUnitOfWork
 from application.maintenance.views import EquipmentView
 from application.shared.clock import Clock
+from domain.maintenance.enums import EquipmentStatus
 from domain.shared.access import Action
 
 
@@ -23,6 +25,7 @@ class UpdateEquipment:
             equipment.check_version(command.expected_version)
             loaded = equipment.version
             now = self._clock.now()
+            previous_status = equipment.status
             diff = equipment.update(command.changes, now)
             if diff:
                 await uow.equipment.save(equipment, expected_version=loaded)
@@ -34,6 +37,17 @@ class UpdateEquipment:
                     action="update",
                     changes=diff,
                     at=now,
+                )
+            if "status" in diff and equipment.status == EquipmentStatus.DOWN:
+                uow.emit(
+                    EquipmentDown(
+                        equipment_id=equipment.id,
+                        equipment_name=equipment.name,
+                        location=equipment.location,
+                        owner_id=equipment.owner_id,
+                        previous_status=str(previous_status.value),
+                    ),
+                    occurred_at=now,
                 )
             counts = await uow.interventions.count_by_equipment([equipment.id])
             if diff:

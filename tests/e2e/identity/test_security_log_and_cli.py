@@ -12,7 +12,7 @@ from application.identity.ports import UserFilters
 from application.identity.use_cases.list_users import ListUsersQuery
 from domain.shared.access import Role
 from entrypoints.bootstrap.container import build_container, shutdown, start
-from entrypoints.cli.admin import ensure_bootstrap_admin
+from entrypoints.cli.identity import ensure_bootstrap_admin
 from tests.e2e.identity.support import PASSWORD, SYSTEM, Api, make_settings, migrate
 
 
