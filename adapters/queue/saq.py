@@ -21,7 +21,8 @@ One piece of SAQ is replaced: its sweep treats a job in the active list whose st
 yet ``active`` as abandoned, but a worker moves a job into that list a moment *before* it marks
 it active, so a sweep landing in between re-runs a job that is running. ``_Queue.sweep`` only
 sweeps such a job when it was already found so at the previous sweep (a whole sweep interval
-without being marked active), and jobs whose heartbeat stopped as SAQ does.
+without being marked active), and jobs whose heartbeat stopped as SAQ does but without waiting
+seconds per job for a dead worker to acknowledge the abort.
 """
 
 from __future__ import annotations
@@ -84,9 +85,9 @@ def _queue_class() -> Any:
                     continue
                 log.info("sweeping abandoned job %s", job.key)
                 swept.append(job_id.decode())
+                # no waiting for the worker to acknowledge (SAQ waits ``abort`` seconds per
+                # job): a worker whose heartbeat stopped is gone
                 await self.abort(job, error=self.swept_error_message)
-                with contextlib.suppress(TimeoutError):
-                    await job.refresh(abort)
                 if job.retryable:
                     await self.retry(job, error=self.swept_error_message)
                 else:
@@ -151,12 +152,12 @@ class SaqJobQueue(JobQueue):
     ) -> None:
         from redis.asyncio import Redis
 
+        # No socket timeout on the client: SAQ blocks on it on purpose (BLMOVE, pub/sub);
+        # every call of ours is bounded by ``asyncio.wait_for`` instead.
         client = Redis.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=socket_timeout,
-            health_check_interval=30,
+            url, socket_connect_timeout=socket_timeout, health_check_interval=30
         )
+        self.timeout = socket_timeout
         self.redis = client
         self.queue = _queue_class()(client, name=name)
         self.registry = registry
@@ -164,7 +165,7 @@ class SaqJobQueue(JobQueue):
 
     async def _call(self, coroutine: Awaitable[Any]) -> Any:
         try:
-            return await coroutine
+            return await asyncio.wait_for(coroutine, self.timeout)
         except (OSError, TimeoutError) as exc:
             raise _unavailable(exc) from exc
         except Exception as exc:
