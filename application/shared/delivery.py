@@ -47,7 +47,15 @@ def describe(exc: BaseException) -> str:
 
 
 class DeliverEvent:
-    """The ``events.deliver`` job function."""
+    """The ``events.deliver`` job function: one handler, its events in order.
+
+    Each event is handled in its own transaction (its inbox claim with its effect), so one
+    event that fails does not undo or hold back the others. When some failed, the job fails
+    and the queue retries it: the events already handled are skipped by the inbox. On the
+    last attempt the failed events are parked (and the job still fails, so the queue's
+    metrics count it). An event that cannot be decoded, or a handler name no module declares,
+    is parked at once: retrying cannot help.
+    """
 
     def __init__(
         self,
@@ -66,56 +74,87 @@ class DeliverEvent:
         self._clock = clock
 
     async def __call__(self, ctx: JobContext, payload: Payload) -> Json:
-        event_id = UUID(str(payload["event_id"]))
-        name = str(payload["name"])
         handler_name = str(payload["handler"])
-        occurred_at = datetime.fromisoformat(str(payload["occurred_at"]))
-        body: Mapping[str, Any] = payload["payload"]
+        envelopes: list[Mapping[str, Any]] = list(payload["events"])
         try:
             subscription = self._subscriptions.by_handler(handler_name)
-            event = self._codec.decode(name, body)
-        except (LookupError, ValueError, TypeError) as exc:  # retrying cannot help
-            log.error(
-                "undeliverable event parked",
-                extra={"event": name, "event_id": str(event_id), "handler": handler_name},
-            )
-            await self._park(ctx, payload, describe(exc))
-            return {"parked": True}
-        delivery: Delivery[IntegrationEvent] = Delivery(
-            event_id=event_id, handler=handler_name, occurred_at=occurred_at, event=event
-        )
-        try:
-            await self._handlers(subscription)(delivery)
-        except Exception as exc:
-            if ctx.attempt >= ctx.max_attempts:
+        except LookupError as exc:  # no module declares it (any more)
+            for envelope in envelopes:
+                await self._park(ctx, handler_name, envelope, describe(exc))
+            return {"parked": len(envelopes)}
+        handler = self._handlers(subscription)
+        failed: list[tuple[Mapping[str, Any], BaseException]] = []
+        parked = 0
+        deliveries: list[tuple[Mapping[str, Any], Delivery[IntegrationEvent]]] = []
+        for envelope in envelopes:
+            event_id = UUID(str(envelope["event_id"]))
+            name = str(envelope["name"])
+            try:
+                event = self._codec.decode(name, envelope["payload"])
+            except (LookupError, ValueError, TypeError) as exc:  # retrying cannot help
                 log.error(
-                    "event handler failed on its last attempt; parked",
+                    "undeliverable event parked",
                     extra={"event": name, "event_id": str(event_id), "handler": handler_name},
                 )
-                await self._park(ctx, payload, describe(exc))
-            raise
-        return {"handled": True}
+                await self._park(ctx, handler_name, envelope, describe(exc))
+                parked += 1
+                continue
+            delivery: Delivery[IntegrationEvent] = Delivery(
+                event_id=event_id,
+                handler=handler_name,
+                occurred_at=datetime.fromisoformat(str(envelope["occurred_at"])),
+                event=event,
+            )
+            deliveries.append((envelope, delivery))
+        handle_all = getattr(handler, "handle_all", None)
+        if len(deliveries) > 1 and handle_all is not None:
+            try:  # the fast path: every delivery of the job in one transaction
+                await handle_all([delivery for _, delivery in deliveries])
+                deliveries = []
+            except Exception:  # noqa: BLE001 - one by one below, to isolate the failure
+                log.info("batched deliveries failed; handling them one by one")
+        for envelope, delivery in deliveries:
+            try:
+                await handler(delivery)
+            except Exception as exc:  # noqa: BLE001 - the others still run; this one is retried
+                failed.append((envelope, exc))
+        if not failed:
+            return {"handled": len(envelopes) - parked, "parked": parked}
+        if ctx.attempt >= ctx.max_attempts:
+            for envelope, error in failed:
+                log.error(
+                    "event handler failed on its last attempt; parked",
+                    extra={
+                        "event": envelope["name"],
+                        "event_id": envelope["event_id"],
+                        "handler": handler_name,
+                    },
+                )
+                await self._park(ctx, handler_name, envelope, describe(error))
+        raise failed[0][1]
 
-    async def _park(self, ctx: JobContext, payload: Payload, error: str) -> None:
+    async def _park(
+        self, ctx: JobContext, handler: str, envelope: Mapping[str, Any], error: str
+    ) -> None:
         letter = DeadLetter(
             id=new_id(),
-            event_id=UUID(str(payload["event_id"])),
-            name=str(payload["name"]),
-            handler=str(payload["handler"]),
-            occurred_at=datetime.fromisoformat(str(payload["occurred_at"])),
-            payload=payload["payload"],
+            event_id=UUID(str(envelope["event_id"])),
+            name=str(envelope["name"]),
+            handler=handler,
+            occurred_at=datetime.fromisoformat(str(envelope["occurred_at"])),
+            payload=envelope["payload"],
             error=error,
             attempts=ctx.attempt,
             failed_at=self._clock.now(),
         )
         try:
             await self._dead_letters.add(letter)
-        except Exception:  # the database is down too: try the whole delivery again later
+        except Exception:  # the database is down too: try the delivery again later
             log.exception("could not park an event; delivering it again later")
             await self._queue.enqueue(
                 DELIVER_JOB,
-                payload,
-                key=f"{letter.event_id}:{letter.handler}:{letter.id}",
+                {"handler": handler, "events": [dict(envelope)]},
+                key=f"{letter.event_id}:{handler}:{letter.id}",
                 delay_seconds=REQUEUE_DELAY_SECONDS,
             )
 

@@ -17,6 +17,7 @@ again. Effects outside the database (a mail, a push) are jobs or integration eve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 from application.shared.integration import Delivery, IntegrationEvent
@@ -35,6 +36,18 @@ class EventHandler(Generic[E, U]):
             if not await uow.inbox.claim(delivery.event_id, delivery.handler):
                 return  # delivered before: the effect is there already
             await self.handle(delivery.event, uow, delivery)
+            await uow.commit()
+
+    async def handle_all(self, deliveries: Sequence[Delivery[E]]) -> None:
+        """Several deliveries in one transaction (the relay's batches): one inbox statement
+        for all their claims, then each ``handle``; any failure rolls every one of them back
+        (the caller then runs them one by one, so a failing event does not hold the others)."""
+        async with self._uow as uow:
+            handler = deliveries[0].handler
+            claimed = await uow.inbox.claim_many([d.event_id for d in deliveries], handler)
+            for delivery in deliveries:
+                if delivery.event_id in claimed:
+                    await self.handle(delivery.event, uow, delivery)
             await uow.commit()
 
     async def handle(self, event: E, uow: U, delivery: Delivery[E]) -> None:

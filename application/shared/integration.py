@@ -153,3 +153,7 @@ class Inbox(Protocol):
         already recorded (the effect happened: do nothing). Concurrent claims of one pair
         wait for each other; exactly one commits."""
         ...
+
+    async def claim_many(self, event_ids: Sequence[UUID], handler: str) -> set[UUID]:
+        """``claim`` for several events in one statement: the ids claimed now."""
+        ...

@@ -132,11 +132,15 @@ async def test_a_redelivered_event_has_no_second_effect(platform: Any) -> None:
     await container.job_queue().enqueue(
         "events.deliver",
         {
-            "event_id": str(first.entity_id),
-            "name": probe_module.Pinged.NAME,
-            "occurred_at": datetime.now(UTC).isoformat(),
             "handler": "probe.record",
-            "payload": {"n": 0, "sent_at": datetime.now(UTC).isoformat(), "run": run},
+            "events": [
+                {
+                    "event_id": str(first.entity_id),
+                    "name": probe_module.Pinged.NAME,
+                    "occurred_at": datetime.now(UTC).isoformat(),
+                    "payload": {"n": 0, "sent_at": datetime.now(UTC).isoformat(), "run": run},
+                }
+            ],
         },
         key=f"{first.entity_id}:probe.record:again",
     )

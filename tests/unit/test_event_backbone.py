@@ -97,7 +97,12 @@ class Kit:
 
     def relay(self) -> OutboxRelay:
         return OutboxRelay(
-            MemoryOutbox(self.store), self.queue, self.catalogue, self.subscriptions, batch_size=2
+            MemoryOutbox(self.store),
+            self.queue,
+            self.catalogue,
+            self.subscriptions,
+            batch_size=2,
+            deliveries_per_job=1,
         )
 
     def deliver(self) -> DeliverEvent:
@@ -138,8 +143,26 @@ async def test_the_relay_hands_each_event_to_each_subscriber_in_batches(kit: Kit
     jobs = await kit.jobs()
     assert len(jobs) == 6
     assert {job.payload["handler"] for job in jobs} == {"bell.count", "bell.count_again"}
-    assert sorted(job.payload["payload"]["times"] for job in jobs) == [1, 1, 2, 2, 3, 3]
-    assert all(job.id == f"{job.payload['event_id']}:{job.payload['handler']}" for job in jobs)
+    events = [e for job in jobs for e in job.payload["events"]]
+    assert sorted(e["payload"]["times"] for e in events) == [1, 1, 2, 2, 3, 3]
+    assert all(
+        job.id == f"{job.payload['events'][0]['event_id']}:{job.payload['handler']}" for job in jobs
+    )
+
+
+async def test_a_subscriber_gets_its_events_of_a_batch_in_one_job_in_order(kit: Kit) -> None:
+    await kit.emit(*(Rang(times=n) for n in range(5)))
+    relay = OutboxRelay(
+        MemoryOutbox(kit.store), kit.queue, kit.catalogue, kit.subscriptions, batch_size=10
+    )
+    result = await relay.relay_once()
+    assert (result.claimed, result.enqueued) == (5, 10)  # ten deliveries...
+    jobs = await kit.jobs()
+    assert len(jobs) == 2  # ...in one job per subscriber
+    for job in jobs:
+        assert [e["payload"]["times"] for e in job.payload["events"]] == [0, 1, 2, 3, 4]
+    again = await relay.relay_once()
+    assert again.claimed == 0
     assert await MemoryOutbox(kit.store).pending() == 0
 
 
@@ -186,9 +209,9 @@ async def test_an_undecodable_payload_is_parked_at_once(kit: Kit) -> None:
     await kit.emit(Rang(times=1))
     await kit.relay().relay_once()
     payload = dict((await kit.jobs())[0].payload)
-    payload["payload"] = {"times": "many"}
+    payload["events"] = [{**payload["events"][0], "payload": {"times": "many"}}]
     result = await kit.deliver()(Context(), payload)
-    assert result == {"parked": True}
+    assert result == {"handled": 0, "parked": 1}
     letters, _ = await kit.dead_letters.list(limit=10, offset=0)
     assert "does not fit Rang" in letters[0].error
 
@@ -226,3 +249,19 @@ def test_event_names_and_handler_names_are_checked() -> None:
         SubscriptionIndex(
             [Subscription(Rang, "bell.count", "a"), Subscription(Rang, "bell.count", "b")]
         )
+
+
+async def test_one_failing_event_of_a_job_neither_undoes_nor_blocks_the_others(kit: Kit) -> None:
+    await kit.emit(*(Rang(times=n) for n in range(3)))
+    await OutboxRelay(
+        MemoryOutbox(kit.store), kit.queue, kit.catalogue, kit.subscriptions, batch_size=10
+    ).relay_once()
+    job = next(j for j in await kit.jobs() if j.payload["handler"] == "bell.count")
+    # the first event's handler fails twice: in the batched transaction (all rolled back),
+    # then alone (the others are handled one by one meanwhile)
+    Count.failures_left = 2
+    with pytest.raises(RuntimeError):
+        await kit.deliver()(Context(attempt=1), job.payload)
+    assert sorted(kit.effects().values()) == [1, 2]  # the other two had their effect
+    assert await kit.deliver()(Context(attempt=2), job.payload) == {"handled": 3, "parked": 0}
+    assert sorted(kit.effects().values()) == [0, 1, 2]  # and the retry added the first, once

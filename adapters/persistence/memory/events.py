@@ -38,6 +38,9 @@ class MemoryInbox(Inbox):
         table[(event_id, handler)] = True
         return True
 
+    async def claim_many(self, event_ids: Sequence[UUID], handler: str) -> set[UUID]:
+        return {event_id for event_id in event_ids if await self.claim(event_id, handler)}
+
 
 class _MemoryBatch(OutboxBatch):
     def __init__(self, store: MemoryStore, messages: list[OutboxMessage]) -> None:

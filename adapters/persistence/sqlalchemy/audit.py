@@ -45,11 +45,22 @@ def audit_entry(row: sa.Row[Any]) -> AuditEntry:
 
 
 class SqlAuditLog(AuditLog):
+    """Entries are kept until the unit of work commits, then written in one statement with
+    the transaction's other writes (a use case or a batch of event deliveries that records
+    many entries costs one round trip, not one per entry)."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
+        self._pending: list[dict[str, Any]] = []
 
     async def record(self, entry: AuditEntry) -> None:
-        await self._uow.connection.execute(sa.insert(audit_log).values(audit_row(entry)))
+        self._pending.append(audit_row(entry))
+
+    async def flush(self) -> None:
+        """Write the entries recorded so far (the unit of work calls it before committing)."""
+        if self._pending:
+            rows, self._pending = self._pending, []
+            await self._uow.connection.execute(sa.insert(audit_log), rows)
 
 
 class SqlAuditTrail(AuditTrail):

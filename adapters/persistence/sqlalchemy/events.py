@@ -63,6 +63,20 @@ class SqlInbox(Inbox):
         )
         return (await conn.execute(statement)).first() is not None
 
+    async def claim_many(self, event_ids: Sequence[UUID], handler: str) -> set[UUID]:
+        if not event_ids:
+            return set()
+        conn = self._uow.connection
+        now = datetime.now(UTC)
+        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        statement = (
+            insert(event_inbox)
+            .values([{"event_id": e, "handler": handler, "handled_at": now} for e in event_ids])
+            .on_conflict_do_nothing()
+            .returning(event_inbox.c.event_id)
+        )
+        return set((await conn.execute(statement)).scalars())
+
 
 def _message(row: Any) -> OutboxMessage:
     return OutboxMessage(

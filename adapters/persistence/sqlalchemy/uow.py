@@ -18,7 +18,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import sqlalchemy as sa
@@ -27,11 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
-from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
+from application.shared.audit import AuditLog
 from application.shared.integration import Envelope, Inbox
 from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
+
+if TYPE_CHECKING:  # built in _begin: the audit log imports this module
+    from adapters.persistence.sqlalchemy.audit import SqlAuditLog
 
 log = logging.getLogger("atelier.persistence")
 
@@ -105,7 +108,8 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         from adapters.persistence.sqlalchemy.audit import SqlAuditLog
         from adapters.persistence.sqlalchemy.events import SqlInbox
 
-        self.audit = SqlAuditLog(self)
+        self._audit_log = SqlAuditLog(self)
+        self.audit = self._audit_log
         self.inbox = SqlInbox(self)
         self._open_repositories()
 
@@ -113,6 +117,7 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         connection = self.connection
+        await self._audit_log.flush()
         if emitted:
             now = datetime.now(UTC)
             await connection.execute(
