@@ -27,14 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
-from application.shared.events import EventPublisher
 from application.shared.audit import AuditLog
+from application.shared.events import EventPublisher
 from application.shared.integration import Envelope, Inbox
 from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
 
 if TYPE_CHECKING:  # built in _begin: the audit log imports this module
-    from adapters.persistence.sqlalchemy.audit import SqlAuditLog
+    pass
 
 log = logging.getLogger("atelier.persistence")
 
