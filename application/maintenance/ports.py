@@ -404,11 +404,30 @@ class DashboardReader(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DirectoryUser:
+    """A user as maintenance sees one (``UserDirectory.get_user``)."""
+
+    id: UUID
+    role: Role
+    is_active: bool
+    first_name: str
+    last_name: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
 class UserDirectory(Protocol):
     """What maintenance needs from the identity context (adapted by the composition root)."""
 
     async def get_role(self, user_id: UUID) -> Role | None:
         """The role of an existing, active user; None otherwise."""
+        ...
+
+    async def get_user(self, user_id: UUID) -> DirectoryUser | None:
+        """Any existing user (active or not); None when there is no such user."""
         ...
 
     async def manager_ids(self) -> Sequence[UUID]:

@@ -23,7 +23,7 @@ from adapters.persistence.memory.maintenance import (
 )
 from application.identity.ports import IdentityUnitOfWork, UserFilters
 from application.maintenance.policy import MaintenancePolicy
-from application.maintenance.ports import UserDirectory
+from application.maintenance.ports import DirectoryUser, UserDirectory
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
 from application.maintenance.use_cases.cancel_intervention import CancelIntervention
 from application.maintenance.use_cases.complete_intervention import CompleteIntervention
@@ -84,6 +84,19 @@ class IdentityUserDirectory(UserDirectory):
         if user is None or not user.is_active:
             return None
         return user.role
+
+    async def get_user(self, user_id: UUID) -> DirectoryUser | None:
+        async with self._uow_factory() as uow:
+            user = await uow.users.get(user_id)
+        if user is None:
+            return None
+        return DirectoryUser(
+            id=user.id,
+            role=user.role,
+            is_active=user.is_active,
+            first_name=user.first_name,
+            last_name=user.last_name,
+        )
 
     async def manager_ids(self) -> Sequence[UUID]:
         ids: list[UUID] = []

@@ -33,7 +33,7 @@ from domain.maintenance.validation import (
     Checker,
 )
 from domain.shared.access import Action
-from domain.shared.errors import FieldError, RuleViolated, ValidationFailed
+from domain.shared.errors import RuleViolated, UnknownReference
 
 #: Candidates listed in the answer (the best ranked ones); ``candidates_total`` counts all.
 CANDIDATES_SHOWN = 10
@@ -130,7 +130,7 @@ def _choose(
                         "This technician is flagged unavailable.", code="technician_unavailable"
                     )
                 return candidate
-        raise ValidationFailed(errors=[FieldError("technician_id", "no such technician")])
+        raise UnknownReference("technician_id", "technician profile")
     best = next((c for c in ranking if c.eligible), None)
     if best is None and not dry_run:
         raise RuleViolated(

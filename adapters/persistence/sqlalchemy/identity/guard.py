@@ -1,4 +1,5 @@
-"""Running a statement that may violate a constraint without spoiling the transaction.
+"""Running a statement that may violate a constraint without spoiling the transaction;
+a violation becomes its domain error (``errors.execute_checked``).
 
 PostgreSQL aborts the whole transaction on an error, so the statement runs inside a
 SAVEPOINT. SQLite only undoes the failed statement, and a SAVEPOINT there is harmful: the
@@ -14,10 +15,10 @@ from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
+from adapters.persistence.sqlalchemy.errors import execute_checked
+
 
 async def execute_guarded(conn: AsyncConnection, statement: Executable) -> Result[Any]:
-    """Execute ``statement``; if it fails, the transaction stays usable on both backends."""
-    if conn.dialect.name != "postgresql":
-        return await conn.execute(statement)
-    async with conn.begin_nested():
-        return await conn.execute(statement)
+    """Execute ``statement``; if it fails, the transaction stays usable on both backends and
+    a violated constraint is raised as its domain error."""
+    return await execute_checked(conn, statement, guarded=True)
