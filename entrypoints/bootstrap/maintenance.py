@@ -124,7 +124,10 @@ def subscribe_event_handlers(container: MaintenanceContainer) -> None:
 
 
 def _policy(settings: Settings) -> MaintenancePolicy:
-    return MaintenancePolicy(escalation_delay_minutes=settings.escalation_delay_minutes)
+    return MaintenancePolicy(
+        escalation_delay_minutes=settings.escalation_delay_minutes,
+        schedule_past_grace_minutes=settings.schedule_past_grace_minutes,
+    )
 
 
 def _sql_uow(database: Any, publisher: Any, read_only: bool = False) -> Any:
@@ -204,7 +207,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     list_interventions = providers.Factory(ListInterventions, read_uow, clock)
     get_intervention = providers.Factory(GetIntervention, read_uow, clock)
     update_intervention = providers.Factory(UpdateIntervention, uow, clock)
-    assign_intervention = providers.Factory(AssignIntervention, uow, clock)
+    assign_intervention = providers.Factory(AssignIntervention, uow, clock, policy)
     unassign_intervention = providers.Factory(UnassignIntervention, uow, clock)
     start_intervention = providers.Factory(StartIntervention, uow, clock)
     complete_intervention = providers.Factory(CompleteIntervention, uow, clock)
@@ -213,7 +216,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     escalate_overdue = providers.Factory(EscalateOverdue, uow, clock, policy)
 
     list_planning = providers.Factory(ListPlanning, read_uow, policy)
-    reschedule_entry = providers.Factory(RescheduleEntry, uow, clock)
+    reschedule_entry = providers.Factory(RescheduleEntry, uow, clock, policy)
     planning_conflicts = providers.Factory(PlanningConflicts, read_uow, clock, policy)
     generate_preventive = providers.Factory(GeneratePreventive, uow, clock, policy)
     technician_calendar = providers.Factory(GetTechnicianCalendar, read_uow, clock, policy)

@@ -98,6 +98,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     # maintenance
     escalation_delay_minutes: int = 30
     escalation_check_seconds: float = 60.0
+    schedule_past_grace_minutes: int = 5
     # periodic jobs inside the web process (false: run ``atelier worker`` separately)
     jobs_in_app: bool = True
 
@@ -121,6 +122,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
             problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
         if not 1 <= self.escalation_check_seconds <= 86400:
             problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
+        if not 0 <= self.schedule_past_grace_minutes <= 1440:
+            problems.append("ATELIER_SCHEDULE_PAST_GRACE_MINUTES must be between 0 and 1440")
         if problems:
             raise msgspec.ValidationError("; ".join(problems))
 

@@ -5,6 +5,7 @@ Readable by whoever may read the intervention (the HTTP layer renders the PDF).
 
 from __future__ import annotations
 
+from application.maintenance.audit import normalised
 from application.maintenance.commands import InterventionReportQuery
 from application.maintenance.guards import load_intervention
 from application.maintenance.ports import ENTITY_INTERVENTION, AuditFilters, MaintenanceUnitOfWork
@@ -50,7 +51,7 @@ class GetInterventionReport:
                 TimelineEvent(
                     at=e.at, action=e.action, actor_id=e.actor_id, changes=dict(e.changes)
                 )
-                for e in sorted(entries, key=lambda e: (e.at, e.id))
+                for e in sorted(map(normalised, entries), key=lambda e: (e.at, e.id))
             ),
             documents=(),
             generated_at=now,

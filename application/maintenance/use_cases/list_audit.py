@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.maintenance.audit import normalised
 from application.maintenance.commands import ListAuditQuery
 from application.maintenance.ports import AuditEntry, MaintenanceUnitOfWork
 from application.shared.pagination import Page, PageRequest
@@ -19,4 +20,9 @@ class ListAudit:
             items, total = await uow.audit.list(
                 query.filters, limit=window.limit, offset=window.offset
             )
-        return Page(items=list(items), total=total, limit=window.limit, offset=window.offset)
+        return Page(
+            items=[normalised(e) for e in items],
+            total=total,
+            limit=window.limit,
+            offset=window.offset,
+        )
