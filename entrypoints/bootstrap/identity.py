@@ -116,6 +116,8 @@ def _policy(settings: Settings) -> IdentityPolicy:
         password_require_composition=settings.password_require_composition,
         reset_token_ttl_seconds=settings.password_reset_ttl_seconds,
         reset_url_template=f"{base}/reset-password?token={{token}}" if base else None,
+        login_address_limit=settings.login_address_failure_limit,
+        login_address_window_seconds=settings.login_address_failure_window_seconds,
     )
 
 

@@ -95,6 +95,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     # rate limits: "route=N/period" entries overriding the defaults (see README)
     rate_limits: list[str] = []
     rate_limit_enabled: bool = True
+    # failed logins from one client address (any accounts) before it gets 429
+    login_address_failure_limit: int = 50
+    login_address_failure_window_seconds: int = 900
     # maintenance
     escalation_delay_minutes: int = 30
     escalation_check_seconds: float = 60.0
@@ -122,6 +125,12 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
             problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
         if not 1 <= self.escalation_check_seconds <= 86400:
             problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
+        if not 1 <= self.login_address_failure_limit <= 1_000_000:
+            problems.append("ATELIER_LOGIN_ADDRESS_FAILURE_LIMIT must be between 1 and 1000000")
+        if not 60 <= self.login_address_failure_window_seconds <= 86400:
+            problems.append(
+                "ATELIER_LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS must be between 60 and 86400"
+            )
         if not 0 <= self.schedule_past_grace_minutes <= 1440:
             problems.append("ATELIER_SCHEDULE_PAST_GRACE_MINUTES must be between 0 and 1440")
         if problems:
