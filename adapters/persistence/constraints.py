@@ -36,7 +36,6 @@ FIELDS: dict[str, str] = {
     "equipment.type_key": "type",
     "equipment.location_key": "location",
     "technicians.specialty_key": "specialty",
-    "calendar_feeds.token_hash": "token",
 }
 
 #: referred table -> the noun of "no <noun> has this id".

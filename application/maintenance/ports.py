@@ -26,6 +26,7 @@ from uuid import UUID
 from application.maintenance.views import InterventionView
 from application.shared.pagination import Sort
 from application.shared.uow import UnitOfWork
+from domain.maintenance.calendar_feed import CalendarFeed
 from domain.maintenance.enums import (
     EquipmentStatus,
     ExperienceLevel,
@@ -134,6 +135,8 @@ ENTITY_EQUIPMENT = "equipment"
 ENTITY_TECHNICIAN = "technician"
 ENTITY_INTERVENTION = "intervention"
 ENTITY_PLANNING_ENTRY = "planning_entry"
+ENTITY_CALENDAR_FEED = "calendar_feed"
+"""A technician's secret feed URL (``entity_id``: the technician profile)."""
 ENTITY_USER = "user"
 """Security events of the identity context (logins, lockouts, password and role changes)."""
 
@@ -345,12 +348,30 @@ class AuditLog(Protocol):
         ...
 
 
+class CalendarFeedRepository(Protocol):
+    """The technicians' secret calendar feeds (one per technician at most)."""
+
+    async def get(self, feed_id: UUID) -> CalendarFeed | None: ...
+
+    async def get_for_technician(self, technician_id: UUID) -> CalendarFeed | None: ...
+
+    async def replace(self, feed: CalendarFeed) -> None:
+        """Store ``feed``, removing the technician's previous feed if any (rotation).
+        ``UnknownReference`` when the technician or the creator does not exist."""
+        ...
+
+    async def remove_for_technician(self, technician_id: UUID) -> bool:
+        """Delete the technician's feed; whether there was one."""
+        ...
+
+
 class MaintenanceUnitOfWork(UnitOfWork, Protocol):
     technicians: TechnicianRepository
     equipment: EquipmentRepository
     interventions: InterventionRepository
     schedule: ScheduleRepository
     audit: AuditLog
+    feeds: CalendarFeedRepository
 
 
 # -- read models and outside services ---------------------------------------------------

@@ -33,11 +33,14 @@ from application.maintenance.use_cases.create_technician import CreateTechnician
 from application.maintenance.use_cases.dashboard_stats import GetDashboardStats
 from application.maintenance.use_cases.equipment_history import EquipmentHistory
 from application.maintenance.use_cases.escalate_overdue import EscalateOverdue
+from application.maintenance.use_cases.feed_calendar import FeedCalendar
 from application.maintenance.use_cases.generate_preventive import GeneratePreventive
+from application.maintenance.use_cases.get_calendar_feed import GetCalendarFeed
 from application.maintenance.use_cases.get_equipment import GetEquipment
 from application.maintenance.use_cases.get_intervention import GetIntervention
 from application.maintenance.use_cases.get_technician import GetTechnician
 from application.maintenance.use_cases.intervention_report import GetInterventionReport
+from application.maintenance.use_cases.issue_calendar_feed import IssueCalendarFeed
 from application.maintenance.use_cases.list_audit import ListAudit
 from application.maintenance.use_cases.list_equipment import ListEquipment
 from application.maintenance.use_cases.list_interventions import ListInterventions
@@ -46,6 +49,7 @@ from application.maintenance.use_cases.list_technicians import ListTechnicians
 from application.maintenance.use_cases.planning_conflicts import PlanningConflicts
 from application.maintenance.use_cases.reschedule_entry import RescheduleEntry
 from application.maintenance.use_cases.retire_equipment import RetireEquipment
+from application.maintenance.use_cases.revoke_calendar_feed import RevokeCalendarFeed
 from application.maintenance.use_cases.start_intervention import StartIntervention
 from application.maintenance.use_cases.technician_availability import (
     GetTechnicianAvailability,
@@ -219,7 +223,13 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     reschedule_entry = providers.Factory(RescheduleEntry, uow, clock, policy)
     planning_conflicts = providers.Factory(PlanningConflicts, read_uow, clock, policy)
     generate_preventive = providers.Factory(GeneratePreventive, uow, clock, policy)
-    technician_calendar = providers.Factory(GetTechnicianCalendar, read_uow, clock, policy)
+    technician_calendar = providers.Factory(
+        GetTechnicianCalendar, read_uow, user_directory, clock, policy
+    )
+    feed_calendar = providers.Factory(FeedCalendar, read_uow, user_directory, clock, policy)
+    issue_calendar_feed = providers.Factory(IssueCalendarFeed, uow, clock)
+    get_calendar_feed = providers.Factory(GetCalendarFeed, read_uow)
+    revoke_calendar_feed = providers.Factory(RevokeCalendarFeed, uow, clock)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
     list_audit = providers.Factory(ListAudit, read_uow)

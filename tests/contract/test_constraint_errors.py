@@ -58,7 +58,6 @@ UNIQUES = sorted(
 RENAMED = {
     "users.email_normalized": "email",
     "equipment.serial_key": "serial_number",
-    "calendar_feeds.token_hash": "token",
 }
 #: unique constraints with a code of their own (API.md and the existing answers)
 CODES = {

@@ -37,6 +37,7 @@ from application.maintenance.ports import (
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
 from domain.identity.user import User
+from domain.maintenance.calendar_feed import CalendarFeed
 from domain.maintenance.enums import (
     EquipmentStatus,
     ExperienceLevel,
@@ -418,6 +419,41 @@ async def test_references_that_point_nowhere_are_refused_alike(backend: Backend)
         stored = await uow.equipment.get(owned.id)
         assert stored is not None
         assert stored.owner_id != nobody
+
+
+async def test_calendar_feeds_one_per_technician(backend: Backend) -> None:
+    tech = await add_technician(backend)
+    issuer = await backend.new_user(Role.MANAGER)
+    first, token = CalendarFeed.issue(technician_id=tech.id, created_by=issuer, now=NOW)
+    second, _ = CalendarFeed.issue(technician_id=tech.id, created_by=None, now=NOW)
+    async with backend.uow() as uow:
+        await uow.feeds.replace(first)
+        await uow.commit()
+    async with backend.uow() as uow:
+        loaded = await uow.feeds.get(first.id)
+        assert loaded is not None
+        assert (loaded.technician_id, loaded.created_by, loaded.created_at) == (
+            tech.id,
+            issuer,
+            NOW,
+        )
+        assert loaded.accepts(token[32:])
+        await uow.feeds.replace(second)  # rotation: the first one is gone
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.feeds.get(first.id) is None
+        current = await uow.feeds.get_for_technician(tech.id)
+        assert current is not None
+        assert current.id == second.id
+        assert await uow.feeds.remove_for_technician(tech.id) is True
+        assert await uow.feeds.remove_for_technician(tech.id) is False
+        # no commit: the removal is rolled back
+    async with backend.uow() as uow:
+        assert await uow.feeds.get(second.id) is not None
+        orphan, _ = CalendarFeed.issue(technician_id=uuid.uuid4(), created_by=None, now=NOW)
+        with pytest.raises(UnknownReference) as caught:
+            await uow.feeds.replace(orphan)
+        assert [e.field for e in caught.value.errors] == ["technician_id"]
 
 
 async def test_equipment_stale_save_is_refused(backend: Backend) -> None:

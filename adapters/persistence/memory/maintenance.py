@@ -21,6 +21,7 @@ from application.maintenance.ports import (
     AuditEntry,
     AuditFilters,
     AuditLog,
+    CalendarFeedRepository,
     DashboardReader,
     DashboardStats,
     EquipmentFilters,
@@ -37,6 +38,7 @@ from application.maintenance.ports import (
 from application.maintenance.views import InterventionView
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
+from domain.maintenance.calendar_feed import CalendarFeed
 from domain.maintenance.enums import (
     ACTIVE_STATUSES,
     ExperienceLevel,
@@ -52,7 +54,7 @@ from domain.shared.aggregate import Aggregate
 from domain.shared.errors import PreconditionFailed
 
 TECHNICIANS, EQUIPMENT, INTERVENTIONS = "mnt_technicians", "mnt_equipment", "mnt_interventions"
-SCHEDULE, AUDIT = "mnt_schedule", "mnt_audit"
+SCHEDULE, AUDIT, FEEDS = "mnt_schedule", "mnt_audit", "mnt_calendar_feeds"
 USERS = "users"
 """The identity context's memory table of users (the same store on the memory profile)."""
 
@@ -67,6 +69,10 @@ INTERVENTION_REFERENCES = (
 SCHEDULE_REFERENCES = (
     Reference("intervention_id", "interventions", INTERVENTIONS),
     Reference("technician_id", "technicians", TECHNICIANS),
+)
+FEED_REFERENCES = (
+    Reference("technician_id", "technicians", TECHNICIANS),
+    Reference("created_by", "users", USERS),
 )
 
 A = TypeVar("A", bound=Aggregate)
@@ -463,12 +469,40 @@ class MemoryAuditLog(AuditLog):
         return [snapshot(e) for e in matches[offset : offset + limit]], len(matches)
 
 
+class MemoryCalendarFeedRepository(CalendarFeedRepository):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[UUID, CalendarFeed] = uow.table(FEEDS)
+
+    async def get(self, feed_id: UUID) -> CalendarFeed | None:
+        feed = self._rows.get(feed_id)
+        return None if feed is None else snapshot(feed)
+
+    async def get_for_technician(self, technician_id: UUID) -> CalendarFeed | None:
+        found = next((f for f in self._rows.values() if f.technician_id == technician_id), None)
+        return None if found is None else snapshot(found)
+
+    async def replace(self, feed: CalendarFeed) -> None:
+        await self.remove_for_technician(feed.technician_id)
+        if feed.id in self._rows:
+            raise constraints.duplicate("calendar_feeds", ["id"], "pk_calendar_feeds")
+        check_references(self._uow, "calendar_feeds", feed, FEED_REFERENCES)
+        self._rows[feed.id] = snapshot(feed)
+
+    async def remove_for_technician(self, technician_id: UUID) -> bool:
+        gone = [i for i, f in self._rows.items() if f.technician_id == technician_id]
+        for feed_id in gone:
+            del self._rows[feed_id]
+        return bool(gone)
+
+
 class MemoryMaintenanceUnitOfWork(MemoryUnitOfWork, MaintenanceUnitOfWork):
     technicians: MemoryTechnicianRepository
     equipment: MemoryEquipmentRepository
     interventions: MemoryInterventionRepository
     schedule: MemoryScheduleRepository
     audit: MemoryAuditLog
+    feeds: MemoryCalendarFeedRepository
 
     def __init__(self, store: MemoryStore, publisher: EventPublisher | None = None) -> None:
         super().__init__(store, publisher)
@@ -479,6 +513,7 @@ class MemoryMaintenanceUnitOfWork(MemoryUnitOfWork, MaintenanceUnitOfWork):
         self.interventions = MemoryInterventionRepository(self)
         self.schedule = MemoryScheduleRepository(self)
         self.audit = MemoryAuditLog(self)
+        self.feeds = MemoryCalendarFeedRepository(self)
 
 
 class MemoryDashboardReader(DashboardReader):
@@ -499,6 +534,7 @@ class MemoryDashboardReader(DashboardReader):
 
 __all__ = [
     "MemoryAuditLog",
+    "MemoryCalendarFeedRepository",
     "MemoryDashboardReader",
     "MemoryEquipmentRepository",
     "MemoryInterventionRepository",

@@ -51,6 +51,8 @@ RATE_LIMITS: Mapping[str, Limit] = {
     "password_reset": Limit(3, 60),
     "password_reset_confirm": Limit(3, 60),
     "refresh": Limit(30, 60),
+    # the public calendar feed (no bearer token): apps poll every few minutes at most
+    "calendar_feed": Limit(60, 60),
     DEFAULT_ROUTE: Limit(300, 60),
 }
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 from litestar import Router
 
 from entrypoints.http.maintenance.audit import AuditController
+from entrypoints.http.maintenance.calendar_feeds import (
+    CalendarFeedController,
+    CalendarFeedsController,
+)
 from entrypoints.http.maintenance.dashboard import DashboardController
 from entrypoints.http.maintenance.equipment import EquipmentController
 from entrypoints.http.maintenance.interventions import InterventionsController
@@ -19,6 +23,8 @@ router = Router(
         EquipmentController,
         InterventionsController,
         PlanningController,
+        CalendarFeedsController,
+        CalendarFeedController,
         DashboardController,
         AuditController,
     ],

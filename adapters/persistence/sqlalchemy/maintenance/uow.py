@@ -9,6 +9,7 @@ from __future__ import annotations
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance.audit import SqlAuditLog
 from adapters.persistence.sqlalchemy.maintenance.equipment import SqlEquipmentRepository
+from adapters.persistence.sqlalchemy.maintenance.feeds import SqlCalendarFeedRepository
 from adapters.persistence.sqlalchemy.maintenance.interventions import SqlInterventionRepository
 from adapters.persistence.sqlalchemy.maintenance.queries import install_fold_function
 from adapters.persistence.sqlalchemy.maintenance.schedule import SqlScheduleRepository
@@ -24,6 +25,7 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
     interventions: SqlInterventionRepository
     schedule: SqlScheduleRepository
     audit: SqlAuditLog
+    feeds: SqlCalendarFeedRepository
 
     def __init__(
         self,
@@ -41,3 +43,4 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
         self.interventions = SqlInterventionRepository(self)
         self.schedule = SqlScheduleRepository(self)
         self.audit = SqlAuditLog(self)
+        self.feeds = SqlCalendarFeedRepository(self)
