@@ -10,6 +10,7 @@ from typing import Any
 from dependency_injector import providers
 
 from adapters.clock import FixedClock
+from application.identity.use_cases.create_user import CreateUserCommand
 from application.maintenance.commands import CreateEquipmentCommand, CreateInterventionCommand
 from domain.maintenance.events import InterventionEscalated
 from domain.shared.access import Actor, Role
@@ -40,6 +41,21 @@ def _container(tmp_path: Path, **overrides: Any) -> tuple[Container, FixedClock]
     return container, clock
 
 
+async def _admin(container: Container) -> Actor:
+    """A real administrator (the stores refuse requests created by nobody)."""
+    view = await container.identity.create_user()(
+        CreateUserCommand(
+            actor=Actor(user_id=new_id(), role=Role.ADMIN),
+            email=f"admin.{new_id().hex}@example.test",
+            password="a-long-admin-passphrase-1",
+            first_name="Ada",
+            last_name="Admin",
+            role=Role.ADMIN,
+        )
+    )
+    return Actor(user_id=view.id, role=Role.ADMIN)
+
+
 async def _critical_request(container: Container, admin: Actor) -> None:
     equipment = await container.maintenance.create_equipment()(
         CreateEquipmentCommand(actor=admin, name="Press 4", type="press", serial_number="P-4")
@@ -59,7 +75,7 @@ async def test_escalation_job_escalates_each_intervention_once(tmp_path: Path) -
         seen.append(event)
 
     container.event_bus().subscribe(InterventionEscalated, remember)
-    await _critical_request(container, Actor(new_id(), Role.ADMIN))
+    await _critical_request(container, await _admin(container))
     runner = job_runner(container)
     job = next(job for job in runner._jobs if job.name == "escalate-overdue")
 
@@ -109,7 +125,7 @@ async def test_in_app_jobs_run_in_the_background_and_stop(tmp_path: Path) -> Non
         seen.append(event)
 
     container.event_bus().subscribe(InterventionEscalated, remember)
-    await _critical_request(container, Actor(new_id(), Role.ADMIN))
+    await _critical_request(container, await _admin(container))
     clock.advance(minutes=31)
     jobs = InAppJobs(container)
     await jobs.start()
