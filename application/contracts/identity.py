@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
@@ -20,9 +21,28 @@ class Authenticator(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DirectoryUser:
+    """A user as other modules see one (``UserDirectory.get_user``)."""
+
+    id: UUID
+    role: Role
+    is_active: bool
+    first_name: str
+    last_name: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
 class UserDirectory(Protocol):
     async def get_role(self, user_id: UUID) -> Role | None:
         """The role of an existing, active user; None otherwise."""
+        ...
+
+    async def get_user(self, user_id: UUID) -> DirectoryUser | None:
+        """Any existing user (active or not); None when there is no such user."""
         ...
 
     async def manager_ids(self) -> Sequence[UUID]:

@@ -23,6 +23,10 @@ class IdentityPolicy:
     login_pair_window_seconds: int = 900
     login_account_limit: int = 100
     login_account_window_seconds: int = 3_600
+    login_address_limit: int = 50
+    """Failed logins from one client address (any accounts) before it gets 429: an office
+    behind one NAT address never locks itself out by logging in successfully."""
+    login_address_window_seconds: int = 900
     user_state_cache_ttl_seconds: int = 3_600
     """How long Authenticate may trust a cached user cut-off before asking the database."""
     mail_sender_name: str = "Atelier"

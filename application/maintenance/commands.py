@@ -255,6 +255,23 @@ class TechnicianCalendarQuery:
     ends_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarFeedCommand:
+    """Issue or rotate (POST), read (GET) or revoke (DELETE) a technician's feed."""
+
+    actor: Actor
+    technician_id: UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedCalendarQuery:
+    """``GET /planning/feeds/{token}.ics``: no actor, the token is the credential."""
+
+    token: str = field(repr=False)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
 # -- dashboard, audit -----------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DashboardQuery:

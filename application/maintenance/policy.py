@@ -20,6 +20,13 @@ class MaintenancePolicy:
     calendar_default_days_after: int = 90
     preventive_minutes: int = DEFAULT_PREVENTIVE_MINUTES
     """Estimated duration of each generated preventive intervention."""
+    schedule_past_grace_minutes: int = 5
+    """Assign and reschedule refuse a slot starting more than this before now (422
+    ``scheduled_in_past``); dry runs answer the same."""
+
+    @property
+    def schedule_past_grace(self) -> timedelta:
+        return timedelta(minutes=max(0, self.schedule_past_grace_minutes))
 
     @property
     def escalation_delay(self) -> timedelta:

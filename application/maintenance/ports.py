@@ -23,10 +23,12 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from application.contracts.identity import UserDirectory as UserDirectory  # identity's port
+from application.contracts.identity import DirectoryUser as DirectoryUser  # identity's port
+from application.contracts.identity import UserDirectory as UserDirectory
 from application.maintenance.views import InterventionView
 from application.shared.pagination import Sort
 from application.shared.uow import UnitOfWork
+from domain.maintenance.calendar_feed import CalendarFeed
 from domain.maintenance.enums import (
     EquipmentStatus,
     ExperienceLevel,
@@ -117,6 +119,8 @@ ENTITY_EQUIPMENT = "equipment"
 ENTITY_TECHNICIAN = "technician"
 ENTITY_INTERVENTION = "intervention"
 ENTITY_PLANNING_ENTRY = "planning_entry"
+ENTITY_CALENDAR_FEED = "calendar_feed"
+"""A technician's secret feed URL (``entity_id``: the technician profile)."""
 
 
 # -- repositories ---------------------------------------------------------------------------
@@ -298,11 +302,29 @@ class ScheduleRepository(Protocol):
         ...
 
 
+class CalendarFeedRepository(Protocol):
+    """The technicians' secret calendar feeds (one per technician at most)."""
+
+    async def get(self, feed_id: UUID) -> CalendarFeed | None: ...
+
+    async def get_for_technician(self, technician_id: UUID) -> CalendarFeed | None: ...
+
+    async def replace(self, feed: CalendarFeed) -> None:
+        """Store ``feed``, removing the technician's previous feed if any (rotation).
+        ``UnknownReference`` when the technician or the creator does not exist."""
+        ...
+
+    async def remove_for_technician(self, technician_id: UUID) -> bool:
+        """Delete the technician's feed; whether there was one."""
+        ...
+
+
 class MaintenanceUnitOfWork(UnitOfWork, Protocol):
     technicians: TechnicianRepository
     equipment: EquipmentRepository
     interventions: InterventionRepository
     schedule: ScheduleRepository
+    feeds: CalendarFeedRepository
 
 
 # -- read models and outside services ---------------------------------------------------

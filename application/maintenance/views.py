@@ -297,14 +297,58 @@ class PreventiveResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarEquipment:
+    """What a calendar event says about the equipment (names, not ids)."""
+
+    id: UUID
+    name: str
+    type: str
+    serial_number: str
+    location: str | None
+
+    @classmethod
+    def of(cls, e: Equipment) -> CalendarEquipment:
+        return cls(
+            id=e.id,
+            name=e.name,
+            type=e.type,
+            serial_number=e.serial_number,
+            location=e.location,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CalendarView:
-    """Data of ``GET /planning/technicians/{id}.ics``."""
+    """Data of ``GET /planning/technicians/{id}.ics`` and of the secret feed URL."""
 
     technician: TechnicianView
+    technician_name: str
+    """The technician's first and last name (the calendar's name)."""
     starts_at: datetime
     ends_at: datetime
     entries: tuple[PlanningEntryView, ...]
+    equipment: Mapping[UUID, CalendarEquipment]
+    """The equipment of the entries' interventions, by id."""
     generated_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarFeedView:
+    """A technician's secret feed, without its secret (``GET .../feed``)."""
+
+    technician_id: UUID
+    created_at: datetime
+    created_by: UUID | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssuedCalendarFeed:
+    """A feed just issued or rotated: ``token`` is shown this once and never again."""
+
+    technician_id: UUID
+    token: str
+    created_at: datetime
+    created_by: UUID | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,8 +8,9 @@ timestamps as strings (timestamps in the API's ``...Z`` form), enums as their va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Protocol, Union
@@ -76,6 +77,26 @@ def timestamp(value: datetime) -> str:
     """The API's timestamp form: RFC 3339 in UTC with ``Z`` (``2026-11-21T09:00:00Z``)."""
     text = value.astimezone(UTC).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_LEGACY_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00:00$")
+
+
+def _normalised_value(value: AuditValue) -> AuditValue:
+    if isinstance(value, str) and _LEGACY_UTC.match(value):
+        return value.removesuffix("+00:00") + "Z"
+    if isinstance(value, list):
+        return [_normalised_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normalised_value(v) for k, v in value.items()}
+    return value
+
+
+def normalised(entry: AuditEntry) -> AuditEntry:
+    """``entry`` with ``+00:00`` timestamps in ``changes`` (entries written before the ``Z``
+    rule) written with ``Z``."""
+    changes = {name: [_normalised_value(v) for v in pair] for name, pair in entry.changes.items()}
+    return entry if changes == entry.changes else replace(entry, changes=changes)
 
 
 def audit_value(value: Any) -> AuditValue:

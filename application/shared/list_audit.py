@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from application.shared.audit import AuditEntry, AuditFilters, AuditTrail
+from application.shared.audit import AuditEntry, AuditFilters, AuditTrail, normalised
 from application.shared.pagination import Page, PageRequest
 from domain.shared.access import Action, Actor, Resource, require
 
@@ -27,4 +27,9 @@ class ListAudit:
         items, total = await self._trail.list(
             query.filters, limit=window.limit, offset=window.offset
         )
-        return Page(items=list(items), total=total, limit=window.limit, offset=window.offset)
+        return Page(
+            items=[normalised(e) for e in items],
+            total=total,
+            limit=window.limit,
+            offset=window.offset,
+        )

@@ -5,13 +5,17 @@
 
 Every interval is half-open ``[start, end)``: two intervals that merely touch (one ends when
 the other starts) do **not** clash; any overlap does. All datetimes are UTC-aware.
+
+Nothing is booked into the past: a slot that starts more than a grace period before now is
+422 ``scheduled_in_past`` (:func:`ensure_not_in_past`; the grace absorbs clock skew and the
+minutes a form stays open).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from uuid import UUID
 
@@ -25,11 +29,13 @@ from domain.maintenance.timeslots import (
     working_intervals,
 )
 from domain.maintenance.validation import Checker, ensure_aware
-from domain.shared.errors import Conflict, RuleViolated
+from domain.shared.errors import Conflict, FieldError, RuleViolated, ValidationFailed
 from domain.shared.ids import new_id
 
 #: Longest period ``availability()`` accepts.
 MAX_AVAILABILITY_SPAN = timedelta(days=92)
+#: How far before now a slot may still start (``ensure_not_in_past``), unless configured.
+DEFAULT_PAST_GRACE = timedelta(minutes=5)
 
 __all__ = [
     "MAX_AVAILABILITY_SPAN",
@@ -39,6 +45,7 @@ __all__ = [
     "TimeWindow",
     "availability",
     "ensure_no_conflict",
+    "ensure_not_in_past",
     "find_conflict",
     "first_fit",
     "free_windows",
@@ -139,6 +146,40 @@ class ScheduleConflict(Conflict):
             },
         )
         self.clashing = clashing
+
+
+class ScheduledInPast(ValidationFailed):
+    """422 ``scheduled_in_past``: the slot starts before ``now - grace``."""
+
+    code = "scheduled_in_past"
+    title = "Scheduled in the past"
+
+    def __init__(self, starts_at: datetime, earliest: datetime, field: str) -> None:
+        super().__init__(
+            f"The slot starts at {_instant(starts_at)}, in the past; the earliest start "
+            f"accepted now is {_instant(earliest)}.",
+            errors=[FieldError(field, f"must not be before {_instant(earliest)}")],
+            extra={"earliest_allowed": _instant(earliest)},
+        )
+
+
+def _instant(value: datetime) -> str:
+    """RFC 3339 with ``Z``, to the second (as every timestamp of the API)."""
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def ensure_not_in_past(
+    starts_at: datetime,
+    now: datetime,
+    grace: timedelta = DEFAULT_PAST_GRACE,
+    *,
+    field: str = "scheduled_at",
+) -> None:
+    """Raise ``ScheduledInPast`` when ``starts_at < now - grace`` (the boundary is allowed)."""
+    start = ensure_aware(starts_at, field)
+    earliest = ensure_aware(now, "now") - max(grace, timedelta(0))
+    if start < earliest:
+        raise ScheduledInPast(start, earliest, field)
 
 
 def find_conflict(

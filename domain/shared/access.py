@@ -47,6 +47,7 @@ class Resource(StrEnum):
     EQUIPMENT = "equipment"
     INTERVENTIONS = "interventions"
     PLANNING = "planning"
+    CALENDAR_FEEDS = "calendar_feeds"
     DOCUMENTS = "documents"
     NOTIFICATIONS = "notifications"
     DASHBOARD = "dashboard"
@@ -172,6 +173,14 @@ MATRIX: Mapping[Resource, Mapping[Role, Mapping[Action, Scope]]] = {
         Role.ADMIN: _every(Resource.PLANNING, _A),
         Role.MANAGER: _every(Resource.PLANNING, _A),
         Role.TECHNICIAN: _only(read=_A),
+        Role.CLIENT: {},
+    },
+    # a technician's secret iCalendar feed URL: create (issue, rotate), read (whether there
+    # is one), delete (revoke); "own" is the feed of the technician's own profile
+    Resource.CALENDAR_FEEDS: {
+        Role.ADMIN: _every(Resource.CALENDAR_FEEDS, _A),
+        Role.MANAGER: _every(Resource.CALENDAR_FEEDS, _A),
+        Role.TECHNICIAN: _every(Resource.CALENDAR_FEEDS, _O),
         Role.CLIENT: {},
     },
     Resource.DOCUMENTS: {

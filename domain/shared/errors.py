@@ -17,7 +17,11 @@ class FieldError:
 
 
 class DomainError(Exception):
-    """Base of every error a use case may raise on purpose."""
+    """Base of every error a use case may raise on purpose.
+
+    ``errors`` names the fields at fault (``[{field, message}]`` of the problem document);
+    any error may carry them, e.g. a 409 ``serial_taken`` names ``serial_number``.
+    """
 
     code: str = "domain_error"
     title: str = "Request could not be processed"
@@ -28,12 +32,14 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         extra: Mapping[str, object] | None = None,
+        errors: Sequence[FieldError] = (),
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         if code is not None:
             self.code = code
         self.extra: Mapping[str, object] = dict(extra or {})
+        self.errors: tuple[FieldError, ...] = tuple(errors)
 
 
 class BadRequest(DomainError):
@@ -90,8 +96,46 @@ class ValidationFailed(RuleViolated):
         code: str | None = None,
         extra: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(detail or "The input is not valid.", code=code, extra=extra)
-        self.errors: tuple[FieldError, ...] = tuple(errors)
+        super().__init__(detail or "The input is not valid.", code=code, extra=extra, errors=errors)
+
+
+class UnknownReference(ValidationFailed):
+    """422 ``unknown_reference``: a field holds the id of a row that does not exist (a
+    foreign key that points nowhere), e.g. an equipment ``owner_id`` that is no user."""
+
+    code = "unknown_reference"
+    title = "Unknown reference"
+
+    def __init__(self, field: str, target: str, *, detail: str = "") -> None:
+        message = f"no {target} has this id"
+        super().__init__(detail or f"{field}: {message}.", errors=[FieldError(field, message)])
+        self.field = field
+        self.target = target
+
+
+class DuplicateValue(Conflict):
+    """409: the value of ``fields`` is already taken by another row (a unique constraint).
+    ``code`` names the rule when it has one (``serial_taken``, ``email_taken``...)."""
+
+    code = "duplicate_value"
+    title = "Duplicate value"
+
+    def __init__(self, fields: Sequence[str], detail: str = "", *, code: str | None = None) -> None:
+        names = ", ".join(fields)
+        super().__init__(
+            detail or f"This {names} is already taken.",
+            code=code,
+            errors=[FieldError(name, "already taken") for name in fields],
+        )
+        self.fields = tuple(fields)
+
+
+class StillReferenced(Conflict):
+    """409 ``still_referenced``: the row cannot be removed or re-keyed while other rows
+    refer to it."""
+
+    code = "still_referenced"
+    title = "Still referenced"
 
 
 class Unauthenticated(DomainError):

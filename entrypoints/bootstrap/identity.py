@@ -118,6 +118,9 @@ class IdentitySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     password_require_composition: bool = False
     signup_enabled: bool = True
     password_reset_ttl_seconds: int = 1800
+    # failed logins from one client address (any accounts) before it gets 429
+    login_address_failure_limit: int = 50
+    login_address_failure_window_seconds: int = 900
     # bootstrap administrator
     admin_email: str = ""
     admin_password: str = ""
@@ -128,6 +131,12 @@ class IdentitySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
             problems.append("ATELIER_ACCESS_TOKEN_TTL_SECONDS must be between 60 and 86400")
         if not 300 <= self.refresh_token_ttl_seconds <= 90 * 24 * 3600:
             problems.append("ATELIER_REFRESH_TOKEN_TTL_SECONDS must be between 300 and 7776000")
+        if not 1 <= self.login_address_failure_limit <= 1_000_000:
+            problems.append("ATELIER_LOGIN_ADDRESS_FAILURE_LIMIT must be between 1 and 1000000")
+        if not 60 <= self.login_address_failure_window_seconds <= 86400:
+            problems.append(
+                "ATELIER_LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS must be between 60 and 86400"
+            )
         if not 60 <= self.password_reset_ttl_seconds <= 7 * 24 * 3600:
             problems.append("ATELIER_PASSWORD_RESET_TTL_SECONDS must be between 60 and 604800")
         if problems:
@@ -143,6 +152,8 @@ def _policy(settings: Settings, config: IdentitySettings) -> IdentityPolicy:
         password_require_composition=config.password_require_composition,
         reset_token_ttl_seconds=config.password_reset_ttl_seconds,
         reset_url_template=f"{base}/reset-password?token={{token}}" if base else None,
+        login_address_limit=config.login_address_failure_limit,
+        login_address_window_seconds=config.login_address_failure_window_seconds,
     )
 
 
@@ -267,7 +278,9 @@ MODULE = ModuleSpec(
     exports={"authenticate": "authenticate", "user_directory": "user_directory"},
     rate_limits={
         "register": (5, 60),
-        "login": (5, 60),
+        # every attempt from one address, sized for a site of a few hundred people behind one
+        # NAT address at shift start; failures are bounded much tighter by the login throttle
+        "login": (300, 60),
         "password_reset": (3, 60),
         "password_reset_confirm": (3, 60),
         "refresh": (30, 60),

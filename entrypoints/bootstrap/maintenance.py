@@ -34,11 +34,14 @@ from application.maintenance.use_cases.create_technician import CreateTechnician
 from application.maintenance.use_cases.dashboard_stats import GetDashboardStats
 from application.maintenance.use_cases.equipment_history import EquipmentHistory
 from application.maintenance.use_cases.escalate_overdue import EscalateOverdue
+from application.maintenance.use_cases.feed_calendar import FeedCalendar
 from application.maintenance.use_cases.generate_preventive import GeneratePreventive
+from application.maintenance.use_cases.get_calendar_feed import GetCalendarFeed
 from application.maintenance.use_cases.get_equipment import GetEquipment
 from application.maintenance.use_cases.get_intervention import GetIntervention
 from application.maintenance.use_cases.get_technician import GetTechnician
 from application.maintenance.use_cases.intervention_report import GetInterventionReport
+from application.maintenance.use_cases.issue_calendar_feed import IssueCalendarFeed
 from application.maintenance.use_cases.list_equipment import ListEquipment
 from application.maintenance.use_cases.list_interventions import ListInterventions
 from application.maintenance.use_cases.list_planning import ListPlanning
@@ -46,6 +49,7 @@ from application.maintenance.use_cases.list_technicians import ListTechnicians
 from application.maintenance.use_cases.planning_conflicts import PlanningConflicts
 from application.maintenance.use_cases.reschedule_entry import RescheduleEntry
 from application.maintenance.use_cases.retire_equipment import RetireEquipment
+from application.maintenance.use_cases.revoke_calendar_feed import RevokeCalendarFeed
 from application.maintenance.use_cases.start_intervention import StartIntervention
 from application.maintenance.use_cases.technician_availability import (
     GetTechnicianAvailability,
@@ -87,11 +91,14 @@ class MaintenanceSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tr
 
     escalation_delay_minutes: int = 30
     escalation_cron: str = "* * * * *"
+    schedule_past_grace_minutes: int = 5
 
     def __post_init__(self) -> None:
         problems: list[str] = []
         if not 1 <= self.escalation_delay_minutes <= 7 * 24 * 60:
             problems.append("ATELIER_ESCALATION_DELAY_MINUTES must be between 1 and 10080")
+        if not 0 <= self.schedule_past_grace_minutes <= 1440:
+            problems.append("ATELIER_SCHEDULE_PAST_GRACE_MINUTES must be between 0 and 1440")
         try:
             check_cron(self.escalation_cron)
         except ValueError as exc:
@@ -116,7 +123,10 @@ def _schedules(container: Any) -> list[Schedule]:
 
 
 def _policy(config: MaintenanceSettings) -> MaintenancePolicy:
-    return MaintenancePolicy(escalation_delay_minutes=config.escalation_delay_minutes)
+    return MaintenancePolicy(
+        escalation_delay_minutes=config.escalation_delay_minutes,
+        schedule_past_grace_minutes=config.schedule_past_grace_minutes,
+    )
 
 
 def _sql_uow(database: Any, publisher: Any, signal: Any, read_only: bool = False) -> Any:
@@ -198,7 +208,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     list_interventions = providers.Factory(ListInterventions, read_uow, clock)
     get_intervention = providers.Factory(GetIntervention, read_uow, clock)
     update_intervention = providers.Factory(UpdateIntervention, uow, clock)
-    assign_intervention = providers.Factory(AssignIntervention, uow, clock)
+    assign_intervention = providers.Factory(AssignIntervention, uow, clock, policy)
     unassign_intervention = providers.Factory(UnassignIntervention, uow, clock)
     start_intervention = providers.Factory(StartIntervention, uow, clock)
     complete_intervention = providers.Factory(CompleteIntervention, uow, clock)
@@ -207,10 +217,16 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     escalate_overdue = providers.Factory(EscalateOverdue, uow, clock, policy)
 
     list_planning = providers.Factory(ListPlanning, read_uow, policy)
-    reschedule_entry = providers.Factory(RescheduleEntry, uow, clock)
+    reschedule_entry = providers.Factory(RescheduleEntry, uow, clock, policy)
     planning_conflicts = providers.Factory(PlanningConflicts, read_uow, clock, policy)
     generate_preventive = providers.Factory(GeneratePreventive, uow, clock, policy)
-    technician_calendar = providers.Factory(GetTechnicianCalendar, read_uow, clock, policy)
+    technician_calendar = providers.Factory(
+        GetTechnicianCalendar, read_uow, user_directory, clock, policy
+    )
+    feed_calendar = providers.Factory(FeedCalendar, read_uow, user_directory, clock, policy)
+    issue_calendar_feed = providers.Factory(IssueCalendarFeed, uow, clock)
+    get_calendar_feed = providers.Factory(GetCalendarFeed, read_uow)
+    revoke_calendar_feed = providers.Factory(RevokeCalendarFeed, uow, clock)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
 
@@ -222,6 +238,8 @@ MODULE = ModuleSpec(
     tables="adapters.persistence.sqlalchemy.maintenance.tables",
     publishes=PUBLISHED,
     imports={"user_directory": "identity.user_directory"},
+    # the public calendar feed (no bearer token): calendar apps poll every few minutes
+    rate_limits={"calendar_feed": (60, 60)},
     jobs=_jobs,
     schedules=_schedules,
     setup=subscribe_event_handlers,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -79,10 +79,20 @@ def moment(today: date, spec: dict[str, Any]) -> datetime:
 
 
 # -- the demo loader ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A demo user as the accounts table shows it."""
+
+    role: str
+    email: str
+    name: str
+    password: str
+    """The one-time password, or a note (already existed, from the environment)."""
+
+
 @dataclass
 class DemoResult:
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
-    """(email, role, password or a note)"""
+    accounts: list[Account] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
@@ -150,12 +160,14 @@ class DemoLoader:
                 continue  # a random password the policy refused: draw another
             except Conflict:
                 self.users[email] = (await self._existing_user(email), role)
-                self.result.accounts.append((email, role.value, "(already existed, unchanged)"))
+                self.result.accounts.append(
+                    Account(role.value, email, _name(spec), "(already existed, unchanged)")
+                )
                 self.result.count("users", created=False)
                 return
             self.users[email] = (view.id, role)
             shown = f"(from {PASSWORD_ENV})" if fixed_password else password
-            self.result.accounts.append((email, role.value, shown))
+            self.result.accounts.append(Account(role.value, email, _name(spec), shown))
             self.result.count("users", created=True)
             return
         raise click.ClickException(f"could not generate an accepted password for {email}")
@@ -443,13 +455,44 @@ async def _hash_password(settings: Settings, password: str) -> str:
         await shutdown(container)
 
 
-def _print_accounts(accounts: list[tuple[str, str, str]]) -> None:
-    width = max(len(email) for email, _, _ in accounts)
-    click.echo(f"\n{'email'.ljust(width)}  {'role'.ljust(10)}  password")
-    click.echo(f"{'-' * width}  {'-' * 10}  {'-' * 24}")
-    for email, role, password in accounts:
-        click.echo(f"{email.ljust(width)}  {role.ljust(10)}  {password}")
-    click.echo("Passwords are shown only this once.")
+def _name(spec: dict[str, Any]) -> str:
+    return f"{spec.get('first_name', '')} {spec.get('last_name', '')}".strip()
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Aligned columns under a header and a rule (two blanks between columns)."""
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+
+    return [line(headers).rstrip(), line(["-" * w for w in widths]).rstrip()] + [
+        line(row).rstrip() for row in rows
+    ]
+
+
+def accounts_table(accounts: Sequence[Account]) -> list[str]:
+    """The demo users: role, e-mail, name, one-time password; by role, then e-mail."""
+    order = {role.value: n for n, role in enumerate(Role)}
+    ordered = sorted(accounts, key=lambda a: (order.get(a.role, len(order)), a.email))
+    return text_table(
+        ["role", "e-mail", "name", "one-time password"],
+        [[a.role, a.email, a.name, a.password] for a in ordered],
+    )
+
+
+def counts_line(counts: Mapping[str, int]) -> str:
+    """``{"users": 13, "equipment": 17}`` -> ``13 users, 17 equipment`` (or ``nothing``)."""
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "nothing"
+
+
+def _print_accounts(accounts: Sequence[Account]) -> None:
+    if not accounts:
+        return
+    click.echo("")
+    for line in accounts_table(accounts):
+        click.echo(line)
+    click.echo("Passwords are shown only this once; each user must change theirs.")
 
 
 def register(cli: click.Group) -> None:
@@ -493,9 +536,9 @@ def _run_demo(settings: Settings, data_file: Path) -> None:
         result = asyncio.run(seed_demo(settings, read_demo(data_file)))
     except DomainError as exc:
         raise click.ClickException(f"demo data refused: {exc.detail}") from exc
-    click.echo(f"created: {result.created or 'nothing'}")
-    click.echo(f"already present (skipped): {result.skipped or 'nothing'}")
-    click.echo(f"interventions by status: {result.statuses}")
+    click.echo(f"created: {counts_line(result.created)}")
+    click.echo(f"already present (skipped): {counts_line(result.skipped)}")
+    click.echo(f"interventions by status: {counts_line(result.statuses)}")
     _print_accounts(result.accounts)
 
 
@@ -528,7 +571,7 @@ def _run_scale(
         f"{report.equipment} equipment, {report.interventions} interventions, "
         f"{report.schedule_entries} planning entries in {report.seconds:.1f} s ({report.method})"
     )
-    click.echo(f"interventions by status: {report.by_status}")
+    click.echo(f"interventions by status: {counts_line(report.by_status)}")
     shown = f"(from {PASSWORD_ENV})" if fixed else password
     click.echo(f"every generated user shares the password: {shown}")
     click.echo(f"managers: {', '.join(report.manager_emails)}")

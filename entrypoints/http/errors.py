@@ -37,7 +37,6 @@ from domain.shared.errors import (
     RateLimited,
     RuleViolated,
     Unauthenticated,
-    ValidationFailed,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -188,7 +187,7 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
     elif isinstance(exc, DependencyUnavailable):
         retry = extra.pop("retry_after", DEPENDENCY_RETRY_AFTER_SECONDS)
         headers["Retry-After"] = str(retry)
-    errors = exc.errors if isinstance(exc, ValidationFailed) else ()
+    errors = exc.errors
     return problem_response(
         request,
         status=status,

@@ -32,6 +32,7 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
+from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from adapters.persistence.memory.maintenance import (
     MemoryDashboardReader,
     MemoryMaintenanceUnitOfWork,
@@ -53,9 +54,11 @@ from application.maintenance.ports import (
     MaintenanceUnitOfWork,
     TechnicianCounts,
 )
+from domain.identity.user import User
 from domain.maintenance.equipment import Equipment
 from domain.maintenance.intervention import Intervention
 from domain.maintenance.technician import Technician
+from domain.shared.access import Role
 from tests.support import services
 
 NOW = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
@@ -115,7 +118,19 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         store = MemoryStore()
 
         async def any_user() -> UUID:
-            return uuid.uuid4()
+            # a real user: the memory twin refuses references to nobody, as SQL does
+            user = User.register(
+                email=f"d.{uuid.uuid4().hex}@example.test",
+                first_name="Dash",
+                last_name="Board",
+                role=Role.TECHNICIAN,
+                password_hash="x",
+                now=NOW,
+            )
+            async with MemoryIdentityUnitOfWork(store) as uow:
+                await uow.users.add(user)
+                await uow.commit()
+            return user.id
 
         yield Backend(
             lambda: MemoryMaintenanceUnitOfWork(store), MemoryDashboardReader(store), any_user

@@ -29,7 +29,7 @@ from domain.identity.preferences import Preferences
 from domain.identity.sessions import RefreshFamily, RefreshToken
 from domain.identity.user import User
 from domain.shared.access import Role
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import Conflict, PreconditionFailed, UnknownReference
 from domain.shared.events import DomainEvent
 
 NOW = datetime(2025, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)
@@ -154,6 +154,7 @@ async def test_duplicate_email_is_a_conflict_and_the_transaction_goes_on(
         with pytest.raises(Conflict) as caught:
             await uow.users.add(_user(f"DUP.{marker}@EXAMPLE.test"))
         assert caught.value.code == "email_taken"
+        assert [e.field for e in caught.value.errors] == ["email"]
         await uow.users.add(other)
         await uow.commit()
     async with make_uow() as uow:
@@ -502,6 +503,30 @@ async def test_preferences_round_trip_and_versions(make_uow: UowFactory) -> None
 
 
 # --- rollback -----------------------------------------------------------------------------
+
+
+async def test_references_that_point_nowhere_are_refused_alike(make_uow: UowFactory) -> None:
+    """Memory refuses what the SQL foreign keys refuse, naming the same field."""
+    nobody = uuid.uuid4()
+    user = _user()
+    await _store(make_uow, user)
+    stray = RefreshFamily.start(user.id, NOW, TTL)  # never stored
+
+    async def refused(field: str, action: Callable[[IdentityUnitOfWork], Any]) -> None:
+        async with make_uow() as uow:
+            with pytest.raises(UnknownReference) as caught:
+                await action(uow)
+        assert caught.value.code == "unknown_reference"
+        assert [e.field for e in caught.value.errors] == [field]
+
+    await refused(
+        "user_id", lambda uow: uow.refresh_tokens.add_family(RefreshFamily.start(nobody, NOW, TTL))
+    )
+    token = RefreshToken.issue(stray, f"h-{_marker()}", NOW, TTL)
+    await refused("family_id", lambda uow: uow.refresh_tokens.add_token(token))
+    reset = PasswordResetToken.issue(nobody, f"r-{_marker()}", NOW, TTL)
+    await refused("user_id", lambda uow: uow.password_resets.add(reset))
+    await refused("user_id", lambda uow: uow.preferences.save(Preferences.empty(nobody)))
 
 
 async def test_leaving_without_commit_stores_nothing(make_uow: UowFactory) -> None:

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.persistence.memory.audit import MemoryAuditTrail
+from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from adapters.persistence.memory.maintenance import MemoryMaintenanceUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.sqlalchemy.audit import SqlAuditTrail
@@ -37,6 +38,8 @@ from application.maintenance.ports import (
 from application.shared.audit import AuditEntry, AuditFilters, AuditTrail
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
+from domain.identity.user import User
+from domain.maintenance.calendar_feed import CalendarFeed
 from domain.maintenance.enums import (
     EquipmentStatus,
     ExperienceLevel,
@@ -50,7 +53,7 @@ from domain.maintenance.intervention import Intervention
 from domain.maintenance.scheduling import ScheduleConflict, ScheduleEntry, ensure_no_conflict
 from domain.maintenance.technician import Technician, WorkingWindow
 from domain.shared.access import Role
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import Conflict, DuplicateValue, PreconditionFailed, UnknownReference
 from domain.shared.events import DomainEvent
 
 NOW = datetime(2025, 3, 12, 12, 0, 0, 123456, tzinfo=UTC)
@@ -72,13 +75,26 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     if request.param == "memory":
         store = MemoryStore()
 
-        async def no_user(role: Role = Role.TECHNICIAN, active: bool = True) -> UUID:
-            return uuid.uuid4()
+        async def memory_user(role: Role = Role.TECHNICIAN, active: bool = True) -> UUID:
+            # the twin refuses references to users that do not exist, as SQL does
+            user = User.register(
+                email=f"u.{uuid.uuid4().hex}@example.test",
+                first_name="Test",
+                last_name="User",
+                role=role,
+                password_hash="x",
+                now=NOW,
+            )
+            user.is_active = active
+            async with MemoryIdentityUnitOfWork(store) as uow:
+                await uow.users.add(user)
+                await uow.commit()
+            return user.id
 
         yield Backend(
             "memory",
             lambda p=None: MemoryMaintenanceUnitOfWork(store, p),
-            no_user,
+            memory_user,
             MemoryAuditTrail(store),
         )
         return
@@ -331,6 +347,127 @@ async def test_serial_numbers_are_unique_ignoring_case_and_blanks(backend: Backe
         again.update({"serial_number": serial.replace(" ", "")}, NOW)  # its own key: fine
         await uow.equipment.save(again, expected_version=1)
         await uow.commit()
+
+
+async def test_taken_values_name_their_field(backend: Backend) -> None:
+    first = await add_equipment(backend)
+    twin = Equipment.create(name="Twin", type="pump", serial_number=first.serial_number, now=NOW)
+    async with backend.uow() as uow:
+        with pytest.raises(DuplicateValue) as caught:
+            await uow.equipment.add(twin)
+    assert caught.value.code == "serial_taken"
+    assert [e.field for e in caught.value.errors] == ["serial_number"]
+    t = await add_technician(backend)
+    async with backend.uow() as uow:
+        with pytest.raises(DuplicateValue) as profile:
+            await uow.technicians.add(Technician.create(user_id=t.user_id, now=NOW))
+    assert (profile.value.code, [e.field for e in profile.value.errors]) == (
+        "technician_exists",
+        ["user_id"],
+    )
+
+
+async def test_references_that_point_nowhere_are_refused_alike(backend: Backend) -> None:
+    """The memory twin refuses what the SQL foreign keys refuse, with the same error."""
+
+    async def refused(
+        field: str, action: Callable[[MaintenanceUnitOfWork], Awaitable[Any]]
+    ) -> None:
+        async with backend.uow() as uow:
+            with pytest.raises(UnknownReference) as caught:
+                await action(uow)
+        assert caught.value.code == "unknown_reference"
+        assert [e.field for e in caught.value.errors] == [field]
+
+    nobody = uuid.uuid4()
+    orphan = Equipment.create(name="Orphan", type="pump", serial_number=f"SN-{_marker()}", now=NOW)
+    orphan.owner_id = nobody
+    await refused("owner_id", lambda uow: uow.equipment.add(orphan))
+    owned = await add_equipment(backend, owner_id=await backend.new_user(Role.CLIENT))
+
+    async def give_away(uow: MaintenanceUnitOfWork) -> None:
+        loaded = await uow.equipment.get(owned.id)
+        assert loaded is not None
+        loaded.update({"owner_id": nobody}, NOW)
+        await uow.equipment.save(loaded, expected_version=owned.version)
+
+    await refused("owner_id", give_away)
+    await refused(
+        "user_id", lambda uow: uow.technicians.add(Technician.create(user_id=nobody, now=NOW))
+    )
+    creator = await backend.new_user(Role.MANAGER)
+    lost = Intervention.create(title="Lost", equipment_id=nobody, created_by=creator, now=NOW)
+    await refused("equipment_id", lambda uow: uow.interventions.add(lost))
+    ghost = Intervention.create(title="Ghost", equipment_id=owned.id, created_by=nobody, now=NOW)
+    await refused("created_by", lambda uow: uow.interventions.add(ghost))
+    work = await add_intervention(backend, owned.id)
+
+    async def assign_to_nobody(uow: MaintenanceUnitOfWork) -> None:
+        loaded = await uow.interventions.get(work.id)
+        assert loaded is not None
+        loaded.assign(nobody, NOW + timedelta(days=1), 60, NOW)
+        await uow.interventions.save(loaded, expected_version=work.version)
+
+    await refused("technician_id", assign_to_nobody)
+    tech = await add_technician(backend)
+    slot = NOW + timedelta(days=2)
+    await refused(
+        "technician_id",
+        lambda uow: uow.schedule.add(
+            ScheduleEntry.create(
+                intervention_id=work.id, technician_id=nobody, starts_at=slot, estimated_minutes=30
+            )
+        ),
+    )
+    await refused(
+        "intervention_id",
+        lambda uow: uow.schedule.add(
+            ScheduleEntry.create(
+                intervention_id=nobody, technician_id=tech.id, starts_at=slot, estimated_minutes=30
+            )
+        ),
+    )
+    async with backend.uow() as uow:  # nothing of it was kept
+        assert await uow.equipment.get(orphan.id) is None
+        assert await uow.interventions.get(lost.id) is None
+        stored = await uow.equipment.get(owned.id)
+        assert stored is not None
+        assert stored.owner_id != nobody
+
+
+async def test_calendar_feeds_one_per_technician(backend: Backend) -> None:
+    tech = await add_technician(backend)
+    issuer = await backend.new_user(Role.MANAGER)
+    first, token = CalendarFeed.issue(technician_id=tech.id, created_by=issuer, now=NOW)
+    second, _ = CalendarFeed.issue(technician_id=tech.id, created_by=None, now=NOW)
+    async with backend.uow() as uow:
+        await uow.feeds.replace(first)
+        await uow.commit()
+    async with backend.uow() as uow:
+        loaded = await uow.feeds.get(first.id)
+        assert loaded is not None
+        assert (loaded.technician_id, loaded.created_by, loaded.created_at) == (
+            tech.id,
+            issuer,
+            NOW,
+        )
+        assert loaded.accepts(token[32:])
+        await uow.feeds.replace(second)  # rotation: the first one is gone
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.feeds.get(first.id) is None
+        current = await uow.feeds.get_for_technician(tech.id)
+        assert current is not None
+        assert current.id == second.id
+        assert await uow.feeds.remove_for_technician(tech.id) is True
+        assert await uow.feeds.remove_for_technician(tech.id) is False
+        # no commit: the removal is rolled back
+    async with backend.uow() as uow:
+        assert await uow.feeds.get(second.id) is not None
+        orphan, _ = CalendarFeed.issue(technician_id=uuid.uuid4(), created_by=None, now=NOW)
+        with pytest.raises(UnknownReference) as caught:
+            await uow.feeds.replace(orphan)
+        assert [e.field for e in caught.value.errors] == ["technician_id"]
 
 
 async def test_equipment_stale_save_is_refused(backend: Backend) -> None:

@@ -1,4 +1,5 @@
-"""Every API route needs a bearer token, except the few API.md names as public."""
+"""Every API route needs a bearer token, except the few API.md names as public and the secret
+calendar feed (its URL carries the credential: calendar apps cannot send a header)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ PUBLIC = {
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/api/v1/auth/password-reset/confirm"),
+    ("GET", "/api/v1/planning/feeds/{feed:str}"),
 }
 
 

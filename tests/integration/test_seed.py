@@ -165,7 +165,7 @@ async def test_demo_seed_is_complete_valid_and_idempotent(
     assert all(first.statuses[s.value] > 0 for s in S), first.statuses
     assert first.created["interventions"] == 35
     assert first.created["users"] == 13
-    passwords = [p for _, _, p in first.accounts]
+    passwords = [a.password for a in first.accounts]
     assert len(set(passwords)) == len(passwords)
     assert all(len(p) >= 12 for p in passwords)
     counts = check_invariants(database_url, datetime.now(UTC))
@@ -186,7 +186,7 @@ async def test_demo_takes_the_password_from_the_environment(
     settings = _settings(f"sqlite+aiosqlite:///{tmp_path / 'pw.db'}", tmp_path)
     monkeypatch.setenv("ATELIER_DEMO_PASSWORD", "a-long-demo-passphrase-7")
     result = await seed_demo(settings, read_demo(), quiet=True)
-    assert {p for _, _, p in result.accounts} == {"(from ATELIER_DEMO_PASSWORD)"}
+    assert {a.password for a in result.accounts} == {"(from ATELIER_DEMO_PASSWORD)"}
 
 
 def test_scale_seed_respects_the_invariants(database_url: str, tmp_path: Path) -> None:
@@ -209,6 +209,26 @@ def test_scale_seed_respects_the_invariants(database_url: str, tmp_path: Path) -
     import asyncio
 
     asyncio.run(_read_back(load_settings(env), database_url))
+
+
+@pytest.mark.slow
+def test_demo_seed_prints_a_readable_accounts_table(tmp_path: Path) -> None:
+    env = _env(f"sqlite+aiosqlite:///{tmp_path / 'table.db'}", tmp_path)
+    result = CliRunner().invoke(cli, ["seed", "--demo"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "{" not in result.output  # no Python dicts
+    assert "created: 13 users, 8 technicians, 17 equipment, 35 interventions" in result.output
+    header = next(n for n, line in enumerate(lines) if line.startswith("role "))
+    columns = [lines[header].index(name) for name in ("e-mail", "name", "one-time password")]
+    assert set(lines[header + 1]) <= {"-", " "}
+    rows = lines[header + 2 : header + 2 + 13]
+    roles = [row.split()[0] for row in rows]
+    assert roles == sorted(roles, key=["admin", "manager", "technician", "client"].index)
+    for row in rows:  # every column starts at the header's position
+        assert row[columns[0] - 2 : columns[0]] == "  "
+        assert "@" in row[columns[0] : columns[1]]
+        assert len(row[columns[2] :].strip()) >= 12  # the one-time password
 
 
 def test_seed_needs_exactly_one_mode(tmp_path: Path) -> None:

@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from adapters.persistence.memory.store import MemoryStore, MemoryUnitOfWork, snapshot
+from adapters.persistence import constraints
+from adapters.persistence.memory.store import (
+    MemoryStore,
+    MemoryUnitOfWork,
+    Reference,
+    check_references,
+    snapshot,
+)
 from application.identity.ports import (
     IdentityUnitOfWork,
     PasswordResetRepository,
@@ -26,7 +33,14 @@ from domain.identity.preferences import Preferences
 from domain.identity.sessions import RefreshFamily, RefreshToken
 from domain.identity.user import User
 from domain.identity.values import normalize_email
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import PreconditionFailed
+
+# The foreign keys of the SQL schema (see ``store.check_references``).
+_USER = Reference("user_id", "users", "users")
+FAMILY_REFERENCES = (_USER,)
+TOKEN_REFERENCES = (Reference("family_id", "refresh_families", "refresh_families"), _USER)
+RESET_REFERENCES = (_USER,)
+PREFERENCES_REFERENCES = (Reference("user_id", "users", "users", attribute="id"),)
 
 
 def _sort_key(user: User, sort: Sort) -> tuple[int, Any]:
@@ -59,8 +73,10 @@ class MemoryUserRepository(UserRepository):
 
     async def add(self, user: User) -> None:
         key = user.email_normalized
-        if user.id in self._rows or any(u.email_normalized == key for u in self._rows.values()):
-            raise Conflict("This e-mail address is already registered.", code="email_taken")
+        if user.id in self._rows:
+            raise constraints.duplicate("users", ["id"], "pk_users")
+        if any(u.email_normalized == key for u in self._rows.values()):
+            raise constraints.duplicate("users", ["email_normalized"], "uq_users_email_normalized")
         stored = snapshot(user)
         stored.pull_events()
         self._rows[user.id] = stored
@@ -102,10 +118,14 @@ class MemoryUserRepository(UserRepository):
 
 class MemoryRefreshTokenRepository(RefreshTokenRepository):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
         self._families: dict[UUID, RefreshFamily] = uow.table("refresh_families")
         self._tokens: dict[str, RefreshToken] = uow.table("refresh_tokens")
 
     async def add_family(self, family: RefreshFamily) -> None:
+        if family.id in self._families:
+            raise constraints.duplicate("refresh_families", ["id"], "pk_refresh_families")
+        check_references(self._uow, "refresh_families", family, FAMILY_REFERENCES)
         self._families[family.id] = snapshot(family)
 
     async def get_family(self, family_id: UUID) -> RefreshFamily | None:
@@ -114,7 +134,8 @@ class MemoryRefreshTokenRepository(RefreshTokenRepository):
 
     async def add_token(self, token: RefreshToken) -> None:
         if token.token_hash in self._tokens:
-            raise Conflict("Duplicate refresh token.")
+            raise constraints.duplicate("refresh_tokens", ["token_hash"], "pk_refresh_tokens")
+        check_references(self._uow, "refresh_tokens", token, TOKEN_REFERENCES)
         self._tokens[token.token_hash] = snapshot(token)
 
     async def get_token(self, token_hash: str) -> RefreshToken | None:
@@ -152,9 +173,15 @@ class MemoryRefreshTokenRepository(RefreshTokenRepository):
 
 class MemoryPasswordResetRepository(PasswordResetRepository):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
         self._rows: dict[str, PasswordResetToken] = uow.table("password_resets")
 
     async def add(self, token: PasswordResetToken) -> None:
+        if token.token_hash in self._rows:
+            raise constraints.duplicate(
+                "password_reset_tokens", ["token_hash"], "pk_password_reset_tokens"
+            )
+        check_references(self._uow, "password_reset_tokens", token, RESET_REFERENCES)
         self._rows[token.token_hash] = snapshot(token)
 
     async def get(self, token_hash: str) -> PasswordResetToken | None:
@@ -196,6 +223,7 @@ class MemoryPreferencesRepository(PreferencesRepository):
         current = 0 if stored is None else stored.version
         if current != preferences.version:
             raise PreconditionFailed("The preferences were changed by someone else.")
+        check_references(self._uow, "user_preferences", preferences, PREFERENCES_REFERENCES)
         preferences.version += 1
         copy = snapshot(preferences)
         copy.pull_events()

@@ -8,9 +8,17 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from adapters.persistence.memory.store import MemoryStore, MemoryUnitOfWork, snapshot
+from adapters.persistence import constraints
+from adapters.persistence.memory.store import (
+    MemoryStore,
+    MemoryUnitOfWork,
+    Reference,
+    check_references,
+    snapshot,
+)
 from application.maintenance.dashboard import compute_stats
 from application.maintenance.ports import (
+    CalendarFeedRepository,
     DashboardReader,
     DashboardStats,
     EquipmentFilters,
@@ -28,6 +36,7 @@ from application.maintenance.views import InterventionView
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
 from application.shared.uow import OutboxSignal
+from domain.maintenance.calendar_feed import CalendarFeed
 from domain.maintenance.enums import (
     ACTIVE_STATUSES,
     ExperienceLevel,
@@ -40,10 +49,29 @@ from domain.maintenance.scheduling import ScheduleEntry, overlaps
 from domain.maintenance.technician import Technician
 from domain.maintenance.validation import serial_number_key
 from domain.shared.aggregate import Aggregate
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import PreconditionFailed
 
 TECHNICIANS, EQUIPMENT, INTERVENTIONS = "mnt_technicians", "mnt_equipment", "mnt_interventions"
-SCHEDULE = "mnt_schedule"
+SCHEDULE, FEEDS = "mnt_schedule", "mnt_calendar_feeds"
+USERS = "users"
+"""The identity context's memory table of users (the same store on the memory profile)."""
+
+# The foreign keys of the SQL schema, in column order (see ``store.check_references``).
+TECHNICIAN_REFERENCES = (Reference("user_id", "users", USERS),)
+EQUIPMENT_REFERENCES = (Reference("owner_id", "users", USERS),)
+INTERVENTION_REFERENCES = (
+    Reference("equipment_id", "equipment", EQUIPMENT),
+    Reference("technician_id", "technicians", TECHNICIANS),
+    Reference("created_by", "users", USERS),
+)
+SCHEDULE_REFERENCES = (
+    Reference("intervention_id", "interventions", INTERVENTIONS),
+    Reference("technician_id", "technicians", TECHNICIANS),
+)
+FEED_REFERENCES = (
+    Reference("technician_id", "technicians", TECHNICIANS),
+    Reference("created_by", "users", USERS),
+)
 
 A = TypeVar("A", bound=Aggregate)
 _PRIORITY_RANK = {p: n for n, p in enumerate(Priority)}
@@ -79,6 +107,9 @@ class _AggregateTable:
     """get / add / save with version guard for one aggregate table."""
 
     label = "item"
+    sql_table = ""
+    """The SQL table this one twins (the name its errors use)."""
+    references: tuple[Reference, ...] = ()
 
     def __init__(self, uow: MemoryUnitOfWork, table: str) -> None:
         self._uow = uow
@@ -104,18 +135,22 @@ class _AggregateTable:
 
     def _insert(self, item: Aggregate) -> None:
         if item.id in self._rows:
-            raise Conflict(f"This {self.label} already exists.")
+            raise constraints.duplicate(self.sql_table, ["id"], f"pk_{self.sql_table}")
+        check_references(self._uow, self.sql_table, item, self.references)
         self._store(item)
 
     def _update(self, item: Aggregate, expected_version: int) -> None:
         stored = self._rows.get(item.id)
         if stored is None or stored.version != expected_version:
             raise PreconditionFailed(f"The {self.label} was changed by someone else.")
+        check_references(self._uow, self.sql_table, item, self.references)
         self._store(item)
 
 
 class MemoryTechnicianRepository(_AggregateTable, TechnicianRepository):
     label = "technician"
+    sql_table = "technicians"
+    references = TECHNICIAN_REFERENCES
 
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         super().__init__(uow, TECHNICIANS)
@@ -152,7 +187,7 @@ class MemoryTechnicianRepository(_AggregateTable, TechnicianRepository):
 
     async def add(self, technician: Technician) -> None:
         if any(t.user_id == technician.user_id for t in self._rows.values()):
-            raise Conflict("This user already has a technician profile.", code="technician_exists")
+            raise constraints.duplicate("technicians", ["user_id"], "uq_technicians_user_id")
         self._insert(technician)
 
     async def save(self, technician: Technician, *, expected_version: int) -> None:
@@ -177,6 +212,8 @@ class MemoryTechnicianRepository(_AggregateTable, TechnicianRepository):
 
 class MemoryEquipmentRepository(_AggregateTable, EquipmentRepository):
     label = "equipment"
+    sql_table = "equipment"
+    references = EQUIPMENT_REFERENCES
 
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         super().__init__(uow, EQUIPMENT)
@@ -184,7 +221,7 @@ class MemoryEquipmentRepository(_AggregateTable, EquipmentRepository):
     def _check_serial(self, equipment: Equipment) -> None:
         key = serial_number_key(equipment.serial_number)
         if any(e.serial_key == key and e.id != equipment.id for e in self._rows.values()):
-            raise Conflict("This serial number is already registered.", code="serial_taken")
+            raise constraints.duplicate("equipment", ["serial_key"], "uq_equipment_serial_key")
 
     async def get(self, equipment_id: UUID) -> Equipment | None:
         return self._get(equipment_id)  # type: ignore[no-any-return]
@@ -232,6 +269,8 @@ class MemoryEquipmentRepository(_AggregateTable, EquipmentRepository):
 
 class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
     label = "intervention"
+    sql_table = "interventions"
+    references = INTERVENTION_REFERENCES
 
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         super().__init__(uow, INTERVENTIONS)
@@ -246,8 +285,8 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
     async def add(self, intervention: Intervention) -> None:
         key = intervention.preventive_key
         if key is not None and any(i.preventive_key == key for i in self._rows.values()):
-            raise Conflict(
-                "This preventive maintenance is already planned.", code="preventive_exists"
+            raise constraints.duplicate(
+                "interventions", ["preventive_key"], "uq_interventions_preventive_key"
             )
         self._insert(intervention)
 
@@ -338,6 +377,7 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
 
 class MemoryScheduleRepository(ScheduleRepository):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
         self._rows: dict[UUID, ScheduleEntry] = uow.table(SCHEDULE)
         self.locked: set[UUID] = set()
 
@@ -364,16 +404,20 @@ class MemoryScheduleRepository(ScheduleRepository):
         )
 
     async def add(self, entry: ScheduleEntry) -> None:
-        if entry.id in self._rows or any(
-            e.intervention_id == entry.intervention_id for e in self._rows.values()
-        ):
-            raise Conflict("The intervention already has a planning entry.")
+        if entry.id in self._rows:
+            raise constraints.duplicate("schedule_entries", ["id"], "pk_schedule_entries")
+        if any(e.intervention_id == entry.intervention_id for e in self._rows.values()):
+            raise constraints.duplicate(
+                "schedule_entries", ["intervention_id"], "uq_schedule_entries_intervention_id"
+            )
+        check_references(self._uow, "schedule_entries", entry, SCHEDULE_REFERENCES)
         self._rows[entry.id] = entry
 
     async def save(self, entry: ScheduleEntry, *, expected_version: int) -> None:
         stored = self._rows.get(entry.id)
         if stored is None or stored.version != expected_version:
             raise PreconditionFailed("The planning entry was changed by someone else.")
+        check_references(self._uow, "schedule_entries", entry, SCHEDULE_REFERENCES)
         self._rows[entry.id] = entry
 
     async def remove(self, entry_id: UUID) -> None:
@@ -396,11 +440,39 @@ class MemoryScheduleRepository(ScheduleRepository):
         return matches[offset : offset + limit], len(matches)
 
 
+class MemoryCalendarFeedRepository(CalendarFeedRepository):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[UUID, CalendarFeed] = uow.table(FEEDS)
+
+    async def get(self, feed_id: UUID) -> CalendarFeed | None:
+        feed = self._rows.get(feed_id)
+        return None if feed is None else snapshot(feed)
+
+    async def get_for_technician(self, technician_id: UUID) -> CalendarFeed | None:
+        found = next((f for f in self._rows.values() if f.technician_id == technician_id), None)
+        return None if found is None else snapshot(found)
+
+    async def replace(self, feed: CalendarFeed) -> None:
+        await self.remove_for_technician(feed.technician_id)
+        if feed.id in self._rows:
+            raise constraints.duplicate("calendar_feeds", ["id"], "pk_calendar_feeds")
+        check_references(self._uow, "calendar_feeds", feed, FEED_REFERENCES)
+        self._rows[feed.id] = snapshot(feed)
+
+    async def remove_for_technician(self, technician_id: UUID) -> bool:
+        gone = [i for i, f in self._rows.items() if f.technician_id == technician_id]
+        for feed_id in gone:
+            del self._rows[feed_id]
+        return bool(gone)
+
+
 class MemoryMaintenanceUnitOfWork(MemoryUnitOfWork, MaintenanceUnitOfWork):
     technicians: MemoryTechnicianRepository
     equipment: MemoryEquipmentRepository
     interventions: MemoryInterventionRepository
     schedule: MemoryScheduleRepository
+    feeds: MemoryCalendarFeedRepository
 
     def __init__(
         self,
@@ -416,6 +488,7 @@ class MemoryMaintenanceUnitOfWork(MemoryUnitOfWork, MaintenanceUnitOfWork):
         self.equipment = MemoryEquipmentRepository(self)
         self.interventions = MemoryInterventionRepository(self)
         self.schedule = MemoryScheduleRepository(self)
+        self.feeds = MemoryCalendarFeedRepository(self)
 
 
 class MemoryDashboardReader(DashboardReader):
@@ -435,6 +508,7 @@ class MemoryDashboardReader(DashboardReader):
 
 
 __all__ = [
+    "MemoryCalendarFeedRepository",
     "MemoryDashboardReader",
     "MemoryEquipmentRepository",
     "MemoryInterventionRepository",

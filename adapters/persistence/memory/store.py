@@ -4,6 +4,10 @@ Transactions are serialised by one lock (the memory twin is SERIALIZABLE): a uni
 works on a copy of the tables and swaps it in on commit, so a rollback, an exception or a
 crash half-way leaves the committed state untouched. Repositories store and hand out
 deep copies of entities, so an entity changed but not saved changes nothing.
+
+The memory twins refuse what the SQL schema refuses: a foreign key that points nowhere is
+422 ``unknown_reference`` (:func:`check_references`), a taken unique value is 409 (see
+``adapters/persistence/constraints.py``), in the order SQL checks them (unique first).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import asyncio
 import copy
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
 
+from adapters.persistence import constraints
 from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
 from application.shared.integration import Envelope, Inbox
@@ -77,6 +83,13 @@ class MemoryUnitOfWork(BaseUnitOfWork):
             self._working[name] = dict(self._store.tables.get(name, {}))
         return self._working[name]
 
+    def peek(self, name: str) -> Mapping[Any, Any]:
+        """A table to read only: this transaction's copy if it has one, else the committed
+        table itself (no copy; the store's lock keeps it still)."""
+        if name in self._working:
+            return self._working[name]
+        return self._store.tables.get(name, {})
+
     def _open_repositories(self) -> None:
         """Override to create repositories bound to this transaction."""
 
@@ -116,6 +129,30 @@ class MemoryUnitOfWork(BaseUnitOfWork):
 
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A foreign key of the SQL schema: ``column`` of a table refers to ``referred``."""
+
+    column: str
+    referred: str
+    """The SQL table referred to (named in the error)."""
+    memory_table: str
+    """The memory table that holds the referred rows, by id."""
+    attribute: str = ""
+    """The entity's attribute holding the value (default: ``column``)."""
+
+
+def check_references(
+    uow: MemoryUnitOfWork, table: str, item: object, references: Sequence[Reference]
+) -> None:
+    """``UnknownReference`` for the first reference (in column order) that points nowhere;
+    ``None`` refers to nothing and is allowed, as in SQL."""
+    for ref in references:
+        value = getattr(item, ref.attribute or ref.column)
+        if value is not None and value not in uow.peek(ref.memory_table):
+            raise constraints.unknown_reference(table, ref.column, ref.referred)
 
 
 def snapshot(entity: T) -> T:

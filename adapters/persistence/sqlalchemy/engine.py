@@ -18,7 +18,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+from adapters.persistence.sqlalchemy.errors import (
+    install_error_context,
+    is_unavailable,
+    unavailable,
+)
 
 IDLE_PING_SECONDS = 5.0
 POOL_RECYCLE_SECONDS = 1800
@@ -143,6 +147,7 @@ class SqlDatabase:
             },
         )
         install_idle_ping(engine)
+        install_error_context(engine)
         return cls(engine)
 
     @property
@@ -187,4 +192,5 @@ def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
             json_deserializer=msgspec.json.decode,
         )
     install_sqlite_pragmas(engine)
+    install_error_context(engine)
     return engine

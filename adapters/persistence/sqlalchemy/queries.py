@@ -16,20 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+from adapters.persistence.sqlalchemy.errors import execute_checked, is_unavailable, unavailable
 from application.shared.pagination import Sort
 
 
 async def execute_guarded(conn: AsyncConnection, statement: Executable) -> Result[Any]:
-    """Run a statement that may violate a constraint; the transaction stays usable.
+    """Run a statement that may violate a constraint; the transaction stays usable and a
+    violation is raised as its domain error (``errors.execute_checked``).
 
     PostgreSQL aborts the whole transaction on an error, so the statement runs in a
     SAVEPOINT there; SQLite only undoes the failed statement, so no savepoint is needed.
     """
-    if conn.dialect.name != "postgresql":
-        return await conn.execute(statement)
-    async with conn.begin_nested():
-        return await conn.execute(statement)
+    return await execute_checked(conn, statement, guarded=True)
 
 
 async def update_if_version(
@@ -46,15 +44,16 @@ async def update_if_version(
 
     The aggregates bump their own version (possibly more than once per change), so the new
     version is the entity's, not ``version + 1``. Returns whether a row changed.
-    ``guarded=False``: the caller knows no unique constraint can be violated, so no
-    SAVEPOINT (two round trips fewer on PostgreSQL).
+    ``guarded=False``: the caller will not go on after a violation, so no SAVEPOINT (two
+    round trips fewer on PostgreSQL). Either way a violated constraint is raised as its
+    domain error.
     """
     statement = (
         sa.update(table)
         .where(table.c.id == id, table.c.version == expected_version)
         .values({**values, "version": new_version})
     )
-    result = await (execute_guarded(conn, statement) if guarded else conn.execute(statement))
+    result = await execute_checked(conn, statement, guarded=guarded)
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 

@@ -5,6 +5,10 @@ the same transaction as the changes; the relay delivers them after the commit. D
 the tracked aggregates recorded are published in-process after the commit (see
 ``BaseUnitOfWork``).
 
+A violated constraint that a repository did not translate (see ``errors.execute_checked``)
+is translated when it leaves the block, before the rollback (SQLite may still be asked
+which foreign key failed): no ``IntegrityError`` reaches a use case's caller.
+
 ``read_only=True`` (given by the composition root to use cases that never commit): on
 PostgreSQL the connection runs in autocommit mode, so a read costs its queries only, with no
 ``BEGIN`` / ``ROLLBACK`` round trips; under READ COMMITTED every statement takes its own
@@ -22,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
+from adapters.persistence.sqlalchemy.errors import constraint_error, is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
 from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
@@ -85,9 +90,23 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        translated = None
+        if isinstance(exc, sa_exc.IntegrityError):
+            translated = await self._translate(exc)
         await super().__aexit__(exc_type, exc, tb)
+        if translated is not None:
+            raise translated from exc
         if exc is not None and is_unavailable(exc):
             raise unavailable(exc) from exc
+
+    async def _translate(self, exc: sa_exc.IntegrityError) -> Exception | None:
+        connection = self._connection
+        usable = connection is not None and self._database.dialect_name == "sqlite"
+        try:
+            return await constraint_error(connection if usable else None, exc)
+        except Exception:  # the probe failed too: keep the original error
+            log.warning("could not translate a constraint violation", exc_info=True)
+            return None
 
     async def _begin(self) -> None:
         connection: AsyncConnection | None = None

@@ -13,7 +13,7 @@ from domain.identity.password_policy import PasswordPolicy
 from domain.identity.user import User
 from domain.identity.values import clean_email, clean_names
 from domain.shared.access import Role
-from domain.shared.errors import Conflict, Forbidden
+from domain.shared.errors import DuplicateValue, Forbidden
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,7 +44,9 @@ class Register:
         self._passwords.validate(command.password, email=email)
         async with self._uow as uow:  # cheap early answer; ``add`` is the real guard
             if await uow.users.get_by_email(email) is not None:
-                raise Conflict("This e-mail address is already registered.", code="email_taken")
+                raise DuplicateValue(
+                    ["email"], "This e-mail address is already registered.", code="email_taken"
+                )
         password_hash = await self._hasher.hash(command.password)  # slow: outside the UoW
         async with self._uow as uow:
             user = User.register(

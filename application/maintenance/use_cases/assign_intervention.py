@@ -5,6 +5,11 @@ best ``CANDIDATES_SHOWN`` candidates and how many were ranked (``candidates_tota
 stops there and changes nothing. Otherwise the chosen technician is locked, the clash check
 is repeated inside the transaction (409 ``schedule_conflict`` naming the entry), then the
 intervention becomes ``planned`` and its planning entry is written.
+
+A slot starting more than ``policy.schedule_past_grace`` before now is 422
+``scheduled_in_past``, for a dry run too (a client learns it before it commits to anything).
+An automatic assignment that finds nobody eligible is 422 ``no_technician_available`` with
+the same ``candidates`` (each with its ``why_not``) and ``candidates_total`` a dry run shows.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from application.maintenance import audit
 from application.maintenance.commands import AssignInterventionCommand
 from application.maintenance.guards import load_intervention
 from application.maintenance.planning_entries import add_entry
+from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import ENTITY_INTERVENTION, MaintenanceUnitOfWork
 from application.maintenance.publishing import facts, technician_user
 from application.maintenance.views import (
@@ -28,22 +34,22 @@ from application.shared.clock import Clock
 from domain.maintenance.assignment import AssignmentRequest, Candidate, rank_candidates
 from domain.maintenance.enums import InterventionStatus
 from domain.maintenance.lifecycle import check_transition
-from domain.maintenance.scheduling import ScheduleEntry, ensure_no_conflict
+from domain.maintenance.scheduling import ScheduleEntry, ensure_no_conflict, ensure_not_in_past
 from domain.maintenance.validation import (
     ESTIMATED_MINUTES_MAX,
     ESTIMATED_MINUTES_MIN,
     Checker,
 )
 from domain.shared.access import Action
-from domain.shared.errors import FieldError, RuleViolated, ValidationFailed
+from domain.shared.errors import RuleViolated, UnknownReference
 
 #: Candidates listed in the answer (the best ranked ones); ``candidates_total`` counts all.
 CANDIDATES_SHOWN = 10
 
 
 class AssignIntervention:
-    def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock) -> None:
-        self._uow, self._clock = uow, clock
+    def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock, policy: MaintenancePolicy) -> None:
+        self._uow, self._clock, self._policy = uow, clock, policy
 
     async def __call__(self, command: AssignInterventionCommand) -> AssignResult:
         c = Checker()
@@ -62,6 +68,7 @@ class AssignIntervention:
             )
             intervention.check_version(command.expected_version)
             check_transition(intervention.status, InterventionStatus.PLANNED)
+            ensure_not_in_past(starts_at, now, self._policy.schedule_past_grace)
             request = AssignmentRequest(
                 required_skills=intervention.required_skills,
                 priority=intervention.priority,
@@ -142,13 +149,35 @@ def _choose(
                         "This technician is flagged unavailable.", code="technician_unavailable"
                     )
                 return candidate
-        raise ValidationFailed(errors=[FieldError("technician_id", "no such technician")])
+        raise UnknownReference("technician_id", "technician profile")
     best = next((c for c in ranking if c.eligible), None)
     if best is None and not dry_run:
+        shown = ranking[:CANDIDATES_SHOWN]
+        reasons = sorted({c.why_not for c in shown if c.why_not})
         raise RuleViolated(
-            "No technician is available for this slot.", code="no_technician_available"
+            "No technician is available for this slot"
+            + (f" ({', '.join(reasons)})." if reasons else " (there is no technician profile)."),
+            code="no_technician_available",
+            extra={
+                "candidates": [_candidate_extra(c) for c in shown],
+                "candidates_total": len(ranking),
+            },
         )
     return best
+
+
+def _candidate_extra(c: Candidate) -> dict[str, object]:
+    """A candidate as the problem document carries it (the dry run's ``candidates`` item)."""
+    return {
+        "technician_id": str(c.technician_id),
+        "score": c.score,
+        "reasons": dict(c.reasons),
+        "eligible": c.eligible,
+        "why_not": c.why_not,
+        "matched_skills": list(c.matched_skills),
+        "conflicting_entry_id": str(c.conflicting_entry_id) if c.conflicting_entry_id else None,
+        "load_minutes": c.load_minutes,
+    }
 
 
 def _assignment(chosen: Candidate | None, ranking: Sequence[Candidate]) -> AssignmentView:

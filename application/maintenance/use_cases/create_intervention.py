@@ -10,7 +10,7 @@ from application.maintenance.views import InterventionView
 from application.shared.clock import Clock
 from domain.maintenance.intervention import Intervention
 from domain.shared.access import Action, Resource, allowed, require
-from domain.shared.errors import Conflict, Forbidden
+from domain.shared.errors import Conflict, Forbidden, NotFound, UnknownReference
 
 _AUDITED = (
     "title",
@@ -35,7 +35,10 @@ class CreateIntervention:
         require(actor, Resource.INTERVENTIONS, Action.CREATE)
         now = self._clock.now()
         async with self._uow as uow:
-            equipment = await load_equipment(uow, actor, command.equipment_id)
+            try:
+                equipment = await load_equipment(uow, actor, command.equipment_id)
+            except NotFound:  # missing or hidden: the body names no equipment this caller has
+                raise UnknownReference("equipment_id", "equipment") from None
             owner = owns_equipment(actor, equipment)
             if not allowed(actor, Resource.INTERVENTIONS, Action.CREATE).permits(owns=owner):
                 raise Forbidden("You may only request interventions on your own equipment.")

@@ -1,4 +1,7 @@
-"""POST /technicians: a profile for a user whose role is technician (one per user)."""
+"""POST /technicians: a profile for a user whose role is technician (one per user).
+
+``user_id`` of no user is 422 ``unknown_reference``; a user who is not an active technician
+is 422 ``not_a_technician``; both name ``user_id``."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from application.maintenance.views import TechnicianView
 from application.shared.clock import Clock
 from domain.maintenance.technician import Technician
 from domain.shared.access import Action, Actor, Resource, Role, require
-from domain.shared.errors import Conflict, RuleViolated
+from domain.shared.errors import DuplicateValue, FieldError, RuleViolated, UnknownReference
 
 
 class CreateTechnician:
@@ -31,15 +34,21 @@ class CreateTechnician:
             base_location=command.base_location,
             working_hours=command.working_hours,
         )
-        if await self._users.get_role(command.user_id) != Role.TECHNICIAN:
+        user = await self._users.get_user(command.user_id)
+        if user is None:
+            raise UnknownReference("user_id", "user")
+        if user.role != Role.TECHNICIAN or not user.is_active:
             raise RuleViolated(
-                "The user does not exist or does not have the technician role.",
+                "The user is not an active user with the technician role.",
                 code="not_a_technician",
+                errors=[FieldError("user_id", "not an active technician")],
             )
         async with self._uow as uow:
             if await uow.technicians.get_by_user(command.user_id) is not None:
-                raise Conflict(
-                    "This user already has a technician profile.", code="technician_exists"
+                raise DuplicateValue(
+                    ["user_id"],
+                    "This user already has a technician profile.",
+                    code="technician_exists",
                 )
             await uow.technicians.add(technician)
             view = TechnicianView.of(technician)

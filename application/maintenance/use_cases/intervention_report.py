@@ -15,7 +15,7 @@ from application.maintenance.views import (
     TechnicianView,
     TimelineEvent,
 )
-from application.shared.audit import AuditFilters, AuditTrail
+from application.shared.audit import AuditFilters, AuditTrail, normalised
 from application.shared.clock import Clock
 
 TIMELINE_MAX = 200
@@ -51,7 +51,7 @@ class GetInterventionReport:
                 TimelineEvent(
                     at=e.at, action=e.action, actor_id=e.actor_id, changes=dict(e.changes)
                 )
-                for e in sorted(entries, key=lambda e: (e.at, e.id))
+                for e in sorted(map(normalised, entries), key=lambda e: (e.at, e.id))
             ),
             documents=(),
             generated_at=now,

@@ -1,9 +1,14 @@
-"""PATCH /planning/{id}: move a planned intervention's slot (409 ``schedule_conflict``)."""
+"""PATCH /planning/{id}: move a planned intervention's slot (409 ``schedule_conflict``).
+
+A new ``scheduled_at`` more than ``policy.schedule_past_grace`` before now is 422
+``scheduled_in_past``; changing only ``estimated_minutes`` of a slot that has begun is fine.
+"""
 
 from __future__ import annotations
 
 from application.maintenance import audit
 from application.maintenance.commands import RescheduleEntryCommand
+from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import (
     ENTITY_INTERVENTION,
     ENTITY_PLANNING_ENTRY,
@@ -11,14 +16,14 @@ from application.maintenance.ports import (
 )
 from application.maintenance.views import PlanningEntryView
 from application.shared.clock import Clock
-from domain.maintenance.scheduling import ensure_no_conflict
+from domain.maintenance.scheduling import ensure_no_conflict, ensure_not_in_past
 from domain.shared.access import Action, Resource, authorize
 from domain.shared.errors import NotFound, PreconditionFailed
 
 
 class RescheduleEntry:
-    def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock) -> None:
-        self._uow, self._clock = uow, clock
+    def __init__(self, uow: MaintenanceUnitOfWork, clock: Clock, policy: MaintenancePolicy) -> None:
+        self._uow, self._clock, self._policy = uow, clock, policy
 
     async def __call__(self, command: RescheduleEntryCommand) -> PlanningEntryView:
         actor = command.actor
@@ -39,6 +44,8 @@ class RescheduleEntry:
             await uow.schedule.lock_technician(entry.technician_id)
             loaded = intervention.version
             at = command.scheduled_at if command.scheduled_at is not None else entry.starts_at
+            if command.scheduled_at is not None and at != entry.starts_at:
+                ensure_not_in_past(at, now, self._policy.schedule_past_grace)
             minutes = (
                 command.estimated_minutes
                 if command.estimated_minutes is not None

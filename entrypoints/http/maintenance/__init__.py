@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from litestar import Router
 
+from entrypoints.http.maintenance.calendar_feeds import (
+    CalendarFeedController,
+    CalendarFeedsController,
+)
 from entrypoints.http.maintenance.dashboard import DashboardController
 from entrypoints.http.maintenance.equipment import EquipmentController
 from entrypoints.http.maintenance.interventions import InterventionsController
@@ -18,6 +22,8 @@ router = Router(
         EquipmentController,
         InterventionsController,
         PlanningController,
+        CalendarFeedsController,
+        CalendarFeedController,
         DashboardController,
     ],
 )

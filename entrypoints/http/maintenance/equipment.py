@@ -118,7 +118,9 @@ class EquipmentController(Controller):
         idempotency: NamedDependency[Idempotency],
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[bytes]:
-        """``serial_number`` is unique (409 ``serial_taken``). Honours ``Idempotency-Key``."""
+        """``serial_number`` is unique (409 ``serial_taken``); an ``owner_id`` of no user is
+        422 ``unknown_reference`` (both name their field in ``errors``). Honours
+        ``Idempotency-Key``."""
 
         async def produce() -> Any:
             view = await create_equipment(
@@ -171,7 +173,8 @@ class EquipmentController(Controller):
         update_equipment: NamedDependency[UpdateEquipment],
         expected_version: NamedDependency[int | None],
     ) -> Response[EquipmentRead]:
-        """``status`` may be set to anything but ``retired`` (DELETE retires). Honours
+        """``status`` may be set to anything but ``retired`` (DELETE retires). 409
+        ``serial_taken`` and 422 ``unknown_reference`` (``owner_id``) as on creation. Honours
         ``If-Match`` (412 when stale)."""
         view = await update_equipment(
             UpdateEquipmentCommand(

@@ -1,8 +1,11 @@
 """A technician's schedule as an RFC 5545 iCalendar document (``icalendar`` package).
 
+The calendar is named after the technician (``X-WR-CALNAME: Atelier - <first> <last>``).
 One ``VEVENT`` per planning entry: ``UID`` ``<entry id>@atelier`` (stable across exports),
 ``DTSTAMP`` the generation time, ``DTSTART``/``DTEND`` in UTC, ``SEQUENCE`` the entry's
-version (so calendar clients pick up reschedules), ``SUMMARY`` and ``DESCRIPTION``.
+version (so calendar clients pick up reschedules), ``SUMMARY`` the intervention's title and
+the equipment's name, ``LOCATION`` the equipment's location, and a ``DESCRIPTION`` in words
+(ids only on its last line, as a reference).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
-from application.maintenance.views import CalendarView, PlanningEntryView
+from application.maintenance.views import CalendarEquipment, CalendarView, PlanningEntryView
 
 PRODID = "-//Atelier//Maintenance planning//EN"
 UID_DOMAIN = "atelier"
@@ -22,32 +25,41 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _event(entry: PlanningEntryView, stamp: datetime) -> Event:
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _event(entry: PlanningEntryView, equipment: CalendarEquipment | None, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"{entry.id}@{UID_DOMAIN}")
     event.add("dtstamp", _utc(stamp))
     event.add("dtstart", _utc(entry.scheduled_at))
     event.add("dtend", _utc(entry.ends_at))
     event.add("sequence", max(0, entry.version))
-    summary = entry.intervention
-    if summary is not None:
-        event.add("summary", summary.title)
-        event.add(
-            "description",
-            "\n".join(
-                (
-                    f"Intervention {summary.id}",
-                    f"Type: {summary.type.value}",
-                    f"Priority: {summary.priority.value}" + (" (urgent)" if summary.urgent else ""),
-                    f"Status: {summary.status.value}",
-                    f"Equipment: {summary.equipment_id}",
-                    f"Estimated minutes: {entry.estimated_minutes}",
-                )
-            ),
+    work = entry.intervention
+    title = work.title if work is not None else "Planned intervention"
+    event.add("summary", f"{title} - {equipment.name}" if equipment is not None else title)
+    if equipment is not None and equipment.location:
+        event.add("location", equipment.location)
+    lines = [title]
+    if equipment is not None:
+        lines.append(
+            f"Equipment: {equipment.name} ({equipment.type}, serial {equipment.serial_number})"
         )
-    else:
-        event.add("summary", f"Intervention {entry.intervention_id}")
-        event.add("description", f"Estimated minutes: {entry.estimated_minutes}")
+        if equipment.location:
+            lines.append(f"Location: {equipment.location}")
+    if work is not None:
+        urgent = " (urgent)" if work.urgent else ""
+        lines += [
+            f"Type: {_words(work.type.value)}",
+            f"Priority: {work.priority.value}{urgent}",
+            f"Status: {_words(work.status.value)}",
+        ]
+    lines += [
+        f"Estimated minutes: {entry.estimated_minutes}",
+        f"Reference: intervention {entry.intervention_id}",
+    ]
+    event.add("description", "\n".join(lines))
     return event
 
 
@@ -57,8 +69,10 @@ def technician_calendar(view: CalendarView) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Atelier - technician {view.technician.id}")
+    calendar.add("x-wr-calname", f"Atelier - {view.technician_name or 'technician'}")
     for entry in view.entries:
-        calendar.add_component(_event(entry, view.generated_at))
+        work = entry.intervention
+        equipment = view.equipment.get(work.equipment_id) if work is not None else None
+        calendar.add_component(_event(entry, equipment, view.generated_at))
     data: bytes = calendar.to_ical()
     return data

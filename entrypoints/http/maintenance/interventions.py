@@ -144,8 +144,9 @@ class InterventionsController(Controller):
         idempotency: NamedDependency[Idempotency],
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[bytes]:
-        """201 with status ``open``; clients only on equipment they own. Honours
-        ``Idempotency-Key``."""
+        """201 with status ``open``; clients only on equipment they own. An ``equipment_id``
+        of no equipment (or of equipment the caller cannot see) is 422 ``unknown_reference``.
+        Honours ``Idempotency-Key``."""
 
         async def produce() -> Any:
             view = await create_intervention(
@@ -234,7 +235,11 @@ class InterventionsController(Controller):
         candidates, candidates_total}``: ``candidates`` lists the 10 best ranked technicians
         (``candidates_total`` counts every ranked one; the chosen technician's sub-scores
         are in ``reasons``); ``dry_run`` only ranks. 409 ``schedule_conflict`` names the clashing
-        entry; 422 ``no_technician_available``."""
+        entry; 422 ``no_technician_available`` carries the same ``candidates`` (each with its
+        ``why_not``) and ``candidates_total``; 422 ``scheduled_in_past`` (dry runs too) when
+        ``scheduled_at`` is more than the configured grace before now, with
+        ``earliest_allowed``; 422 ``unknown_reference`` for a ``technician_id`` of no
+        profile."""
         result = await assign(
             AssignInterventionCommand(
                 actor=actor,

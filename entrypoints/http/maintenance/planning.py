@@ -135,7 +135,9 @@ class PlanningController(Controller):
         reschedule: NamedDependency[RescheduleEntry],
         expected_version: NamedDependency[int | None],
     ) -> Response[PlanningEntryRead]:
-        """409 ``schedule_conflict`` on a clash. Honours ``If-Match`` (the entry's version)."""
+        """409 ``schedule_conflict`` on a clash; 422 ``scheduled_in_past`` for a new
+        ``scheduled_at`` more than the configured grace before now. Honours ``If-Match`` (the
+        entry's version)."""
         view = await reschedule(
             RescheduleEntryCommand(
                 actor=actor,

@@ -117,8 +117,9 @@ class TechniciansController(Controller):
         idempotency: NamedDependency[Idempotency],
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Response[bytes]:
-        """The user must have role ``technician`` (422 ``not_a_technician``); one profile per
-        user (409 ``technician_exists``). Honours ``Idempotency-Key``."""
+        """The user must exist (422 ``unknown_reference``) and be an active technician (422
+        ``not_a_technician``); one profile per user (409 ``technician_exists``); each names
+        ``user_id``. Honours ``Idempotency-Key``."""
         hours = working_windows(data.working_hours) if data.working_hours is not None else None
 
         async def produce() -> Any:

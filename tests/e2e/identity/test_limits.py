@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from domain.shared.access import Role
 from tests.e2e.identity.conftest import ApiFactory
 from tests.e2e.identity.support import PASSWORD, unique_email
@@ -53,11 +55,31 @@ async def test_login_and_reset_limits_from_the_table(api_factory: ApiFactory) ->
     assert (
         await api.client.post("/api/v1/auth/password-reset", json={"email": unique_email()})
     ).status_code == 429
-    for _ in range(5):
+    # login: sized for a site behind one address (failures are bounded by the throttle)
+    answer = await api.login(unique_email(), WRONG)
+    assert answer.status_code == 401
+    assert answer.headers["ratelimit-limit"] == "300"
+
+
+@pytest.mark.slow
+async def test_twenty_people_behind_one_address_all_log_in(api_factory: ApiFactory) -> None:
+    api = await api_factory(rate_limits=[])  # the built-in table, one client address
+    emails = [(await api.create_user(Role.TECHNICIAN))[1] for _ in range(20)]
+    answers = [await api.login(email) for email in emails]
+    assert [a.status_code for a in answers] == [200] * 20
+    assert all(int(a.headers["ratelimit-remaining"]) > 0 for a in answers)
+
+
+@pytest.mark.slow
+async def test_repeated_failures_from_one_address_end_in_429(api_factory: ApiFactory) -> None:
+    api = await api_factory(rate_limits=[])  # default: 50 failures in 15 minutes
+    _, email = await api.create_user(Role.CLIENT)
+    for _ in range(50):  # spraying: each try on another account, none reaches its lockout
         assert (await api.login(unique_email(), WRONG)).status_code == 401
-    limited = await api.login(unique_email(), WRONG)
+    limited = await api.login(email)  # even a right password, from this address
     assert limited.status_code == 429
-    assert limited.headers["ratelimit-limit"] == "5"
+    assert limited.json()["code"] == "too_many_attempts"
+    assert 0 < int(limited.headers["retry-after"]) <= 900
 
 
 async def test_limits_key_on_the_user_and_can_be_configured(api_factory: ApiFactory) -> None:

@@ -15,14 +15,17 @@ async def test_clients_see_only_their_own_equipment(shop: Workshop) -> None:
     assert hidden.json()["code"] == "not_found"
     listed = await shop.ok(shop.client_user, "GET", "/equipment")
     assert [item["id"] for item in listed["items"]] == [mine["id"]]
-    # Nor may they open a request on it (it does not exist for them).
+    # Nor may they open a request on it (it does not exist for them: the same 422 as an
+    # equipment_id of no equipment at all).
     refused = await shop.call(
         shop.client_user,
         "POST",
         "/interventions",
         json={"title": "Not mine", "equipment_id": theirs["id"]},
     )
-    assert refused.status_code == 404
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "unknown_reference"
+    assert refused.json()["errors"][0]["field"] == "equipment_id"
     history = await shop.call(shop.client_user, "GET", f"/equipment/{theirs['id']}/history")
     assert history.status_code == 404
 

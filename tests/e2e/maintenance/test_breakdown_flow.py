@@ -178,4 +178,8 @@ async def test_breakdown_from_request_to_completion(shop: Workshop) -> None:
     assert events[0].decoded("DTSTART") == iso(at(day, 9))
     assert events[0].decoded("DTEND") == iso(at(day, 10, 30))
     assert "DTSTAMP" in events[0]
-    assert str(events[0]["SUMMARY"]) == "Press leaking oil"
+    # names, not ids: the intervention's title, the equipment's name and location
+    assert str(events[0]["SUMMARY"]) == f"Press leaking oil - {machine['name']}"
+    assert str(events[0]["LOCATION"]) == machine["location"]
+    assert machine["id"] not in str(events[0]["SUMMARY"])
+    assert str(calendar["X-WR-CALNAME"]) == "Atelier - Test Technician"

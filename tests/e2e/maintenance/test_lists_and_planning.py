@@ -205,7 +205,10 @@ async def test_availability_and_calendar(shop: Workshop) -> None:
         params={"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat()},
     )
     events = Calendar.from_ical(ics.content).walk("VEVENT")
-    assert sorted(str(e["SUMMARY"]) for e in events) == ["Job 13", "Job 9"]
+    assert sorted(str(e["SUMMARY"]) for e in events) == [
+        f"Job 13 - {machine['name']}",
+        f"Job 9 - {machine['name']}",
+    ]
     assert len({str(e["UID"]) for e in events}) == 2
     for path in (
         f"/planning/technicians/{profile['id']}",

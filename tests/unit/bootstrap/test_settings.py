@@ -76,6 +76,9 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         ("ATELIER_JWT_LEEWAY_SECONDS", "31"),
         ("ATELIER_BCRYPT_ROUNDS", "3"),
         ("ATELIER_PERSISTENCE", "mysql"),
+        ("ATELIER_SCHEDULE_PAST_GRACE_MINUTES", "-1"),
+        ("ATELIER_LOGIN_ADDRESS_FAILURE_LIMIT", "0"),
+        ("ATELIER_LOGIN_ADDRESS_FAILURE_WINDOW_SECONDS", "5"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:

@@ -42,6 +42,7 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
         "create:own read:own cancel:own",
     ),
     "planning": (ALL_CRUD, ALL_CRUD, "read:all", ""),
+    "calendar_feeds": (ALL_CRUD, ALL_CRUD, OWN_CRUD, ""),  # the technician's own feed
     "documents": (ALL_CRUD, ALL_CRUD, "create:all read:all", "read:own"),
     "notifications": (OWN_CRUD, OWN_CRUD, OWN_CRUD, OWN_CRUD),
     "dashboard": ("read:all", "read:all", "", ""),

@@ -15,7 +15,9 @@ from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
 from application.identity.ports import EmailMessage
 from domain.identity.sessions import RefreshFamily, RefreshToken
-from domain.shared.errors import DependencyUnavailable, PreconditionFailed
+from domain.identity.user import User
+from domain.shared.access import Role
+from domain.shared.errors import DependencyUnavailable, PreconditionFailed, UnknownReference
 from tests.unit.identity.conftest import Kit
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -51,11 +53,36 @@ async def test_smtp_unreachable_server_is_dependency_unavailable() -> None:
         await mailer.send(MESSAGE)
 
 
+def _user(email: str = "owner@example.org") -> User:
+    return User.register(
+        email=email, first_name="A", last_name="B", role=Role.CLIENT, password_hash="x", now=NOW
+    )
+
+
+async def test_memory_tokens_refuse_unknown_users_and_families_like_sql() -> None:
+    store = MemoryStore()
+    orphan = RefreshFamily.start(uuid.uuid4(), NOW, 3600)
+    async with MemoryIdentityUnitOfWork(store) as uow:
+        with pytest.raises(UnknownReference) as caught:
+            await uow.refresh_tokens.add_family(orphan)
+        assert caught.value.errors[0].field == "user_id"
+        user = _user()
+        await uow.users.add(user)
+        family = RefreshFamily.start(user.id, NOW, 3600)
+        stray = RefreshToken.issue(RefreshFamily.start(user.id, NOW, 3600), "h", NOW, 3600)
+        await uow.refresh_tokens.add_family(family)
+        with pytest.raises(UnknownReference) as caught:
+            await uow.refresh_tokens.add_token(stray)  # its family was never stored
+        assert caught.value.errors[0].field == "family_id"
+
+
 async def test_consume_marks_used_once_and_rollback_undoes_it() -> None:
     store = MemoryStore()
-    family = RefreshFamily.start(uuid.uuid4(), NOW, 3600)
+    user = _user()
+    family = RefreshFamily.start(user.id, NOW, 3600)
     token = RefreshToken.issue(family, "hash-1", NOW, 3600)
     async with MemoryIdentityUnitOfWork(store) as uow:
+        await uow.users.add(user)
         await uow.refresh_tokens.add_family(family)
         await uow.refresh_tokens.add_token(token)
         await uow.commit()

@@ -18,7 +18,7 @@ from tests.unit.identity.conftest import Kit
 
 
 async def test_preferences_default_then_put_then_get(kit: Kit) -> None:
-    actor = Actor(uuid.uuid4(), Role.TECHNICIAN)
+    actor = Actor((await kit.seed_user("prefs@example.org", Role.TECHNICIAN)).id, Role.TECHNICIAN)
     empty = await kit.get_preferences()(actor)
     assert empty.version == 0
     assert empty.favorite_modules == []
@@ -44,7 +44,8 @@ async def test_preferences_default_then_put_then_get(kit: Kit) -> None:
 
 
 async def test_preferences_are_per_user(kit: Kit) -> None:
-    a, b = Actor(uuid.uuid4(), Role.CLIENT), Actor(uuid.uuid4(), Role.CLIENT)
+    a = Actor((await kit.seed_user("a@example.org")).id, Role.CLIENT)
+    b = Actor((await kit.seed_user("b@example.org")).id, Role.CLIENT)
     await kit.put_preferences()(PutPreferencesCommand(actor=a, favorite_collections=["x.y"]))
     assert (await kit.get_preferences()(b)).favorite_collections == []
 

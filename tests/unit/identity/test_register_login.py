@@ -173,3 +173,30 @@ async def test_unknown_accounts_are_throttled_too(kit: Kit) -> None:
 async def test_login_command_never_shows_the_password() -> None:
     command = LoginCommand(email="a@example.org", password="hunter2-hunter2")
     assert "hunter2" not in repr(command)
+
+
+async def test_successful_logins_from_one_address_never_count() -> None:
+    kit = Kit(policy=IdentityPolicy(login_address_limit=3))
+    emails = [f"staff{n}@example.org" for n in range(12)]
+    for email in emails:
+        await kit.seed_user(email)
+    for email in emails:  # a whole shift behind one NAT address, well past every limit
+        assert (await kit.sign_in(email, address="192.0.2.10")).access_token
+    assert "AccountLocked" not in kit.security_log.names()
+
+
+async def test_failures_from_one_address_across_accounts_refuse_that_address() -> None:
+    kit = Kit(policy=IdentityPolicy(login_address_limit=8, login_address_window_seconds=600))
+    await kit.seed_user("victim@example.org")
+    for n in range(8):  # password spraying: two tries on each of four accounts
+        with pytest.raises(Unauthenticated):
+            await kit.sign_in(f"sprayed{n // 2}@example.org", "wrong password here")
+    with pytest.raises(RateLimited) as caught:  # any account, even the right password
+        await kit.sign_in("victim@example.org")
+    assert caught.value.code == "too_many_attempts"
+    assert 1 <= caught.value.retry_after <= 600
+    assert "AccountLocked" not in kit.security_log.names()  # no account was locked
+    # another address is not affected, and the address recovers after the window
+    assert (await kit.sign_in("victim@example.org", address="198.51.100.9")).access_token
+    kit.clock.advance(minutes=10)
+    assert (await kit.sign_in("victim@example.org")).access_token

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 
 from domain.maintenance.scheduling import (
     ScheduleConflict,
+    ScheduledInPast,
     ScheduleEntry,
     availability,
     ensure_no_conflict,
+    ensure_not_in_past,
     find_conflict,
     free_windows,
     is_available,
@@ -149,3 +151,30 @@ def test_availability_lists_busy_and_free() -> None:
         availability(tech, [], at(1, 0), at(0, 0))
     with pytest.raises(ValidationFailed):
         availability(tech, [], at(0, 0), at(100, 0))
+
+
+@given(
+    offset_seconds=st.integers(min_value=-3 * 86400, max_value=3 * 86400),
+    grace_minutes=st.integers(min_value=0, max_value=120),
+)
+def test_a_slot_may_not_start_before_now_minus_the_grace(
+    offset_seconds: int, grace_minutes: int
+) -> None:
+    now = T0 + timedelta(hours=10)
+    grace = timedelta(minutes=grace_minutes)
+    starts_at = now + timedelta(seconds=offset_seconds)
+    if starts_at >= now - grace:
+        ensure_not_in_past(starts_at, now, grace)  # the boundary itself is allowed
+        return
+    with pytest.raises(ScheduledInPast) as err:
+        ensure_not_in_past(starts_at, now, grace)
+    assert err.value.code == "scheduled_in_past"
+    assert [e.field for e in err.value.errors] == ["scheduled_at"]
+    assert str(err.value.extra["earliest_allowed"]).endswith("Z")
+
+
+def test_the_past_rule_names_the_field_it_is_given() -> None:
+    with pytest.raises(ScheduledInPast) as err:
+        ensure_not_in_past(T0, T0 + timedelta(hours=1), timedelta(0), field="starts_at")
+    assert err.value.errors[0].field == "starts_at"
+    assert isinstance(err.value, ValidationFailed)  # 422

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.identity.tables import users
 from adapters.persistence.sqlalchemy.queries import read_connection
-from application.contracts.identity import UserDirectory
+from application.contracts.identity import DirectoryUser, UserDirectory
 from domain.shared.access import Role
 
 
@@ -25,6 +25,23 @@ class SqlUserDirectory(UserDirectory):
         async with read_connection(self._database) as conn:
             role = (await conn.execute(statement)).scalar_one_or_none()
         return None if role is None else Role(role)
+
+    async def get_user(self, user_id: UUID) -> DirectoryUser | None:
+        u = users.c
+        statement = sa.select(u.id, u.role, u.is_active, u.first_name, u.last_name).where(
+            u.id == user_id
+        )
+        async with read_connection(self._database) as conn:
+            row = (await conn.execute(statement)).first()
+        if row is None:
+            return None
+        return DirectoryUser(
+            id=row.id,
+            role=Role(row.role),
+            is_active=row.is_active,
+            first_name=row.first_name,
+            last_name=row.last_name,
+        )
 
     async def manager_ids(self) -> Sequence[UUID]:
         statement = (

@@ -6,15 +6,14 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.errors import execute_checked
 from adapters.persistence.sqlalchemy.identity.tables import user_preferences
 from adapters.persistence.sqlalchemy.queries import execute_guarded
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.identity.ports import PreferencesRepository
 from domain.identity.preferences import Preferences
-from domain.shared.errors import PreconditionFailed
+from domain.shared.errors import DuplicateValue, PreconditionFailed
 
 STALE = "The preferences were changed by someone else."
 
@@ -57,17 +56,16 @@ class SqlPreferencesRepository(PreferencesRepository):
             try:
                 row = {"user_id": preferences.id, "version": 1, **_values(preferences)}
                 await execute_guarded(self._conn, sa.insert(table).values(row))
-            except sa_exc.IntegrityError as exc:
-                if is_unique_violation(exc):  # someone else stored them first
-                    raise PreconditionFailed(STALE) from exc
-                raise
+            except DuplicateValue as exc:  # someone else stored them first
+                raise PreconditionFailed(STALE) from exc
         else:
             statement = (
                 sa.update(table)
                 .where(table.c.user_id == preferences.id, table.c.version == preferences.version)
                 .values({**_values(preferences), "version": table.c.version + 1})
             )
-            if (await self._conn.execute(statement)).rowcount != 1:
+            result = await execute_checked(self._conn, statement, guarded=False)
+            if getattr(result, "rowcount", 0) != 1:
                 raise PreconditionFailed(STALE)
         preferences.version += 1
         self._uow.track(preferences)

@@ -11,9 +11,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence.sqlalchemy.errors import execute_checked
 from adapters.persistence.sqlalchemy.identity.tables import (
     password_reset_tokens,
     refresh_families,
@@ -24,7 +23,6 @@ from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from application.identity.ports import PasswordResetRepository, RefreshTokenRepository
 from domain.identity.password_reset import PasswordResetToken
 from domain.identity.sessions import RefreshFamily, RefreshToken
-from domain.shared.errors import Conflict
 
 
 def _family(row: sa.Row[Any]) -> RefreshFamily:
@@ -63,14 +61,16 @@ class SqlRefreshTokenRepository(RefreshTokenRepository):
         self._conn = uow.connection
 
     async def add_family(self, family: RefreshFamily) -> None:
-        await self._conn.execute(
+        await execute_checked(
+            self._conn,
             sa.insert(refresh_families).values(
                 id=family.id,
                 user_id=family.user_id,
                 created_at=family.created_at,
                 absolute_expires_at=family.absolute_expires_at,
                 revoked_at=family.revoked_at,
-            )
+            ),
+            guarded=False,
         )
 
     async def get_family(self, family_id: UUID) -> RefreshFamily | None:
@@ -87,12 +87,8 @@ class SqlRefreshTokenRepository(RefreshTokenRepository):
             "expires_at": token.expires_at,
             "used_at": token.used_at,
         }
-        try:
-            await execute_guarded(self._conn, sa.insert(refresh_tokens).values(values))
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc):
-                raise Conflict("Duplicate refresh token.") from exc
-            raise
+        # a duplicate hash is 409 duplicate_value, an unknown family 422 unknown_reference
+        await execute_guarded(self._conn, sa.insert(refresh_tokens).values(values))
 
     async def get_token(self, token_hash: str) -> RefreshToken | None:
         query = sa.select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
@@ -136,14 +132,16 @@ class SqlPasswordResetRepository(PasswordResetRepository):
         self._conn = uow.connection
 
     async def add(self, token: PasswordResetToken) -> None:
-        await self._conn.execute(
+        await execute_checked(
+            self._conn,
             sa.insert(password_reset_tokens).values(
                 token_hash=token.token_hash,
                 user_id=token.user_id,
                 created_at=token.created_at,
                 expires_at=token.expires_at,
                 used_at=token.used_at,
-            )
+            ),
+            guarded=False,
         )
 
     async def get(self, token_hash: str) -> PasswordResetToken | None:

@@ -8,9 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.identity.tables import users
 from adapters.persistence.sqlalchemy.queries import execute_guarded
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
@@ -20,13 +18,7 @@ from application.shared.pagination import Sort
 from domain.identity.user import User
 from domain.identity.values import normalize_email
 from domain.shared.access import Role
-from domain.shared.errors import Conflict, PreconditionFailed
-
-EMAIL_TAKEN = "This e-mail address is already registered."
-
-
-def _email_taken() -> Conflict:
-    return Conflict(EMAIL_TAKEN, code="email_taken")
+from domain.shared.errors import PreconditionFailed
 
 
 def escape_like(value: str) -> str:
@@ -132,21 +124,12 @@ class SqlUserRepository(UserRepository):
 
     async def add(self, user: User) -> None:
         row = {"id": user.id, "created_at": user.created_at, "version": user.version}
-        try:
-            await execute_guarded(self._conn, sa.insert(users).values(**row, **_values(user)))
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc):
-                raise _email_taken() from exc
-            raise
+        # a taken address is 409 email_taken (the unique constraint's own code)
+        await execute_guarded(self._conn, sa.insert(users).values(**row, **_values(user)))
         self._uow.track(user)
 
     async def save(self, user: User) -> None:
-        try:
-            saved = await update_versioned(self._conn, users, user.id, user.version, _values(user))
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc):
-                raise _email_taken() from exc
-            raise
+        saved = await update_versioned(self._conn, users, user.id, user.version, _values(user))
         if not saved:
             raise PreconditionFailed("The user was changed by someone else.")
         user.version += 1

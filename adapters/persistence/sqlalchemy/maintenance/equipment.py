@@ -9,9 +9,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence import constraints
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import equipment
 from adapters.persistence.sqlalchemy.queries import (
@@ -29,7 +28,7 @@ from application.maintenance.ports import (
 from application.shared.pagination import Sort
 from domain.maintenance.enums import EquipmentStatus
 from domain.maintenance.equipment import Equipment
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import DuplicateValue, PreconditionFailed
 
 E = equipment.c
 SERIAL_UNIQUE = "uq_equipment_serial_key"
@@ -37,8 +36,8 @@ _TEXT_SORTS = {"name", "serial_number"}
 _FOLDED_SORTS = {"type": E.type_key, "location": E.location_key}
 
 
-def _serial_taken() -> Conflict:
-    return Conflict("This serial number is already registered.", code="serial_taken")
+def _serial_taken() -> DuplicateValue:
+    return constraints.duplicate("equipment", ["serial_key"], SERIAL_UNIQUE)
 
 
 def due(now: datetime) -> sa.ColumnElement[bool]:
@@ -68,16 +67,8 @@ class SqlEquipmentRepository(SqlRepository, EquipmentRepository):
         return {e.id: e for e in await self._rows(E.id.in_(list(ids)))}
 
     async def add(self, item: Equipment) -> None:
-        try:
-            await execute_guarded(
-                self._conn, sa.insert(equipment).values(mapping.equipment_row(item))
-            )
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc, SERIAL_UNIQUE):
-                raise _serial_taken() from exc
-            if is_unique_violation(exc):
-                raise Conflict("This equipment already exists.") from exc
-            raise
+        # a violated constraint is its domain error: serial_taken, unknown_reference (owner_id)
+        await execute_guarded(self._conn, sa.insert(equipment).values(mapping.equipment_row(item)))
         self._uow.track(item)
 
     async def save(self, item: Equipment, *, expected_version: int) -> None:
@@ -85,19 +76,14 @@ class SqlEquipmentRepository(SqlRepository, EquipmentRepository):
         taken = sa.select(E.id).where(E.serial_key == item.serial_key, E.id != item.id).limit(1)
         if (await self._conn.execute(taken)).first() is not None:
             raise _serial_taken()
-        try:
-            saved = await update_if_version(
-                self._conn,
-                equipment,
-                item.id,
-                expected_version=expected_version,
-                new_version=item.version,
-                values=mapping.equipment_values(item),
-            )
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc, SERIAL_UNIQUE):
-                raise _serial_taken() from exc
-            raise
+        saved = await update_if_version(
+            self._conn,
+            equipment,
+            item.id,
+            expected_version=expected_version,
+            new_version=item.version,
+            values=mapping.equipment_values(item),
+        )
         if not saved:
             raise PreconditionFailed("The equipment was changed by someone else.")
         self._uow.track(item)

@@ -12,9 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import equipment, interventions
 from adapters.persistence.sqlalchemy.queries import (
@@ -39,10 +37,9 @@ from domain.maintenance.enums import (
     Priority,
 )
 from domain.maintenance.intervention import Intervention
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import PreconditionFailed
 
 I = interventions.c  # noqa: E741
-PREVENTIVE_UNIQUE = "uq_interventions_preventive_key"
 _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
 _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
@@ -103,36 +100,21 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
 
     async def add(self, intervention: Intervention) -> None:
         row = mapping.intervention_row(intervention)
-        try:
-            await execute_guarded(self._conn, sa.insert(interventions).values(row))
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc, PREVENTIVE_UNIQUE):
-                raise Conflict(
-                    "This preventive maintenance is already planned.", code="preventive_exists"
-                ) from exc
-            if is_unique_violation(exc):
-                raise Conflict("This intervention already exists.") from exc
-            raise
+        # violations are their domain errors: preventive_exists, unknown_reference...
+        await execute_guarded(self._conn, sa.insert(interventions).values(row))
         self._uow.track(intervention)
 
     async def save(self, intervention: Intervention, *, expected_version: int) -> None:
-        try:
-            saved = await update_if_version(
-                self._conn,
-                interventions,
-                intervention.id,
-                expected_version=expected_version,
-                new_version=intervention.version,
-                values=mapping.intervention_values(intervention),
-                # only the preventive key is unique among the columns written
-                guarded=intervention.preventive_key is not None,
-            )
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc, PREVENTIVE_UNIQUE):
-                raise Conflict(
-                    "This preventive maintenance is already planned.", code="preventive_exists"
-                ) from exc
-            raise
+        saved = await update_if_version(
+            self._conn,
+            interventions,
+            intervention.id,
+            expected_version=expected_version,
+            new_version=intervention.version,
+            values=mapping.intervention_values(intervention),
+            # only the preventive key is unique among the columns written
+            guarded=intervention.preventive_key is not None,
+        )
         if not saved:
             raise PreconditionFailed("The intervention was changed by someone else.")
         self._uow.track(intervention)

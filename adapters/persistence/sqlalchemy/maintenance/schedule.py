@@ -14,10 +14,10 @@ from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
+from adapters.persistence import constraints
+from adapters.persistence.sqlalchemy.errors import execute_checked
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import schedule_entries, technicians
 from adapters.persistence.sqlalchemy.queries import (
@@ -27,9 +27,14 @@ from adapters.persistence.sqlalchemy.queries import (
 from adapters.persistence.sqlalchemy.repository import SqlRepository
 from application.maintenance.ports import ScheduleFilters, ScheduleRepository
 from domain.maintenance.scheduling import ScheduleEntry
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import DuplicateValue, PreconditionFailed
 
 S = schedule_entries.c
+INTERVENTION_UNIQUE = "uq_schedule_entries_intervention_id"
+
+
+def _entry_exists() -> DuplicateValue:
+    return constraints.duplicate("schedule_entries", ["intervention_id"], INTERVENTION_UNIQUE)
 
 
 class SqlScheduleRepository(SqlRepository, ScheduleRepository):
@@ -73,17 +78,13 @@ class SqlScheduleRepository(SqlRepository, ScheduleRepository):
                 .on_conflict_do_nothing()
                 .returning(S.id)
             )
-            if (await self._conn.execute(statement)).first() is None:
-                raise Conflict("The intervention already has a planning entry.")
+            # a foreign key that points nowhere still fails (unknown_reference)
+            if (await execute_checked(self._conn, statement, guarded=False)).first() is None:
+                raise _entry_exists()
             return
-        try:
-            await execute_guarded(
-                self._conn, sa.insert(schedule_entries).values(mapping.entry_row(entry))
-            )
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc):
-                raise Conflict("The intervention already has a planning entry.") from exc
-            raise
+        await execute_guarded(
+            self._conn, sa.insert(schedule_entries).values(mapping.entry_row(entry))
+        )
 
     async def save(self, entry: ScheduleEntry, *, expected_version: int) -> None:
         row = mapping.entry_row(entry)
@@ -100,7 +101,9 @@ class SqlScheduleRepository(SqlRepository, ScheduleRepository):
             raise PreconditionFailed("The planning entry was changed by someone else.")
 
     async def remove(self, entry_id: UUID) -> None:
-        await self._conn.execute(sa.delete(schedule_entries).where(S.id == entry_id))
+        await execute_checked(
+            self._conn, sa.delete(schedule_entries).where(S.id == entry_id), guarded=False
+        )
 
     async def list(
         self, filters: ScheduleFilters, *, limit: int, offset: int

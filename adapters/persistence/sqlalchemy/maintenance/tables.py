@@ -1,4 +1,5 @@
-"""Maintenance tables: technicians, equipment, interventions, schedule entries.
+"""Maintenance tables: technicians, equipment, interventions, schedule entries, calendar
+feeds.
 
 Derived and normalised values are stored next to what they derive from, written on every
 save, so that filters and the dashboard use plain indexes:
@@ -166,4 +167,17 @@ schedule_entries = sa.Table(
     sa.Index(None, "technician_id", "ends_at"),
     sa.Index(None, "starts_at"),
     sa.Index(None, "ends_at"),  # slot overlaps: entries ending after the slot starts
+)
+
+calendar_feeds = sa.Table(
+    "calendar_feeds",
+    metadata,
+    uuid_pk(),  # the public selector of the feed URL
+    uuid_column("technician_id"),
+    sa.Column("secret_hash", sa.String(64), nullable=False),  # SHA-256 hex of the secret
+    utc_timestamp("created_at"),
+    uuid_column("created_by", nullable=True),
+    sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"]),
+    sa.ForeignKeyConstraint(["created_by"], ["users.id"]),
+    sa.UniqueConstraint("technician_id"),  # one feed per technician (rotating replaces it)
 )

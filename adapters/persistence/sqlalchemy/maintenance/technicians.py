@@ -8,9 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.errors import is_unique_violation
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import (
     interventions,
@@ -34,13 +32,12 @@ from application.shared.pagination import Sort
 from domain.maintenance.enums import ExperienceLevel, InterventionStatus
 from domain.maintenance.scheduling import ScheduleEntry
 from domain.maintenance.technician import Technician
-from domain.shared.errors import Conflict, PreconditionFailed
+from domain.shared.errors import PreconditionFailed
 
 T = technicians.c
 S = schedule_entries.c
 I = interventions.c  # noqa: E741
 _BOOKED = (InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value)
-USER_ID_UNIQUE = "uq_technicians_user_id"
 
 _LEVEL_RANK = sa.case(
     {level.value: level.rank for level in ExperienceLevel}, value=T.experience_level
@@ -109,18 +106,10 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
         return RankingPool(technicians=pool, clashes=found, loads=loads)
 
     async def add(self, technician: Technician) -> None:
-        try:
-            await execute_guarded(
-                self._conn, sa.insert(technicians).values(mapping.technician_row(technician))
-            )
-        except sa_exc.IntegrityError as exc:
-            if is_unique_violation(exc, USER_ID_UNIQUE):
-                raise Conflict(
-                    "This user already has a technician profile.", code="technician_exists"
-                ) from exc
-            if is_unique_violation(exc):
-                raise Conflict("This technician already exists.") from exc
-            raise
+        # violations are their domain errors: technician_exists, unknown_reference (user_id)
+        await execute_guarded(
+            self._conn, sa.insert(technicians).values(mapping.technician_row(technician))
+        )
         self._uow.track(technician)
 
     async def save(self, technician: Technician, *, expected_version: int) -> None:

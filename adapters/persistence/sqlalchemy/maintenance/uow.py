@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance.equipment import SqlEquipmentRepository
+from adapters.persistence.sqlalchemy.maintenance.feeds import SqlCalendarFeedRepository
 from adapters.persistence.sqlalchemy.maintenance.interventions import SqlInterventionRepository
 from adapters.persistence.sqlalchemy.maintenance.schedule import SqlScheduleRepository
 from adapters.persistence.sqlalchemy.maintenance.technicians import SqlTechnicianRepository
@@ -23,6 +24,7 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
     equipment: SqlEquipmentRepository
     interventions: SqlInterventionRepository
     schedule: SqlScheduleRepository
+    feeds: SqlCalendarFeedRepository
 
     def __init__(
         self,
@@ -40,3 +42,4 @@ class SqlMaintenanceUnitOfWork(SqlAlchemyUnitOfWork, MaintenanceUnitOfWork):
         self.equipment = SqlEquipmentRepository(self)
         self.interventions = SqlInterventionRepository(self)
         self.schedule = SqlScheduleRepository(self)
+        self.feeds = SqlCalendarFeedRepository(self)

@@ -25,11 +25,12 @@ from application.maintenance.commands import (
     CreateTechnicianCommand,
 )
 from application.maintenance.policy import MaintenancePolicy
-from application.maintenance.ports import UserDirectory
+from application.maintenance.ports import DirectoryUser, UserDirectory
 from application.maintenance.use_cases.create_equipment import CreateEquipment
 from application.maintenance.use_cases.create_intervention import CreateIntervention
 from application.maintenance.use_cases.create_technician import CreateTechnician
 from application.maintenance.views import EquipmentView, InterventionView, TechnicianView
+from domain.identity.user import User
 from domain.shared.access import Actor, Role
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
@@ -46,9 +47,19 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 class FakeUsers(UserDirectory):
     def __init__(self) -> None:
         self.roles: dict[UUID, Role] = {}
+        self.names: dict[UUID, str] = {}
 
     async def get_role(self, user_id: UUID) -> Role | None:
         return self.roles.get(user_id)
+
+    async def get_user(self, user_id: UUID) -> DirectoryUser | None:
+        role = self.roles.get(user_id)
+        if role is None:
+            return None
+        first, _, last = self.names.get(user_id, "Test User").partition(" ")
+        return DirectoryUser(
+            id=user_id, role=role, is_active=True, first_name=first, last_name=last
+        )
 
     async def manager_ids(self) -> Sequence[UUID]:
         return [u for u, r in self.roles.items() if r == Role.MANAGER]
@@ -99,9 +110,23 @@ class Kit:
     async def run(self, cls: type[Any], command: Any) -> Any:
         return await self.make(cls)(command)
 
-    def actor(self, role: Role) -> Actor:
+    def actor(self, role: Role, *, first_name: str = "Test", last_name: str = "User") -> Actor:
+        """A user of ``role``: in the directory and in the store's ``users`` table (the
+        memory twins refuse references to users that do not exist, as SQL does)."""
         actor = Actor(user_id=new_id(), role=role)
         self.users.roles[actor.user_id] = role
+        self.users.names[actor.user_id] = f"{first_name} {last_name}"
+        user = User.register(
+            email=f"{actor.user_id.hex}@example.org",
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            password_hash="x",
+            now=START,
+        )
+        user.id = actor.user_id
+        user.pull_events()
+        self.store.tables.setdefault("users", {})[actor.user_id] = user
         return actor
 
     async def technician(self, **kw: Any) -> tuple[Actor, TechnicianView]:

@@ -9,12 +9,14 @@ from application.maintenance.commands import (
     GetInterventionQuery,
     InterventionActionCommand,
 )
+from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
 from application.maintenance.use_cases.get_intervention import GetIntervention
 from application.maintenance.use_cases.unassign_intervention import UnassignIntervention
 from application.shared.list_audit import ListAudit, ListAuditQuery
 from domain.maintenance.enums import InterventionStatus
-from domain.maintenance.scheduling import ScheduleConflict
+from domain.maintenance.scheduling import ScheduleConflict, ScheduledInPast
+from domain.maintenance.technician import WorkingWindow
 from domain.shared.errors import DomainError, RuleViolated
 
 from .conftest import Kit, at
@@ -152,3 +154,59 @@ async def test_unassign_goes_back_to_open_and_removes_the_entry(kit: Kit) -> Non
         assert await uow.schedule.get_for_intervention(item.id) is None
     again = await assign(kit, item.id, tech.id)  # the slot is free again
     assert again.intervention.status is InterventionStatus.PLANNED
+
+
+async def test_a_failed_automatic_assignment_explains_each_candidate(kit: Kit) -> None:
+    _, away = await kit.technician(available=False)
+    _, busy = await kit.technician()
+    # ``late`` works Saturdays only: 10:00 on a Monday is outside their hours
+    _, late = await kit.technician(working_hours=[WorkingWindow.parse(5, "08:00", "17:00")])
+    eq = await kit.equipment()
+    first = await kit.intervention(eq.id)
+    booked = await assign(kit, first.id, busy.id, at(0, 9), 120)
+    item = await kit.intervention(eq.id)
+    with pytest.raises(RuleViolated) as err:
+        await assign(kit, item.id, start=at(0, 10))
+    problem = err.value
+    assert problem.code == "no_technician_available"
+    why = {c["technician_id"]: c["why_not"] for c in problem.extra["candidates"]}  # type: ignore[attr-defined]
+    assert why == {
+        str(away.id): "not_available",
+        str(busy.id): "schedule_conflict",
+        str(late.id): "outside_working_hours",
+    }
+    assert problem.extra["candidates_total"] == 3
+    clash = next(c for c in problem.extra["candidates"] if c["technician_id"] == str(busy.id))  # type: ignore[attr-defined]
+    assert clash["conflicting_entry_id"] == str(booked.entry_id)
+    assert "schedule_conflict" in problem.detail
+    dry = await assign(kit, item.id, start=at(0, 10), dry_run=True)  # the same explanation
+    assert {str(c.technician_id): c.why_not for c in dry.assignment.candidates} == why
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+async def test_assigning_into_the_past_is_refused(kit: Kit, dry_run: bool) -> None:
+    _, tech = await kit.technician()
+    eq = await kit.equipment()
+    item = await kit.intervention(eq.id)
+    kit.clock.set(at(0, 11))  # Monday 11:00; the default grace is 5 minutes
+    with pytest.raises(ScheduledInPast) as err:
+        await assign(kit, item.id, tech.id, at(0, 10, 54), dry_run=dry_run)
+    assert err.value.code == "scheduled_in_past"
+    assert [e.field for e in err.value.errors] == ["scheduled_at"]
+    assert err.value.extra["earliest_allowed"] == "2026-11-16T10:55:00Z"
+    got = await kit.run(
+        GetIntervention, GetInterventionQuery(actor=kit.admin, intervention_id=item.id)
+    )
+    assert got.status is InterventionStatus.OPEN
+    within_grace = await assign(kit, item.id, tech.id, at(0, 10, 55), dry_run=dry_run)
+    assert within_grace.assignment.technician_id == tech.id
+
+
+async def test_the_grace_is_configurable(kit: Kit) -> None:
+    kit.policy = MaintenancePolicy(schedule_past_grace_minutes=0)
+    _, tech = await kit.technician()
+    item = await kit.intervention((await kit.equipment()).id)
+    kit.clock.set(at(0, 11))
+    with pytest.raises(ScheduledInPast):
+        await assign(kit, item.id, tech.id, at(0, 10, 59))
+    assert (await assign(kit, item.id, tech.id, at(0, 11))).entry_id is not None

@@ -25,12 +25,13 @@ from application.maintenance.use_cases.get_equipment import GetEquipment
 from application.maintenance.use_cases.retire_equipment import RetireEquipment
 from application.maintenance.use_cases.start_intervention import StartIntervention
 from application.maintenance.use_cases.update_equipment import UpdateEquipment
-from application.shared.audit import AuditFilters
+from application.shared.audit import AuditEntry, AuditFilters
 from application.shared.integration import Envelope
 from application.shared.list_audit import ListAudit, ListAuditQuery
 from domain.shared.access import Role
 from domain.shared.errors import DependencyUnavailable, Forbidden
 from domain.shared.events import DomainEvent
+from domain.shared.ids import new_id
 
 from .conftest import START, Kit, at
 
@@ -113,11 +114,37 @@ async def test_lifecycle_and_planning_changes_are_audited(kit: Kit) -> None:
     assign = next(e for e in page.items if e.action == "assign")
     assert assign.changes["status"] == ["open", "planned"]
     assert assign.changes["technician_id"] == [None, str(tech.id)]
+    # timestamps in changes take the API's one form: UTC with Z
+    assert assign.changes["scheduled_at"] == [None, "2026-11-16T09:00:00Z"]
     entries = await kit.run(
         ListAudit,
         ListAuditQuery(actor=kit.admin, filters=AuditFilters(entity_type="planning_entry")),
     )
     assert [(e.entity_id, e.action) for e in entries.items] == [(result.entry_id, "create")]
+
+
+async def test_legacy_offset_timestamps_in_the_trail_are_read_with_z(kit: Kit) -> None:
+    legacy = AuditEntry(
+        actor_id=kit.admin.user_id,
+        entity_type="intervention",
+        entity_id=new_id(),
+        action="reschedule",
+        changes={
+            "scheduled_at": ["2026-11-16T09:00:00+00:00", "2026-11-16T10:30:00.250000+00:00"],
+            "title": ["not a time +00:00", "2026-11-16"],
+        },
+        at=at(0, 8),
+    )
+    async with kit.uow() as uow:
+        await uow.audit.record(legacy)
+        await uow.commit()
+    page = await kit.run(
+        ListAudit, ListAuditQuery(actor=kit.admin, filters=AuditFilters(entity_id=legacy.entity_id))
+    )
+    assert page.items[0].changes == {
+        "scheduled_at": ["2026-11-16T09:00:00Z", "2026-11-16T10:30:00.250000Z"],
+        "title": ["not a time +00:00", "2026-11-16"],
+    }
 
 
 async def _dataset(kit: Kit) -> None:

@@ -32,7 +32,9 @@ from domain.shared.errors import (
     InvalidTransition,
     NotFound,
     PreconditionFailed,
+    UnknownReference,
 )
+from domain.shared.ids import new_id
 
 from .conftest import Kit, at
 
@@ -44,8 +46,10 @@ async def test_clients_request_on_own_equipment_only(kit: Kit) -> None:
     created = await kit.intervention(mine.id, actor=client, priority="high")
     assert created.status is InterventionStatus.OPEN
     assert created.created_by == client.user_id
-    with pytest.raises(NotFound):
-        await kit.intervention(theirs.id, actor=client)
+    for hidden in (theirs.id, new_id()):  # not theirs, or no equipment at all: one answer
+        with pytest.raises(UnknownReference) as refused:
+            await kit.intervention(hidden, actor=client)
+        assert [e.field for e in refused.value.errors] == ["equipment_id"]
     with pytest.raises(Forbidden):  # technicians do not create requests
         await kit.intervention(mine.id, actor=kit.actor(Role.TECHNICIAN))
     other = await kit.intervention(theirs.id)

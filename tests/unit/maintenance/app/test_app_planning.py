@@ -21,7 +21,7 @@ from application.maintenance.use_cases.planning_conflicts import PlanningConflic
 from application.maintenance.use_cases.reschedule_entry import RescheduleEntry
 from application.maintenance.use_cases.technician_calendar import GetTechnicianCalendar
 from domain.maintenance.enums import InterventionType
-from domain.maintenance.scheduling import ScheduleConflict, ScheduleEntry
+from domain.maintenance.scheduling import ScheduleConflict, ScheduledInPast, ScheduleEntry
 from domain.shared.access import Role
 from domain.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
@@ -106,6 +106,34 @@ async def test_reschedule_checks_versions_and_clashes(kit: Kit) -> None:
                 actor=kit.actor(Role.CLIENT), entry_id=a.entry_id, scheduled_at=at(0, 15)
             ),
         )
+
+
+async def test_reschedule_into_the_past_is_refused(kit: Kit) -> None:
+    _, tech = await kit.technician()
+    booked = await _book(kit, tech.id, at(0, 9))
+    kit.clock.set(at(0, 9, 30))  # the slot has begun
+    with pytest.raises(ScheduledInPast) as err:
+        await kit.run(
+            RescheduleEntry,
+            RescheduleEntryCommand(
+                actor=kit.manager, entry_id=booked.entry_id, scheduled_at=at(0, 8)
+            ),
+        )
+    assert err.value.code == "scheduled_in_past"
+    assert [e.field for e in err.value.errors] == ["scheduled_at"]
+    # a longer estimate for the slot under way is fine (its start does not move)
+    longer = await kit.run(
+        RescheduleEntry,
+        RescheduleEntryCommand(actor=kit.manager, entry_id=booked.entry_id, estimated_minutes=90),
+    )
+    assert (longer.scheduled_at, longer.estimated_minutes) == (at(0, 9), 90)
+    later = await kit.run(
+        RescheduleEntry,
+        RescheduleEntryCommand(
+            actor=kit.manager, entry_id=booked.entry_id, scheduled_at=at(0, 9, 26)
+        ),  # within the 5 minutes of grace
+    )
+    assert later.scheduled_at == at(0, 9, 26)
 
 
 async def test_conflicts_report_overlapping_pairs(kit: Kit) -> None:

@@ -27,6 +27,7 @@ from domain.shared.errors import (
     NotFound,
     PreconditionFailed,
     RuleViolated,
+    UnknownReference,
     ValidationFailed,
 )
 from domain.shared.ids import new_id
@@ -36,12 +37,16 @@ from .conftest import Kit, at
 
 async def test_create_requires_an_existing_technician_user(kit: Kit) -> None:
     client = kit.actor(Role.CLIENT)
-    for user_id in (client.user_id, new_id()):
-        with pytest.raises(RuleViolated) as err:
-            await kit.run(
-                CreateTechnician, CreateTechnicianCommand(actor=kit.admin, user_id=user_id)
-            )
-        assert err.value.code == "not_a_technician"
+    with pytest.raises(RuleViolated) as err:
+        await kit.run(
+            CreateTechnician, CreateTechnicianCommand(actor=kit.admin, user_id=client.user_id)
+        )
+    assert err.value.code == "not_a_technician"
+    assert [e.field for e in err.value.errors] == ["user_id"]
+    with pytest.raises(UnknownReference) as unknown:
+        await kit.run(CreateTechnician, CreateTechnicianCommand(actor=kit.admin, user_id=new_id()))
+    assert unknown.value.code == "unknown_reference"
+    assert [e.field for e in unknown.value.errors] == ["user_id"]
 
 
 async def test_one_profile_per_user(kit: Kit) -> None:
