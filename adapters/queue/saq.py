@@ -41,8 +41,12 @@ from domain.shared.errors import DependencyUnavailable
 
 log = logging.getLogger("atelier.jobs")
 
-ABORT_WAIT_SECONDS = 10.0
+MIN_RETRY_DELAY = 0.05
+"""SAQ re-queues a job retried with no delay at its old start time *and* at once, so a delayed
+job would run twice: every retry waits at least this long."""
+ABORT_WAIT_SECONDS = 3.0
 """A job that saw its cancellation waits this long for SAQ's abort upkeep to end it."""
+WORKER_READ_MARGIN_SECONDS = 8.0
 CRASH_RERUNS = 5
 """Runs a job may lose to dead workers on top of its failed attempts."""
 
@@ -152,10 +156,14 @@ class SaqJobQueue(JobQueue):
     ) -> None:
         from redis.asyncio import Redis
 
-        # No socket timeout on the client: SAQ blocks on it on purpose (BLMOVE, pub/sub);
-        # every call of ours is bounded by ``asyncio.wait_for`` instead.
+        # SAQ blocks on purpose for up to a second (BLMOVE): the socket timeout stays above
+        # that, so a half-open connection cannot hang a worker; our own calls are bounded
+        # by ``asyncio.wait_for`` at ``socket_timeout``.
         client = Redis.from_url(
-            url, socket_connect_timeout=socket_timeout, health_check_interval=30
+            url,
+            socket_timeout=socket_timeout + WORKER_READ_MARGIN_SECONDS,
+            socket_connect_timeout=socket_timeout,
+            health_check_interval=30,
         )
         self.timeout = socket_timeout
         self.redis = client
@@ -201,7 +209,7 @@ class SaqJobQueue(JobQueue):
             "timeout": int(timeout) + 30,  # the wrapper times out first; SAQ's is a backstop
             "heartbeat": int(self.heartbeat_seconds * 3),
             "retries": failures + 1 + CRASH_RERUNS,
-            "retry_delay": definition.retry_delay_seconds,
+            "retry_delay": max(MIN_RETRY_DELAY, definition.retry_delay_seconds),
             "retry_backoff": definition.max_retry_delay_seconds,
             "ttl": FINISHED_TTL_SECONDS,
             "scheduled": scheduled,
@@ -297,7 +305,8 @@ class SaqJobQueue(JobQueue):
         if failures > int(job.meta.get("max_failures", 0)):
             job.retries = job.attempts  # no more retries: SAQ records it failed
         else:  # our backoff (by failures, not by runs)
-            job.retry_delay, job.retry_backoff = retry_delay(definition, failures), False
+            delay = max(MIN_RETRY_DELAY, retry_delay(definition, failures))
+            job.retry_delay, job.retry_backoff = delay, False
 
     async def _beat(self, job: Any) -> None:
         while True:
@@ -311,10 +320,14 @@ class SaqJobQueue(JobQueue):
         inner = self._runner(definition, observer)
 
         async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
-            tick = int(ctx["job"].scheduled or time.time())
+            job = ctx["job"]
+            tick = int(job.scheduled or time.time())
             once = f"saq:{self.queue.name}:tick:{name}:{tick}"
-            if not await self.redis.set(once, b"1", nx=True, ex=FINISHED_TTL_SECONDS):
+            mine = f"{job.key}:{job.queued}".encode()  # this enqueue of the tick's job
+            claimed = await self.redis.set(once, mine, nx=True, ex=FINISHED_TTL_SECONDS)
+            if not claimed and await self.redis.get(once) != mine:
                 return {"skipped": "this tick ran already"}
+            # claimed now, or claimed by this very job before its worker died: run it
             return await inner(ctx, payload=kwargs.get("payload"))
 
         run.__qualname__ = name

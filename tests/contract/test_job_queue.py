@@ -187,6 +187,17 @@ async def test_a_unique_key_runs_once(backend: Backend) -> None:
 
 
 @pytest.mark.slow
+async def test_a_delayed_job_retried_at_once_runs_once_per_attempt(backend: Backend) -> None:
+    queue = await backend.start()
+    job_id = await queue.enqueue("flaky_now", {"id": (t := tag()), "fail": 1}, delay_seconds=1)
+    assert job_id is not None
+    info = await until(lambda: queue.get(job_id), finished, seconds=20)
+    assert info.state is JobState.COMPLETED
+    await asyncio.sleep(2.5)  # a second copy of the retry would have run by now
+    assert RUNS[t] == 2
+
+
+@pytest.mark.slow
 async def test_a_delayed_job_waits_for_its_time(backend: Backend) -> None:
     queue = await backend.start()
     t1, t2 = tag(), tag()

@@ -75,6 +75,7 @@ def registry(*schedules: Schedule) -> Registry:
             JobDefinition(
                 "flaky", flaky, retries=3, retry_delay_seconds=0.05, max_retry_delay_seconds=0.1
             ),
+            JobDefinition("flaky_now", flaky, retries=2, retry_delay_seconds=0.0),
             JobDefinition("steps", steps, timeout_seconds=30),
             JobDefinition(
                 "sleepy", sleepy, retries=1, retry_delay_seconds=0.05, timeout_seconds=0.5
