@@ -128,6 +128,26 @@ def _smtp_mailer(settings: Settings) -> Any:
     )
 
 
+def _channels_backend(settings: Settings) -> Any:
+    from adapters.realtime.channels import memory_backend, redis_backend
+
+    if settings.cache_kind == "redis":
+        return redis_backend(settings.redis_url, settings.redis_key_prefix)
+    return memory_backend()
+
+
+def _broadcaster(backend: Any) -> Any:
+    from adapters.realtime.channels import ChannelsBroadcaster
+
+    return ChannelsBroadcaster(backend)
+
+
+def _url_signer(secrets: Secrets) -> Any:
+    from adapters.security.url_signer import HmacUrlSigner
+
+    return HmacUrlSigner(secrets.password_pepper)
+
+
 def _sql_outbox(database: Any) -> Any:
     from adapters.persistence.sqlalchemy.events import SqlOutbox
 
@@ -238,6 +258,13 @@ class Container(containers.DeclarativeContainer):
     # -- security --------------------------------------------------------------------
     token_service = providers.Singleton(_token_service, settings, secrets, clock)
     password_hasher = providers.Singleton(_password_hasher, settings, secrets)
+    url_signer = providers.Singleton(_url_signer, secrets)
+
+    # -- real time (application/shared/realtime.py) -------------------------------------
+    # the Litestar channels backend: the app's ChannelsPlugin subscribes on it (it opens and
+    # closes it), jobs publish on it from any process
+    channels_backend = providers.Singleton(_channels_backend, settings)
+    broadcaster = providers.Singleton(_broadcaster, channels_backend)
 
     # -- the audit trail every module writes (application/shared/audit.py) -----------
     audit_trail = providers.Selector(

@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 from litestar import Litestar, Router
+from litestar.channels import ChannelsPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 
@@ -70,6 +71,8 @@ async def _close(container: Container) -> None:
 
 
 GC_GEN0_THRESHOLD = 10_000
+#: Messages a socket may have waiting before the oldest are dropped (see entrypoints/http).
+SOCKET_BACKLOG = 256
 
 
 def tune_gc_for_serving() -> None:
@@ -112,8 +115,15 @@ def create_app(
     jobs = Background(container, observer=metrics.observe_job) if run_background else None
     if settings.docs_enabled:
         handlers.append(static_router())
+    channels = ChannelsPlugin(
+        backend=container.channels_backend(),
+        arbitrary_channels_allowed=True,
+        subscriber_max_backlog=SOCKET_BACKLOG,
+        subscriber_backlog_strategy="dropleft",
+    )
     app = Litestar(
         route_handlers=handlers,
+        plugins=[channels],
         state=State({CONTAINER_STATE_KEY: container, "metrics": metrics}),
         middleware=[json_body_guard],
         exception_handlers=exception_handlers(),

@@ -1,0 +1,1 @@
+"""Real-time fan-out on Litestar channels: Redis pub/sub in production, memory embedded."""
