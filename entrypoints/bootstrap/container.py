@@ -407,9 +407,13 @@ async def running(settings: Settings, secrets: Secrets | None = None) -> AsyncIt
 
 
 def health_checks(container: Container) -> dict[str, Any]:
-    """The adapters ``/health/ready`` pings, by the name it reports."""
-    return {
+    """The adapters ``/health/ready`` pings, by the name it reports (the job queue where it
+    is a service of its own: SAQ on Redis in production)."""
+    checks = {
         "database": container.database(),
         "cache": container.cache(),
         "storage": container.storage(),
     }
+    if container.settings().queue_kind == "saq":
+        checks["queue"] = container.job_queue()
+    return checks
