@@ -7,11 +7,11 @@ Use cases are Factories (a fresh unit of work per call); stateless collaborators
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+import structlog
 from dependency_injector import containers, providers
 
 from adapters.mail.console import ConsoleMailer
@@ -46,14 +46,18 @@ from application.shared.rate_limit import RateLimiter
 from application.shared.security import IssuedToken, PasswordHasher, TokenClaims, TokenService
 from entrypoints.bootstrap.settings import Settings
 
-security_logger = logging.getLogger("atelier.security")
+security_logger = structlog.get_logger("atelier.security")
+
+_LINE_KEYS = frozenset({"event", "level", "logger", "timestamp", "request_id", "user_id", "ip"})
 
 
 class LoggingSecurityLog(SecurityLog):
-    """Security events as structured log lines on ``atelier.security`` (never secrets:
-    callers pass only event names, ids, addresses and plain details)."""
+    """Security events as log lines on ``atelier.security``: the event name is the line's
+    ``event`` and ``user_id``, ``ip`` and each detail are fields of their own (JSON fields with
+    ``ATELIER_LOG_JSON``). Never secrets: callers pass only event names, ids, addresses and
+    plain details."""
 
-    def __init__(self, logger: logging.Logger = security_logger) -> None:
+    def __init__(self, logger: Any = security_logger) -> None:
         self._log = logger
 
     async def record(
@@ -64,13 +68,15 @@ class LoggingSecurityLog(SecurityLog):
         ip: str | None,
         detail: Mapping[str, str] | None = None,
     ) -> None:
+        fields = {
+            (f"detail_{key}" if key in _LINE_KEYS else key): value
+            for key, value in (detail or {}).items()
+        }
         self._log.info(
-            "security_event %s user=%s ip=%s %s",
             event_name,
-            user_id,
-            ip,
-            dict(detail or {}),
-            extra={"security_event": event_name, "user_id": str(user_id), "client_ip": ip},
+            user_id=None if user_id is None else str(user_id),
+            ip=ip,
+            **fields,
         )
 
 

@@ -9,7 +9,7 @@ for the adapters; each adapter can still be chosen explicitly.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,7 +51,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     database_pool_size: int = 10
     database_max_overflow: int = 5
     database_pool_timeout_seconds: float = 2.0
-    database_statement_timeout_ms: int = 10_000
+    database_statement_timeout_ms: int = 5_000
     database_echo: bool = False
     # storage
     storage_dir: str = ""
@@ -65,6 +65,17 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     # cache
     redis_url: str = ""
     redis_key_prefix: str = "atelier:"
+    # dependency timeouts: every call to a dependency is bounded; past the bound it is a fast
+    # 503 with Retry-After (see the README, "Failures")
+    database_connect_timeout_seconds: float = 2.0
+    redis_connect_timeout_seconds: float = 1.0
+    redis_socket_timeout_seconds: float = 1.0
+    redis_max_connections: int = 50
+    redis_retries: int = 1
+    redis_cooldown_seconds: float = 0.5
+    s3_connect_timeout_seconds: float = 2.0
+    s3_read_timeout_seconds: float = 5.0
+    s3_max_attempts: int = 2
     # tokens
     jwt_secret: str = ""
     jwt_algorithm: Literal["HS256", "HS384", "HS512", "RS256", "EdDSA"] = "HS256"
@@ -102,25 +113,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     jobs_in_app: bool = True
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
-        if not 1 <= self.port <= 65535:
-            problems.append("ATELIER_PORT must be between 1 and 65535")
-        if not 1 <= self.workers <= 64:
-            problems.append("ATELIER_WORKERS must be between 1 and 64")
-        if not 0 <= self.jwt_leeway_seconds <= 30:
-            problems.append("ATELIER_JWT_LEEWAY_SECONDS must be between 0 and 30")
-        if not 4 <= self.bcrypt_rounds <= 31:
-            problems.append("ATELIER_BCRYPT_ROUNDS must be between 4 and 31")
-        if not 60 <= self.access_token_ttl_seconds <= 24 * 3600:
-            problems.append("ATELIER_ACCESS_TOKEN_TTL_SECONDS must be between 60 and 86400")
-        if not 300 <= self.refresh_token_ttl_seconds <= 90 * 24 * 3600:
-            problems.append("ATELIER_REFRESH_TOKEN_TTL_SECONDS must be between 300 and 7776000")
-        if not 1024 <= self.max_body_bytes <= 1024**3:
-            problems.append("ATELIER_MAX_BODY_BYTES must be between 1024 and 1073741824")
-        if self.database_pool_size < 1 or self.database_max_overflow < 0:
-            problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
-        if not 1 <= self.escalation_check_seconds <= 86400:
-            problems.append("ATELIER_ESCALATION_CHECK_SECONDS must be between 1 and 86400")
+        problems = [message for _, message in range_problems(self.__getattribute__)]
         if problems:
             raise msgspec.ValidationError("; ".join(problems))
 
@@ -162,8 +155,49 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
         return Path(self.storage_dir) if self.storage_dir else self.data_path / "files"
 
 
+def _between(
+    get: Callable[[str], Any], name: str, low: float, high: float
+) -> tuple[str, str] | None:
+    value = get(name)
+    if low <= value <= high:
+        return None
+    return name, f"{PREFIX}{name.upper()} must be between {low:g} and {high:g}"
+
+
+def range_problems(get: Callable[[str], Any]) -> list[tuple[str, str]]:
+    """``(field, message)`` for every value outside its range; ``get`` reads a field."""
+    checks = [
+        _between(get, "port", 1, 65535),
+        _between(get, "workers", 1, 64),
+        _between(get, "jwt_leeway_seconds", 0, 30),
+        _between(get, "bcrypt_rounds", 4, 31),
+        _between(get, "access_token_ttl_seconds", 60, 24 * 3600),
+        _between(get, "refresh_token_ttl_seconds", 300, 90 * 24 * 3600),
+        _between(get, "max_body_bytes", 1024, 1024**3),
+        _between(get, "database_pool_size", 1, 1000),
+        _between(get, "database_max_overflow", 0, 1000),
+        _between(get, "database_pool_timeout_seconds", 0.05, 300),
+        _between(get, "database_statement_timeout_ms", 100, 3_600_000),
+        _between(get, "database_connect_timeout_seconds", 2, 300),
+        _between(get, "redis_connect_timeout_seconds", 0.05, 60),
+        _between(get, "redis_socket_timeout_seconds", 0.05, 60),
+        _between(get, "redis_max_connections", 1, 10_000),
+        _between(get, "redis_retries", 0, 5),
+        _between(get, "redis_cooldown_seconds", 0, 60),
+        _between(get, "s3_connect_timeout_seconds", 0.05, 300),
+        _between(get, "s3_read_timeout_seconds", 0.05, 3600),
+        _between(get, "s3_max_attempts", 1, 10),
+        _between(get, "escalation_check_seconds", 1, 86400),
+    ]
+    return [check for check in checks if check is not None]
+
+
 class SettingsError(ValueError):
-    """The configuration cannot be used; the message names the variable to fix."""
+    """The configuration cannot be used; ``problems`` names every variable to fix."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) or [message]
 
 
 _LIST_FIELDS = {
@@ -191,14 +225,9 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None, **overrides: Any
-) -> Settings:
-    """Build Settings from ``environ`` (default: ``os.environ``) and a ``.env`` file.
-
-    ``overrides`` (field names) win over everything; tests use them to configure a
-    container explicitly instead of mutating the environment.
-    """
+def _raw_values(
+    environ: Mapping[str, str] | None, env_file: Path | None, overrides: Mapping[str, Any]
+) -> dict[str, Any]:
     env = dict(os.environ if environ is None else environ)
     file = env_file or Path(env.get(f"{PREFIX}ENV_FILE", ".env"))
     merged = {**read_env_file(file), **env}
@@ -212,15 +241,51 @@ def load_settings(
         else:
             raw[name] = value
     raw.update(overrides)
-    try:
-        return msgspec.convert(raw, Settings, strict=False)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        # msgspec says "at `$.field`": name the environment variable instead.
-        if "`$." in message:
-            field = message.split("`$.", 1)[1].split("`", 1)[0].split("[", 1)[0]
-            message = message.replace(f"`$.{field}", f"`{PREFIX}{field.upper()}")
-        raise SettingsError(f"Invalid configuration: {message}") from exc
+    return raw
+
+
+def read_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None, **overrides: Any
+) -> tuple[Settings, list[str]]:
+    """Settings and the problems of every bad value, all at once (not only the first).
+
+    A variable that cannot be converted or is out of range is reported and replaced by its
+    default, so the rest of the configuration can still be checked (``atelier check-config``).
+    """
+    fields = {field.name: field for field in msgspec.structs.fields(Settings)}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in _raw_values(environ, env_file, overrides).items():
+        field = fields.get(name)
+        if field is None:
+            continue  # not ours (another version's variable, a typo check-config may show)
+        try:
+            values[name] = msgspec.convert(value, field.type, strict=False)
+        except msgspec.ValidationError as exc:
+            problems.append(f"{PREFIX}{name.upper()}: {exc}")
+
+    def get(name: str) -> Any:
+        return values[name] if name in values else fields[name].default
+
+    for name, message in range_problems(get):
+        problems.append(message)
+        values.pop(name, None)
+    return msgspec.convert(values, Settings, strict=False), problems
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None, **overrides: Any
+) -> Settings:
+    """Build Settings from ``environ`` (default: ``os.environ``) and a ``.env`` file.
+
+    ``overrides`` (field names) win over everything; tests use them to configure a
+    container explicitly instead of mutating the environment. Raises :class:`SettingsError`
+    naming every bad variable.
+    """
+    settings, problems = read_settings(environ, env_file=env_file, **overrides)
+    if problems:
+        raise SettingsError("Invalid configuration: " + "; ".join(problems), problems)
+    return settings
 
 
 def settings_fields() -> list[str]:
