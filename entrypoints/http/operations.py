@@ -41,8 +41,8 @@ def _forget(task: asyncio.Task[None]) -> None:
         task.exception()  # retrieved: an abandoned ping's failure is not "never retrieved"
 
 
-async def check_all(adapters: dict[str, Any], timeout: float) -> dict[str, str]:
-    """Ping every adapter at once; ``"ok"`` or ``"down: <reason>"`` each, within ``timeout``.
+async def check_all(adapters: dict[str, Any], within_seconds: float) -> dict[str, str]:
+    """Ping every adapter at once; ``"ok"`` or ``"down: <reason>"`` each, within ``within_seconds``.
 
     The pings run as tasks that are waited for, never cancelled and awaited: cancelling a
     driver call can itself block (psycopg waits for the server to acknowledge a
@@ -50,7 +50,7 @@ async def check_all(adapters: dict[str, Any], timeout: float) -> dict[str, str]:
     ping still running at the deadline is reported as a timeout and left to finish alone.
     """
     tasks = {name: _ping_task(adapter) for name, adapter in adapters.items()}
-    await asyncio.wait(set(tasks.values()), timeout=timeout)
+    await asyncio.wait(set(tasks.values()), timeout=within_seconds)
     checks: dict[str, str] = {}
     for name, task in tasks.items():
         if not task.done():
