@@ -242,6 +242,18 @@ class RedisCache(Cache):
             else:
                 await self._client.set(self._key(key), value, px=_ms(ttl_seconds))
 
+    async def set_many(self, items: Sequence[tuple[str, bytes, float | None]]) -> None:
+        if not items:
+            return
+        async with self._guard():
+            pipe = self._client.pipeline(transaction=False)
+            for key, value, ttl_seconds in items:
+                if ttl_seconds is None:
+                    pipe.set(self._key(key), value)
+                else:
+                    pipe.set(self._key(key), value, px=_ms(ttl_seconds))
+            await pipe.execute()
+
     async def set_if_absent(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
         async with self._guard():
             stored = await self._client.set(self._key(key), value, nx=True, px=_ms(ttl_seconds))

@@ -22,6 +22,7 @@ from application.identity.login_throttle import LoginThrottle
 from application.identity.passwords import DummyHash, build_password_policy
 from application.identity.policy import IdentityPolicy
 from application.identity.ports import SecurityLog
+from application.identity.revocations import RevocationCache
 from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
 from application.identity.use_cases.change_password import ChangePassword
@@ -194,10 +195,13 @@ class IdentityContainer(containers.DeclarativeContainer):
     issuer = providers.Singleton(SessionIssuer, token_service, policy)
     verified_tokens = providers.Singleton(VerifiedTokenCache, token_service, clock)
 
+    # the cache's copy of the durable revocations, rebuilt (in the background) when lost
+    revocation_cache = providers.Singleton(RevocationCache, session_state, read_uow.provider, clock)
+
     # -- use cases -----------------------------------------------------------------------------
     # The hot path: one instance (no per-request construction); a cache miss makes its own uow.
     authenticate = providers.Singleton(
-        Authenticate, verified_tokens, session_state, read_uow.provider
+        Authenticate, verified_tokens, session_state, read_uow.provider, revocation_cache
     )
     register = providers.Factory(Register, uow, password_hasher, clock, policy, password_policy)
     login = providers.Factory(

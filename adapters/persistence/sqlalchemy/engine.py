@@ -29,7 +29,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from adapters.filesystem import ensure_private_file
+from adapters.filesystem import ensure_private_dir, ensure_private_file
 from adapters.persistence.sqlalchemy.errors import is_unavailable, unavailable
 
 IDLE_PING_SECONDS = 5.0
@@ -59,11 +59,18 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
+def _sqlite_path(url: URL) -> Path | None:
+    if not url.database or is_sqlite_memory(url) or url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser()
+
+
 def prepare_sqlite_file(url: URL) -> None:
     """Create the database file 0600 (its folder 0700) before SQLite does: SQLite creates
     the ``-wal`` and ``-shm`` files with the mode of the database file."""
-    if url.database and not is_sqlite_memory(url) and not url.database.startswith("file:"):
-        ensure_private_file(Path(url.database).expanduser())
+    path = _sqlite_path(url)
+    if path is not None:
+        ensure_private_file(path)
 
 
 def is_sqlite_memory(url: URL) -> bool:
@@ -255,8 +262,9 @@ def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
             connect_args={"check_same_thread": False},
         )
     else:
-        assert url.database is not None
-        prepare_sqlite_file(url)
+        path = _sqlite_path(url)
+        if path is not None:
+            ensure_private_dir(path.parent)  # the file itself on first connection
         engine = create_async_engine(
             url,
             echo=echo,
@@ -264,5 +272,10 @@ def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
             json_serializer=_json_encode,
             json_deserializer=msgspec.json.decode,
         )
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _private_file(*_args: Any) -> None:
+            prepare_sqlite_file(url)
+
     install_sqlite_pragmas(engine)
     return engine
