@@ -39,6 +39,15 @@ _NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def _no_expect_continue(request: Any, **_kwargs: Any) -> None:
+    """Drop ``Expect: 100-continue`` (botocore adds it to every upload): aiohttp waits for the
+    server's ``100 Continue`` without any timeout, so an S3 server that stopped answering
+    hung an upload forever. The body is sent at once instead; the read timeout bounds the
+    wait for the answer."""
+    if "Expect" in request.headers:
+        del request.headers["Expect"]
+
+
 def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
@@ -98,6 +107,17 @@ class S3BlobStorage(BlobStorage):
         self._stack: AsyncExitStack | None = None
         self._client: Any = None
 
+    @staticmethod
+    def worst_case_seconds(
+        *, connect_timeout_seconds: float, read_timeout_seconds: float, max_attempts: int
+    ) -> float:
+        """The longest one call waits for an S3 server that does not answer before
+        ``storage_unavailable``: each attempt's connect and read timeouts, and botocore's
+        standard backoff between attempts (at most 1, 2, 4... s)."""
+        attempts = max_attempts * (connect_timeout_seconds + read_timeout_seconds)
+        backoff = sum(min(2.0**k, 20.0) for k in range(max_attempts - 1))
+        return attempts + backoff
+
     # -- client lifecycle -------------------------------------------------------------
 
     async def _get_client(self) -> Any:
@@ -113,6 +133,7 @@ class S3BlobStorage(BlobStorage):
                                 "s3", endpoint_url=self._endpoint_url, config=self._config
                             )
                         )
+                        client.meta.events.register("before-sign.s3", _no_expect_continue)
                         if self._create_bucket:
                             await self._ensure_bucket(client)
                 except BaseException:

@@ -230,6 +230,16 @@ class SqlDatabase:
         install_idle_ping(engine)
         return cls(engine)
 
+    @staticmethod
+    def worst_case_seconds(
+        *, pool_timeout: float, statement_timeout_ms: int, connect_timeout: float
+    ) -> float:
+        """The longest one unit of work waits for a PostgreSQL that does not answer before
+        ``database_unavailable``: the wait for a pooled connection, a round trip of that
+        connection (an idle one is pinged first), and opening a new one in its place."""
+        operation = statement_timeout_ms / 1000 + OPERATION_GRACE_SECONDS
+        return pool_timeout + operation + max(2, math.ceil(connect_timeout))
+
     @property
     def dialect_name(self) -> str:
         return self.engine.dialect.name
