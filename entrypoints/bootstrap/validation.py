@@ -66,10 +66,11 @@ def folder_problem(variable: str, path: Path) -> str | None:
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
+    # worded by the blocking ancestor: folders under it share one message (named once)
     if not parent.is_dir():
-        return f"{variable}: cannot create {path}: {parent} is not a folder"
+        return f"{variable}: cannot create folders in {parent}: it is not a folder"
     if not os.access(parent, os.W_OK | os.X_OK):
-        return f"{variable}: cannot create {path}: {parent} is not writable"
+        return f"{variable}: cannot create folders in {parent}: it is not writable"
     return None
 
 

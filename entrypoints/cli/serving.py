@@ -13,6 +13,7 @@ and shutdown lines come out in the same format as the app's (JSON with ``ATELIER
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 from typing import Any
 
@@ -67,6 +68,12 @@ def run_server(config: uvicorn.Config, sock: socket.socket) -> bool:
     from uvicorn.supervisors import ChangeReload, Multiprocess
 
     server = uvicorn.Server(config=config)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    # uvicorn says where it listens only for a socket it bound itself: say it for ours
+    logging.getLogger("uvicorn.error").info(
+        "Uvicorn running on http://%s:%d (Press CTRL+C to quit)", shown, port
+    )
     try:
         if config.should_reload:
             ChangeReload(config, target=server.run, sockets=[sock]).run()
