@@ -27,7 +27,7 @@ import httpx
 import psycopg
 
 from adapters.cache.redis import RedisCache
-from adapters.persistence.sqlalchemy.engine import OPERATION_GRACE_SECONDS, SqlDatabase
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.storage.s3 import S3BlobStorage
 from tests.support.services import free_port
 
@@ -85,9 +85,6 @@ def storage_bound() -> float:
         read_timeout_seconds=_seconds("ATELIER_S3_READ_TIMEOUT_SECONDS"),
         max_attempts=int(FAULT_SETTINGS["ATELIER_S3_MAX_ATTEMPTS"]),
     )
-
-
-assert OPERATION_GRACE_SECONDS > 0
 
 
 def cli_env(extra: dict[str, str]) -> dict[str, str]:
