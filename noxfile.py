@@ -16,7 +16,16 @@ import nox
 # Run the tools of the environment nox itself runs in (.venv), activated or not.
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
-nox.options.sessions = ["lint", "typecheck", "imports", "unit", "contract", "integration", "e2e"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "imports",
+    "unit",
+    "contract",
+    "integration",
+    "e2e",
+    "faults",
+]
 nox.options.error_on_missing_interpreters = True
 nox.options.stop_on_first_error = False
 
@@ -72,3 +81,10 @@ def integration(session: nox.Session) -> None:
 def e2e(session: nox.Session) -> None:
     """HTTP through Litestar on the embedded and production profiles."""
     session.run(*PYTEST, "tests/e2e", *session.posargs, env=_require_services(session))
+
+
+@nox.session(venv_backend="none")
+def faults(session: nox.Session) -> None:
+    """Dependencies frozen (SIGSTOP), stopped and restarted under load: private PostgreSQL,
+    Redis and S3 servers started by the tier (never the shared ones)."""
+    session.run(*PYTEST, "tests/faults", *session.posargs, env=_require_services(session))

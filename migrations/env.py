@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from logging.config import fileConfig
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
-from adapters.persistence.sqlalchemy.engine import normalise_url
+from adapters.persistence.sqlalchemy.engine import normalise_url, prepare_sqlite_file
 from adapters.persistence.sqlalchemy.metadata import UtcDateTime
 from adapters.persistence.sqlalchemy.tables import load_all
 
@@ -76,9 +75,10 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 def ensure_sqlite_folder(url: str) -> None:
+    """The SQLite file is created 0600 in a 0700 folder (see ``prepare_sqlite_file``)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() == "sqlite":
+        prepare_sqlite_file(parsed)
 
 
 async def run_async_migrations(url: str) -> None:

@@ -60,6 +60,11 @@ class MemoryCache(Cache):
         self._make_room()
         self._data[key] = (bytes(value), self._expiry(ttl_seconds))
 
+    async def set_many(self, items: Sequence[tuple[str, bytes, float | None]]) -> None:
+        for key, value, ttl_seconds in items:  # no await in between: all at once
+            self._make_room()
+            self._data[key] = (bytes(value), self._expiry(ttl_seconds))
+
     async def set_if_absent(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
         if self._live(key) is not None:
             return False

@@ -2,8 +2,14 @@
 
 Every key is prefixed. ``increment`` runs one Lua script (INCRBY, then PEXPIRE only when
 the key has no expiry yet), so a fixed window starts at the first hit and is never
-extended; ``set_if_absent`` is ``SET NX PX``. Small socket timeouts and few retries make a
-dead Redis fail fast, as ``DependencyUnavailable(code="cache_unavailable")``.
+extended; ``set_if_absent`` is ``SET NX PX``.
+
+Failing fast: every command is bounded by the connect and socket timeouts (a frozen Redis
+accepts connections and answers nothing); a broken connection (a restarted Redis) is retried
+on a new one, a timeout never is. After a failure, commands fail at once for ``cooldown``
+seconds (a small circuit breaker) instead of each waiting its own timeout, so a request that
+needs several commands does not wait several timeouts. Every failure is
+``DependencyUnavailable(code="cache_unavailable")``, a 503.
 
 Reads (``get``, ``get_many``) are auto-pipelined: the reads issued during one event-loop
 iteration go to Redis as one ``MGET`` (see :class:`_ReadBatcher`). Every read is still sent
@@ -15,7 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -50,6 +57,28 @@ def _unavailable() -> DependencyUnavailable:
     return DependencyUnavailable("The cache is not reachable.", code="cache_unavailable")
 
 
+_POOL_EXHAUSTED = "No connection available."
+
+
+class _Breaker:
+    """Open for ``cooldown`` seconds after Redis failed to answer: calls fail at once.
+
+    A pool with no free connection (a burst, Redis healthy) does not open it."""
+
+    def __init__(self, cooldown: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cooldown = cooldown
+        self._clock = clock
+        self._open_until = 0.0
+
+    def check(self) -> None:
+        if self._open_until and self._clock() < self._open_until:
+            raise _unavailable()
+
+    def failed(self, exc: BaseException) -> None:
+        if self._cooldown > 0 and str(exc) != _POOL_EXHAUSTED:
+            self._open_until = self._clock() + self._cooldown
+
+
 _BATCH_MAX_KEYS = 512
 
 _Waiter = tuple[list[str], "asyncio.Future[list[Any]]"]
@@ -59,13 +88,15 @@ class _ReadBatcher:
     """Coalesces the MGETs asked for in one event-loop iteration into one MGET per
     ``_BATCH_MAX_KEYS`` keys; each caller gets its own slice of the answer (or the error)."""
 
-    def __init__(self, client: Redis) -> None:
+    def __init__(self, client: Redis, breaker: _Breaker) -> None:
         self._client = client
+        self._breaker = breaker
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[_Waiter] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def mget(self, keys: list[str]) -> list[Any]:
+        self._breaker.check()
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new loop (tests): nothing pending belongs to it
             self._loop, self._pending = loop, []
@@ -104,6 +135,8 @@ class _ReadBatcher:
                 future.cancel()
             raise
         except Exception as exc:  # noqa: BLE001 - handed to every caller of the batch
+            if isinstance(exc, _FAILURES):
+                self._breaker.failed(exc)
             for _, future in chunk:
                 if not future.done():
                     error = _unavailable() if isinstance(exc, _FAILURES) else exc
@@ -124,12 +157,20 @@ def _ms(ttl_seconds: float) -> int:
 
 
 class RedisCache(Cache):
-    def __init__(self, client: Redis, prefix: str = "", *, close_client: bool = True) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        prefix: str = "",
+        *,
+        close_client: bool = True,
+        cooldown_seconds: float = 0.0,
+    ) -> None:
         self._client = client
         self._prefix = prefix
         self._close_client = close_client
         self._increment = client.register_script(_INCREMENT)
-        self._reads = _ReadBatcher(client)
+        self._breaker = _Breaker(cooldown_seconds)
+        self._reads = _ReadBatcher(client, self._breaker)
 
     @classmethod
     def from_url(
@@ -137,29 +178,50 @@ class RedisCache(Cache):
         url: str,
         *,
         prefix: str = "",
-        timeout_seconds: float = 2.0,
+        connect_timeout_seconds: float = 1.0,
+        socket_timeout_seconds: float = 1.0,
         max_connections: int = 50,
+        retries: int = 1,
+        cooldown_seconds: float = 0.5,
     ) -> RedisCache:
-        """A cache owning a bounded pool: beyond ``max_connections`` callers wait a moment."""
+        """A cache owning a bounded pool: beyond ``max_connections`` callers wait for a free
+        connection at most ``socket_timeout_seconds``. ``retries``: how often a command that
+        met a broken connection is sent again on a new one (never after a timeout)."""
         pool: Any = BlockingConnectionPool.from_url(
             url,
             max_connections=max_connections,
-            timeout=timeout_seconds,
-            socket_connect_timeout=timeout_seconds,
-            socket_timeout=timeout_seconds,
-            retry=Retry(ExponentialBackoff(cap=0.2, base=0.01), retries=2),
-            health_check_interval=30,
+            timeout=socket_timeout_seconds,
+            socket_connect_timeout=connect_timeout_seconds,
+            socket_timeout=socket_timeout_seconds,
+            socket_keepalive=True,
+            retry=Retry(
+                ExponentialBackoff(cap=0.2, base=0.01),
+                retries=retries,
+                supported_errors=(RedisConnectionError,),
+            ),
         )
-        return cls(Redis(connection_pool=pool), prefix)
+        return cls(Redis(connection_pool=pool), prefix, cooldown_seconds=cooldown_seconds)
+
+    @staticmethod
+    def worst_case_seconds(
+        *, connect_timeout_seconds: float, socket_timeout_seconds: float, retries: int
+    ) -> float:
+        """The longest one command can take before ``cache_unavailable`` when Redis does not
+        answer: the wait for a pooled connection, connecting, the connection's handshake
+        and the command itself, for the first attempt and each retry."""
+        attempt = connect_timeout_seconds + 2 * socket_timeout_seconds
+        return socket_timeout_seconds + attempt * (1 + retries)
 
     def _key(self, key: str) -> str:
         return self._prefix + key
 
     @asynccontextmanager
     async def _guard(self) -> AsyncIterator[None]:
+        self._breaker.check()
         try:
             yield
         except _FAILURES as exc:
+            self._breaker.failed(exc)
             raise _unavailable() from exc
 
     async def get(self, key: str) -> bytes | None:
@@ -179,6 +241,18 @@ class RedisCache(Cache):
                 await self._client.set(self._key(key), value)
             else:
                 await self._client.set(self._key(key), value, px=_ms(ttl_seconds))
+
+    async def set_many(self, items: Sequence[tuple[str, bytes, float | None]]) -> None:
+        if not items:
+            return
+        async with self._guard():
+            pipe = self._client.pipeline(transaction=False)
+            for key, value, ttl_seconds in items:
+                if ttl_seconds is None:
+                    pipe.set(self._key(key), value)
+                else:
+                    pipe.set(self._key(key), value, px=_ms(ttl_seconds))
+            await pipe.execute()
 
     async def set_if_absent(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
         async with self._guard():

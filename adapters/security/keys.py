@@ -7,7 +7,7 @@ import secrets
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-_HINT = "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+_HINT = "e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`"
 _MIN_DISTINCT = 10
 _PLACEHOLDERS = (
     "changeme",

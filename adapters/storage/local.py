@@ -16,6 +16,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import BinaryIO
 
+from adapters.filesystem import ensure_private_dir
 from adapters.storage.keys import StreamDigest, validate_key
 from application.shared.storage import BlobStorage, StoredBlob
 from domain.shared.errors import DependencyUnavailable, NotFound
@@ -119,5 +120,5 @@ def _finish(handle: BinaryIO, tail: bytes) -> None:
 
 
 def _writable_dir(root: Path) -> bool:
-    root.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(root)
     return root.is_dir() and os.access(root, os.W_OK | os.X_OK)

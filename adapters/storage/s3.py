@@ -4,13 +4,18 @@ One long-lived client is opened lazily (under a lock) and closed by ``aclose``. 
 stream: objects up to one part go up in a single ``put_object``, larger ones as a multipart
 upload of 8 MiB parts that is aborted if anything fails. Network and service failures
 surface as ``DependencyUnavailable(code="storage_unavailable")``; a missing key as NotFound.
+
+Every call is bounded: ``connect_timeout`` and ``read_timeout`` per attempt, at most
+``max_attempts`` attempts (botocore's standard retry mode, its backoff in between). With
+``create_bucket``, a bucket that disappeared (an S3 server restarted empty) is created again
+by the next readiness check or the next upload that finds it missing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -25,12 +30,22 @@ from domain.shared.errors import DependencyUnavailable, NotFound
 
 PART_SIZE = 8 * 1024 * 1024
 _MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+_NO_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
 _NETWORK_ERRORS: tuple[type[BaseException], ...] = (
     BotoCoreError,
     HttpClientError,
     OSError,
     asyncio.TimeoutError,
 )
+
+
+def _no_expect_continue(request: Any, **_kwargs: Any) -> None:
+    """Drop ``Expect: 100-continue`` (botocore adds it to every upload): aiohttp waits for the
+    server's ``100 Continue`` without any timeout, so an S3 server that stopped answering
+    hung an upload forever. The body is sent at once instead; the read timeout bounds the
+    wait for the answer."""
+    if "Expect" in request.headers:
+        del request.headers["Expect"]
 
 
 def _error_code(exc: ClientError) -> str:
@@ -67,7 +82,9 @@ class S3BlobStorage(BlobStorage):
         secret_access_key: str | None = None,
         path_style: bool = False,
         create_bucket: bool = False,
-        timeout_seconds: float = 5.0,
+        connect_timeout_seconds: float = 2.0,
+        read_timeout_seconds: float = 5.0,
+        max_attempts: int = 2,
     ) -> None:
         if not bucket:
             raise ValueError("an S3 bucket name is required")
@@ -81,14 +98,25 @@ class S3BlobStorage(BlobStorage):
         )
         self._config = Config(
             s3={"addressing_style": "path" if path_style else "auto"},
-            retries={"max_attempts": 3, "mode": "standard"},
-            connect_timeout=timeout_seconds,
-            read_timeout=timeout_seconds,
+            retries={"total_max_attempts": max_attempts, "mode": "standard"},
+            connect_timeout=connect_timeout_seconds,
+            read_timeout=read_timeout_seconds,
         )
         self._create_bucket = create_bucket
         self._lock = asyncio.Lock()
         self._stack: AsyncExitStack | None = None
         self._client: Any = None
+
+    @staticmethod
+    def worst_case_seconds(
+        *, connect_timeout_seconds: float, read_timeout_seconds: float, max_attempts: int
+    ) -> float:
+        """The longest one call waits for an S3 server that does not answer before
+        ``storage_unavailable``: each attempt's connect and read timeouts, and botocore's
+        standard backoff between attempts (at most 1, 2, 4... s)."""
+        attempts = max_attempts * (connect_timeout_seconds + read_timeout_seconds)
+        backoff = sum(min(2.0**k, 20.0) for k in range(max_attempts - 1))
+        return attempts + backoff
 
     # -- client lifecycle -------------------------------------------------------------
 
@@ -105,6 +133,7 @@ class S3BlobStorage(BlobStorage):
                                 "s3", endpoint_url=self._endpoint_url, config=self._config
                             )
                         )
+                        client.meta.events.register("before-sign.s3", _no_expect_continue)
                         if self._create_bucket:
                             await self._ensure_bucket(client)
                 except BaseException:
@@ -118,8 +147,11 @@ class S3BlobStorage(BlobStorage):
             await client.head_bucket(Bucket=self._bucket)
             return
         except ClientError as exc:
-            if _error_code(exc) not in {"404", "NoSuchBucket", "NotFound"}:
+            if _error_code(exc) not in _NO_BUCKET_CODES:
                 raise
+        await self._create(client)
+
+    async def _create(self, client: Any) -> None:
         params: dict[str, Any] = {"Bucket": self._bucket}
         if self._region != "us-east-1":
             params["CreateBucketConfiguration"] = {"LocationConstraint": self._region}
@@ -153,15 +185,43 @@ class S3BlobStorage(BlobStorage):
             first = await anext(parts, b"")
             second = await anext(parts, None)
             if second is None:
-                with _mapped_errors():
-                    await client.put_object(
-                        Bucket=self._bucket, Key=key, Body=first, ContentType=content_type
-                    )
+                await self._put_object(client, key, first, content_type)
             else:
                 await self._multipart(client, key, content_type, first, second, parts)
         finally:
             await parts.aclose()
         return digest.blob(key, content_type)
+
+    async def _put_object(self, client: Any, key: str, body: bytes, content_type: str) -> None:
+        await self._in_bucket(
+            client,
+            lambda: client.put_object(
+                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type
+            ),
+        )
+
+    async def _in_bucket(self, client: Any, call: Callable[[], Awaitable[Any]]) -> Any:
+        """``call()`` with mapped errors; once more after re-creating a vanished bucket."""
+        for attempt in (1, 2):
+            try:
+                with _mapped_errors():
+                    return await call()
+            except DependencyUnavailable as exc:
+                if attempt == 2 or not await self._recreated_bucket(client, exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _recreated_bucket(self, client: Any, exc: BaseException) -> bool:
+        """With ``create_bucket``: True when ``exc`` says the bucket is gone and it was
+        created again (the caller then retries once)."""
+        cause = exc.__cause__
+        if not (self._create_bucket and isinstance(cause, ClientError)):
+            return False
+        if _error_code(cause) != "NoSuchBucket":
+            return False
+        with _mapped_errors():
+            await self._create(client)
+        return True
 
     async def _multipart(
         self,
@@ -172,10 +232,12 @@ class S3BlobStorage(BlobStorage):
         second: bytes,
         rest: AsyncIterator[bytes],
     ) -> None:
-        with _mapped_errors():
-            upload = await client.create_multipart_upload(
+        upload = await self._in_bucket(
+            client,
+            lambda: client.create_multipart_upload(
                 Bucket=self._bucket, Key=key, ContentType=content_type
-            )
+            ),
+        )
         upload_id = upload["UploadId"]
         done: list[dict[str, Any]] = []
 
@@ -258,6 +320,10 @@ class S3BlobStorage(BlobStorage):
             with _mapped_errors():
                 await client.head_bucket(Bucket=self._bucket)
         except NotFound as exc:
+            if self._create_bucket:  # gone (an S3 server restarted empty): create it again
+                with _mapped_errors():
+                    await self._create(client)
+                return
             raise DependencyUnavailable(
                 "The storage bucket does not exist.", code="storage_unavailable"
             ) from exc

@@ -1,8 +1,10 @@
 """Turn a bearer access token into an :class:`Actor`.
 
 Hot path: verify the signature (CPU only), then one cache round trip reading the jti and
-session denylists and the user's cached cut-off. The database is asked only when the cut-off is not
-cached.
+session denylists, the user's cached cut-off and the mark that the denylists are complete.
+The database is asked only when the cut-off is not cached (one query), or when the cache has
+lost its denylists (one query that checks the revocations and reads the cut-off, while the
+copy is rebuilt in the background).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from application.identity.ports import IdentityUnitOfWork
+from application.identity.revocations import RevocationCache
 from application.identity.session_state import SessionState
 from application.identity.sessions import ACCESS, ISSUED_MS_CLAIM, ROLE_CLAIM, SESSION_CLAIM
 from application.shared.security import TokenClaims, TokenService
@@ -53,16 +56,27 @@ class Authenticate:
         tokens: TokenService,
         state: SessionState,
         new_uow: Callable[[], IdentityUnitOfWork],
+        revocations: RevocationCache,
     ) -> None:
         self._tokens, self._state, self._new_uow = tokens, state, new_uow
+        self._revocations = revocations
 
     async def __call__(self, token: str) -> Actor:
         claims = self._tokens.verify(token, token_type=ACCESS)
         user_id, role, session_id, issued_at = _parse(claims)
-        denied, cutoff = await self._state.lookup(claims.jti, user_id, session_id)
+        denied, cutoff, complete = await self._state.lookup(claims.jti, user_id, session_id)
         if denied:
             raise _revoked()
-        if cutoff is None:
+        if not complete:  # the cache lost its denylists: the database decides
+            check = await self._revocations.check(user_id, claims.jti, session_id)
+            if check.revoked or check.cutoff is None:
+                raise _revoked()
+            if cutoff is None:
+                await self._state.fill(user_id, check.cutoff)
+            elif not cutoff.accepts(issued_at, session_id):
+                raise _revoked()  # a cached cut-off is a committed one (or newer): it counts
+            cutoff = check.cutoff
+        elif cutoff is None:
             async with self._new_uow() as uow:
                 user = await uow.users.get(user_id)
             if user is None:

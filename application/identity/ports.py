@@ -16,8 +16,9 @@ from application.shared.pagination import Sort
 from application.shared.uow import UnitOfWork
 from domain.identity.password_reset import PasswordResetToken
 from domain.identity.preferences import Preferences
+from domain.identity.revocations import Revocation, RevocationKind
 from domain.identity.sessions import RefreshFamily, RefreshToken
-from domain.identity.user import User
+from domain.identity.user import TokenCutoff, User
 from domain.shared.access import Role
 
 USER_SORT_FIELDS = frozenset(
@@ -123,11 +124,53 @@ class PreferencesRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class AccessCheck:
+    """What the database says about one access token (the cache's fallback)."""
+
+    revoked: bool
+    """Its ``jti`` or its session has a live revocation."""
+    cutoff: TokenCutoff | None
+    """The user's cut-off; None when there is no such user."""
+
+
+class RevocationRepository(Protocol):
+    """The durable record of revocations (the cache holds a copy for the hot path)."""
+
+    async def add(self, revocation: Revocation) -> None:
+        """Record a revocation; one already recorded (same kind and value) is kept as is."""
+        ...
+
+    async def check(
+        self, user_id: UUID, *, jti: str, session_id: UUID | None, now: datetime
+    ) -> AccessCheck:
+        """In ONE query: whether ``jti`` or ``session_id`` has a revocation live at ``now``,
+        and the user's cut-off (by primary keys: bounded whatever the table holds)."""
+        ...
+
+    async def live(
+        self,
+        now: datetime,
+        *,
+        after: tuple[RevocationKind, str] | None = None,
+        limit: int = 1000,
+    ) -> list[Revocation]:
+        """Up to ``limit`` revocations live at ``now``, ordered by ``(kind, value)`` and
+        strictly after ``after`` (keyset pagination, for rebuilding the cache)."""
+        ...
+
+    async def purge(self, now: datetime, *, limit: int = 500) -> int:
+        """Delete up to ``limit`` revocations expired at ``now``; how many were deleted.
+        Concurrent purges skip each other's rows instead of waiting for them."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     password_resets: PasswordResetRepository
     preferences: PreferencesRepository
+    revocations: RevocationRepository
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from application.identity.policy import IdentityPolicy
 from application.identity.ports import IdentityUnitOfWork
-from application.identity.session_state import SessionState
 from application.identity.tokens import hash_token, new_opaque_token
 from application.identity.views import TokenPair, UserView
 from application.shared.security import TokenService
@@ -73,9 +72,6 @@ async def end_sessions(
     keep_session_id: UUID | None = None,
 ) -> None:
     """Revoke every refresh family of ``user`` but ``keep_session_id`` (not committed).
-    The caller has already moved the user's cut-off and must publish it after commit."""
+    The caller has already moved the user's cut-off: it holds the cached cut-off before the
+    commit (``SessionState.hold``) and publishes the new one after (``publish_cutoff``)."""
     await uow.refresh_tokens.revoke_all_for_user(user.id, now, except_family=keep_session_id)
-
-
-async def publish_cutoff(state: SessionState, user: User) -> None:
-    await state.publish(user.id, user.cutoff)

@@ -32,6 +32,13 @@ class Cache(Protocol):
         """Store ``value``; ``ttl_seconds`` None keeps it until deleted."""
         ...
 
+    async def set_many(self, items: Sequence[tuple[str, bytes, float | None]]) -> None:
+        """Store each ``(key, value, ttl_seconds)``, in one round trip when the backend allows
+        it (a Redis pipeline). Not atomic: after a failure some may be stored. This default
+        calls ``set`` once per item."""
+        for key, value, ttl_seconds in items:
+            await self.set(key, value, ttl_seconds=ttl_seconds)
+
     async def set_if_absent(self, key: str, value: bytes, *, ttl_seconds: float) -> bool:
         """Atomically store ``value`` only when ``key`` is absent; True when it was stored."""
         ...

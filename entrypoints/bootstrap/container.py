@@ -48,6 +48,7 @@ def _sql_database(settings: Settings) -> Any:
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout_seconds,
         statement_timeout_ms=settings.database_statement_timeout_ms,
+        connect_timeout=settings.database_connect_timeout_seconds,
         echo=settings.database_echo,
     )
 
@@ -75,6 +76,9 @@ def _s3_storage(settings: Settings) -> Any:
         secret_access_key=settings.s3_secret_access_key or None,
         path_style=settings.s3_path_style,
         create_bucket=settings.s3_create_bucket,
+        connect_timeout_seconds=settings.s3_connect_timeout_seconds,
+        read_timeout_seconds=settings.s3_read_timeout_seconds,
+        max_attempts=settings.s3_max_attempts,
     )
 
 
@@ -85,7 +89,15 @@ def _memory_cache(settings: Settings) -> Any:
 def _redis_cache(settings: Settings) -> Any:
     from adapters.cache.redis import RedisCache
 
-    return RedisCache.from_url(settings.redis_url, prefix=settings.redis_key_prefix)
+    return RedisCache.from_url(
+        settings.redis_url,
+        prefix=settings.redis_key_prefix,
+        connect_timeout_seconds=settings.redis_connect_timeout_seconds,
+        socket_timeout_seconds=settings.redis_socket_timeout_seconds,
+        max_connections=settings.redis_max_connections,
+        retries=settings.redis_retries,
+        cooldown_seconds=settings.redis_cooldown_seconds,
+    )
 
 
 def _token_service(settings: Settings, secrets: Secrets, clock: SystemClock) -> Any:

@@ -10,12 +10,12 @@ calls it) and ``identity.user_directory`` (what other modules may ask about user
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import msgspec
+import structlog
 from dependency_injector import containers, providers
 
 from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
@@ -25,6 +25,7 @@ from application.identity.login_throttle import LoginThrottle
 from application.identity.passwords import DummyHash, build_password_policy
 from application.identity.policy import IdentityPolicy
 from application.identity.ports import SecurityLog
+from application.identity.revocations import RevocationCache
 from application.identity.security_audit import AuditedSecurityLog
 from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
@@ -49,14 +50,18 @@ from application.shared.security import IssuedToken, TokenClaims, TokenService
 from entrypoints.bootstrap.module import ModuleSpec
 from entrypoints.bootstrap.settings import Settings
 
-security_logger = logging.getLogger("atelier.security")
+security_logger = structlog.get_logger("atelier.security")
+
+_LINE_KEYS = frozenset({"event", "level", "logger", "timestamp", "request_id", "user_id", "ip"})
 
 
 class LoggingSecurityLog(SecurityLog):
-    """Security events as structured log lines on ``atelier.security`` (never secrets:
-    callers pass only event names, ids, addresses and plain details)."""
+    """Security events as log lines on ``atelier.security``: the event name is the line's
+    ``event`` and ``user_id``, ``ip`` and each detail are fields of their own (JSON fields with
+    ``ATELIER_LOG_JSON``). Never secrets: callers pass only event names, ids, addresses and
+    plain details."""
 
-    def __init__(self, logger: logging.Logger = security_logger) -> None:
+    def __init__(self, logger: Any = security_logger) -> None:
         self._log = logger
 
     async def record(
@@ -67,13 +72,15 @@ class LoggingSecurityLog(SecurityLog):
         ip: str | None,
         detail: Mapping[str, str] | None = None,
     ) -> None:
+        fields = {
+            (f"detail_{key}" if key in _LINE_KEYS else key): value
+            for key, value in (detail or {}).items()
+        }
         self._log.info(
-            "security_event %s user=%s ip=%s %s",
             event_name,
-            user_id,
-            ip,
-            dict(detail or {}),
-            extra={"security_event": event_name, "user_id": str(user_id), "client_ip": ip},
+            user_id=None if user_id is None else str(user_id),
+            ip=ip,
+            **fields,
         )
 
 
@@ -227,10 +234,13 @@ class IdentityContainer(containers.DeclarativeContainer):
     issuer = providers.Singleton(SessionIssuer, token_service, policy)
     verified_tokens = providers.Singleton(VerifiedTokenCache, token_service, clock)
 
+    # the cache's copy of the durable revocations, rebuilt (in the background) when lost
+    revocation_cache = providers.Singleton(RevocationCache, session_state, read_uow.provider, clock)
+
     # -- use cases -----------------------------------------------------------------------------
     # The hot path: one instance (no per-request construction); a cache miss makes its own uow.
     authenticate = providers.Singleton(
-        Authenticate, verified_tokens, session_state, read_uow.provider
+        Authenticate, verified_tokens, session_state, read_uow.provider, revocation_cache
     )
     register = providers.Factory(Register, uow, password_hasher, clock, policy, password_policy)
     login = providers.Factory(

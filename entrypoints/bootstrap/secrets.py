@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adapters.filesystem import ensure_private_dir
 from entrypoints.bootstrap.settings import Settings, SettingsError
 
 
@@ -33,13 +34,14 @@ def _generate() -> str:
     return generate_secret()
 
 
-def _check(name: str, value: str) -> None:
+def _strength_problem(name: str, value: str) -> str | None:
     from adapters.security.keys import check_secret_strength
 
     try:
         check_secret_strength(name, value)
     except ValueError as exc:
-        raise SettingsError(str(exc)) from exc
+        return str(exc)
+    return None
 
 
 def _embedded_secrets_file(settings: Settings) -> dict[str, str]:
@@ -48,7 +50,7 @@ def _embedded_secrets_file(settings: Settings) -> dict[str, str]:
         stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
         if stored.get("jwt_secret") and stored.get("password_pepper"):
             return stored
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(path.parent)
     stored = {"jwt_secret": _generate(), "password_pepper": _generate()}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -57,43 +59,84 @@ def _embedded_secrets_file(settings: Settings) -> dict[str, str]:
     return stored
 
 
-def _verification_keys(settings: Settings) -> dict[str, str]:
+def _verification_keys(settings: Settings) -> tuple[dict[str, str], list[str]]:
     """``ATELIER_JWT_VERIFICATION_KEYS``: ``kid=value`` entries (a PEM file path or a secret)."""
     keys: dict[str, str] = {}
+    problems: list[str] = []
     for entry in settings.jwt_verification_keys:
         kid, sep, value = entry.partition("=")
-        if not sep or not kid or not value:
-            raise SettingsError(
+        if not sep or not kid.strip() or not value:
+            problems.append(
                 "ATELIER_JWT_VERIFICATION_KEYS entries must look like "
                 "kid=/path/key.pem or kid=secret"
             )
+            continue
         path = Path(value)
-        keys[kid.strip()] = path.read_text(encoding="utf-8") if path.is_file() else value
-    return keys
+        try:
+            keys[kid.strip()] = path.read_text(encoding="utf-8") if path.is_file() else value
+        except OSError as exc:
+            problems.append(f"ATELIER_JWT_VERIFICATION_KEYS: cannot read {value}: {exc.strerror}")
+    return keys, problems
+
+
+def _signing_key(settings: Settings) -> tuple[str, list[str]]:
+    if settings.jwt_algorithm not in ASYMMETRIC:
+        return settings.jwt_secret, []
+    name = "ATELIER_JWT_PRIVATE_KEY_FILE"
+    if not settings.jwt_private_key_file:
+        return "", [f"{name} must point to a PEM private key for {settings.jwt_algorithm}"]
+    try:
+        pem = Path(settings.jwt_private_key_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not a PEM text file"
+        return "", [f"{name}: cannot read {settings.jwt_private_key_file}: {reason}"]
+    from adapters.security.keys import load_private_key
+
+    try:
+        load_private_key(pem, settings.jwt_algorithm)
+    except (ValueError, TypeError) as exc:
+        return "", [f"{name}: {exc}"]
+    return pem, []
+
+
+ASYMMETRIC = frozenset({"RS256", "EdDSA"})
+
+
+def _resolve(settings: Settings) -> tuple[Secrets | None, list[str]]:
+    signing_key, problems = _signing_key(settings)
+    verification_keys, key_problems = _verification_keys(settings)
+    problems.extend(key_problems)
+    pepper = settings.password_pepper
+    if settings.profile == "production":
+        checks = [("ATELIER_PASSWORD_PEPPER", pepper)]
+        if settings.jwt_algorithm not in ASYMMETRIC:
+            checks.insert(0, ("ATELIER_JWT_SECRET", signing_key))
+        problems.extend(
+            problem for name, value in checks if (problem := _strength_problem(name, value))
+        )
+    if problems:
+        return None, problems
+    return Secrets(signing_key, pepper, verification_keys), []
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """Every problem with the configured secrets (all at once), without generating any."""
+    return _resolve(settings)[1]
 
 
 def resolve_secrets(settings: Settings) -> Secrets:
-    asymmetric = settings.jwt_algorithm in {"RS256", "EdDSA"}
-    if asymmetric:
-        if not settings.jwt_private_key_file:
-            raise SettingsError(
-                "ATELIER_JWT_PRIVATE_KEY_FILE must point to a PEM private key for "
-                f"{settings.jwt_algorithm}"
-            )
-        signing_key = Path(settings.jwt_private_key_file).read_text(encoding="utf-8")
-    else:
-        signing_key = settings.jwt_secret
-    pepper = settings.password_pepper
-    if settings.profile == "production":
-        if not asymmetric:
-            _check("ATELIER_JWT_SECRET", signing_key)
-        _check("ATELIER_PASSWORD_PEPPER", pepper)
-    elif not (signing_key and pepper):
+    """The secrets of ``settings``; the embedded profile generates (once) what is unset.
+    Raises :class:`SettingsError` naming every missing or weak secret."""
+    secrets, problems = _resolve(settings)
+    if secrets is None:
+        raise SettingsError("; ".join(problems), problems)
+    if settings.profile != "production" and not (
+        secrets.jwt_signing_key and secrets.password_pepper
+    ):
         stored = _embedded_secrets_file(settings)
-        signing_key = signing_key or stored["jwt_secret"]
-        pepper = pepper or stored["password_pepper"]
-    return Secrets(
-        jwt_signing_key=signing_key,
-        password_pepper=pepper,
-        jwt_verification_keys=_verification_keys(settings),
-    )
+        secrets = Secrets(
+            jwt_signing_key=secrets.jwt_signing_key or stored["jwt_secret"],
+            password_pepper=secrets.password_pepper or stored["password_pepper"],
+            jwt_verification_keys=secrets.jwt_verification_keys,
+        )
+    return secrets

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -69,7 +69,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     database_pool_size: int = 10
     database_max_overflow: int = 5
     database_pool_timeout_seconds: float = 2.0
-    database_statement_timeout_ms: int = 10_000
+    database_statement_timeout_ms: int = 5_000
     database_echo: bool = False
     # storage
     storage_dir: str = ""
@@ -83,6 +83,17 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # cache
     redis_url: str = ""
     redis_key_prefix: str = "atelier:"
+    # dependency timeouts: every call to a dependency is bounded; past the bound it is a fast
+    # 503 with Retry-After (see the README, "Failures")
+    database_connect_timeout_seconds: float = 2.0
+    redis_connect_timeout_seconds: float = 1.0
+    redis_socket_timeout_seconds: float = 1.0
+    redis_max_connections: int = 50
+    redis_retries: int = 1
+    redis_cooldown_seconds: float = 0.5
+    s3_connect_timeout_seconds: float = 2.0
+    s3_read_timeout_seconds: float = 5.0
+    s3_max_attempts: int = 2
     # tokens
     jwt_secret: str = ""
     jwt_algorithm: Literal["HS256", "HS384", "HS512", "RS256", "EdDSA"] = "HS256"
@@ -124,35 +135,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sections: dict[str, Any] = {}
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
-        if not 1 <= self.port <= 65535:
-            problems.append("ATELIER_PORT must be between 1 and 65535")
-        if not 1 <= self.workers <= 64:
-            problems.append("ATELIER_WORKERS must be between 1 and 64")
-        if not 0 <= self.jwt_leeway_seconds <= 30:
-            problems.append("ATELIER_JWT_LEEWAY_SECONDS must be between 0 and 30")
-        if not 4 <= self.bcrypt_rounds <= 31:
-            problems.append("ATELIER_BCRYPT_ROUNDS must be between 4 and 31")
-        if not 1024 <= self.max_body_bytes <= 1024**3:
-            problems.append("ATELIER_MAX_BODY_BYTES must be between 1024 and 1073741824")
-        if self.database_pool_size < 1 or self.database_max_overflow < 0:
-            problems.append("ATELIER_DATABASE_POOL_SIZE must be >= 1 and MAX_OVERFLOW >= 0")
-        if not 1 <= self.worker_concurrency <= 1000:
-            problems.append("ATELIER_WORKER_CONCURRENCY must be between 1 and 1000")
-        if not 1 <= self.worker_heartbeat_seconds <= 600:
-            problems.append("ATELIER_WORKER_HEARTBEAT_SECONDS must be between 1 and 600")
-        if not 1 <= self.worker_sweep_seconds <= 3600:
-            problems.append("ATELIER_WORKER_SWEEP_SECONDS must be between 1 and 3600")
-        if not 0 <= self.worker_metrics_port <= 65535:
-            problems.append("ATELIER_WORKER_METRICS_PORT must be between 0 and 65535")
-        if not 0.05 <= self.relay_poll_seconds <= 60:
-            problems.append("ATELIER_RELAY_POLL_SECONDS must be between 0.05 and 60")
-        if not 1 <= self.relay_batch_size <= 10_000:
-            problems.append("ATELIER_RELAY_BATCH_SIZE must be between 1 and 10000")
-        if not 0 <= self.event_delivery_retries <= 50:
-            problems.append("ATELIER_EVENT_DELIVERY_RETRIES must be between 0 and 50")
-        if not 1 <= self.outbox_retention_days <= 365:
-            problems.append("ATELIER_OUTBOX_RETENTION_DAYS must be between 1 and 365")
+        problems = [message for _, message in range_problems(self.__getattribute__)]
         if problems:
             raise msgspec.ValidationError("; ".join(problems))
 
@@ -220,18 +203,64 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return Path(self.storage_dir) if self.storage_dir else self.data_path / "files"
 
 
+def _between(
+    get: Callable[[str], Any], name: str, low: float, high: float
+) -> tuple[str, str] | None:
+    value = get(name)
+    if low <= value <= high:
+        return None
+    return name, f"{PREFIX}{name.upper()} must be between {low:g} and {high:g}"
+
+
+def range_problems(get: Callable[[str], Any]) -> list[tuple[str, str]]:
+    """``(field, message)`` for every platform value outside its range; ``get`` reads a
+    field. (The modules check their own sections in their ``__post_init__``.)"""
+    checks = [
+        _between(get, "port", 1, 65535),
+        _between(get, "workers", 1, 64),
+        _between(get, "jwt_leeway_seconds", 0, 30),
+        _between(get, "bcrypt_rounds", 4, 31),
+        _between(get, "max_body_bytes", 1024, 1024**3),
+        _between(get, "database_pool_size", 1, 1000),
+        _between(get, "database_max_overflow", 0, 1000),
+        _between(get, "database_pool_timeout_seconds", 0.05, 300),
+        _between(get, "database_statement_timeout_ms", 100, 3_600_000),
+        _between(get, "database_connect_timeout_seconds", 2, 300),
+        _between(get, "redis_connect_timeout_seconds", 0.05, 60),
+        _between(get, "redis_socket_timeout_seconds", 0.05, 60),
+        _between(get, "redis_max_connections", 1, 10_000),
+        _between(get, "redis_retries", 0, 5),
+        _between(get, "redis_cooldown_seconds", 0, 60),
+        _between(get, "s3_connect_timeout_seconds", 0.05, 300),
+        _between(get, "s3_read_timeout_seconds", 0.05, 3600),
+        _between(get, "s3_max_attempts", 1, 10),
+        _between(get, "worker_concurrency", 1, 1000),
+        _between(get, "worker_heartbeat_seconds", 1, 600),
+        _between(get, "worker_sweep_seconds", 1, 3600),
+        _between(get, "worker_metrics_port", 0, 65535),
+        _between(get, "relay_poll_seconds", 0.05, 60),
+        _between(get, "relay_batch_size", 1, 10_000),
+        _between(get, "event_delivery_retries", 0, 50),
+        _between(get, "outbox_retention_days", 1, 365),
+    ]
+    return [check for check in checks if check is not None]
+
+
 class SettingsError(ValueError):
-    """The configuration cannot be used; the message names the variable to fix."""
+    """The configuration cannot be used; ``problems`` names every variable to fix."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) or [message]
 
 
 def _is_list(field_type: object) -> bool:
     return str(field_type).startswith("list[")
 
 
-def _fields(struct: type[Any]) -> dict[str, bool]:
-    """Field name -> whether the variable is a comma-separated list."""
-    hints = msgspec.structs.fields(struct)
-    return {f.name: _is_list(f.type) for f in hints if f.name != "sections"}
+def _fields(struct: type[Any]) -> dict[str, Any]:
+    """Field name -> its msgspec field (the platform's ``sections`` is not a variable)."""
+    return {f.name: f for f in msgspec.structs.fields(struct) if f.name != "sections"}
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -259,39 +288,93 @@ def module_sections() -> dict[str, type[Any]]:
     return {spec.name: spec.settings for spec in modules() if spec.settings is not None}
 
 
-def _owners(sections: Mapping[str, type[Any]]) -> dict[str, tuple[str, bool]]:
-    """Every field name -> (its group: "" for the platform or the module name, is a list)."""
-    owners = {name: ("", is_list) for name, is_list in _fields(Settings).items()}
+def _owners(sections: Mapping[str, type[Any]]) -> dict[str, tuple[str, Any]]:
+    """Every field name -> (its group: "" for the platform or the module name, its field)."""
+    owners = {name: ("", f) for name, f in _fields(Settings).items()}
     for module, section in sections.items():
-        for name, is_list in _fields(section).items():
+        for name, f in _fields(section).items():
             if name in owners:
                 raise RuntimeError(
                     f"ATELIER_{name.upper()} is declared twice (by {module} and "
                     f"{owners[name][0] or 'the platform'})"
                 )
-            owners[name] = (module, is_list)
+            owners[name] = (module, f)
     return owners
 
 
-def _unknown(names: Sequence[str], known: Sequence[str]) -> str:
-    lines = []
-    for name in sorted(names):
-        close = difflib.get_close_matches(name, known, n=2, cutoff=0.75)
-        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-        lines.append(f"{name} is not a setting{hint}")
-    return "; ".join(lines)
+def _unknown(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=2, cutoff=0.75)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"{name} is not a setting{hint}"
 
 
-def _convert(raw: Mapping[str, Any], struct: type[S]) -> S:
+def _section(cls: type[S], values: dict[str, Any], problems: list[str]) -> S:
+    """A module's section; its own checks (``__post_init__``) add to ``problems``."""
     try:
-        return msgspec.convert(raw, struct, strict=False)
+        return msgspec.convert(values, cls, strict=False)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        # msgspec says "at `$.field`": name the environment variable instead.
-        if "`$." in message:
-            field = message.split("`$.", 1)[1].split("`", 1)[0].split("[", 1)[0]
-            message = message.replace(f"`$.{field}", f"`{PREFIX}{field.upper()}")
-        raise SettingsError(f"Invalid configuration: {message}") from exc
+        problems.extend(part.strip() for part in str(exc).split(";") if part.strip())
+        return cls()
+
+
+def read_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = None,
+    sections: Mapping[str, type[Any]] | None = None,
+    **overrides: Any,
+) -> tuple[Settings, list[str]]:
+    """Settings and the problems of every bad variable, all at once (not only the first): a
+    name that belongs to no group (a typo), a value that cannot be converted, a value out of
+    its range. A bad value is reported and replaced by its default, so the rest of the
+    configuration can still be checked (``atelier check-config``). ``overrides`` (field names
+    of any group) win over everything; ``sections`` defaults to the registered modules'."""
+    env = dict(os.environ if environ is None else environ)
+    file = env_file or Path(env.get(f"{PREFIX}ENV_FILE", ".env"))
+    merged = {**read_env_file(file), **env}
+    groups = module_sections() if sections is None else dict(sections)
+    owners = _owners(groups)
+    known = [f"{PREFIX}{name.upper()}" for name in owners]
+    values: dict[str, dict[str, Any]] = {"": {}, **{module: {} for module in groups}}
+    problems: list[str] = []
+
+    def put(name: str, value: Any, *, from_text: bool) -> None:
+        group, f = owners[name]
+        if from_text and _is_list(f.type):
+            value = [item.strip() for item in str(value).split(",") if item.strip()]
+        try:
+            values[group][name] = msgspec.convert(value, f.type, strict=False)
+        except msgspec.ValidationError as exc:
+            problems.append(f"{PREFIX}{name.upper()}: {exc}")
+
+    for key, value in sorted(merged.items()):
+        if not key.startswith(PREFIX) or key.startswith(FOREIGN_PREFIXES):
+            continue
+        name = key[len(PREFIX) :].lower()
+        if name in RESERVED:
+            continue
+        if name not in owners:
+            problems.append(_unknown(key, known))
+            continue
+        put(name, value, from_text=True)
+    for name, value in overrides.items():
+        if name not in owners:
+            raise TypeError(f"load_settings() got an unknown setting {name!r}")
+        put(name, value, from_text=False)
+
+    platform_fields = _fields(Settings)
+
+    def get(name: str) -> Any:
+        return values[""].get(name, platform_fields[name].default)
+
+    for name, message in range_problems(get):
+        problems.append(message)
+        values[""].pop(name, None)
+    settings = msgspec.convert(values[""], Settings, strict=False)
+    settings.sections = {
+        module: _section(cls, values[module], problems) for module, cls in groups.items()
+    }
+    return settings, problems
 
 
 def load_settings(
@@ -301,43 +384,12 @@ def load_settings(
     sections: Mapping[str, type[Any]] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build Settings from ``environ`` (default: ``os.environ``) and a ``.env`` file.
-
-    ``overrides`` (field names of any group) win over everything; tests use them to
-    configure a container explicitly instead of mutating the environment. ``sections``
-    defaults to the registered modules' sections.
-    """
-    env = dict(os.environ if environ is None else environ)
-    file = env_file or Path(env.get(f"{PREFIX}ENV_FILE", ".env"))
-    merged = {**read_env_file(file), **env}
-    groups = module_sections() if sections is None else dict(sections)
-    owners = _owners(groups)
-    raw: dict[str, dict[str, Any]] = {"": {}, **{module: {} for module in groups}}
-    unknown: list[str] = []
-    for key, value in merged.items():
-        if not key.startswith(PREFIX) or key.startswith(FOREIGN_PREFIXES):
-            continue
-        name = key[len(PREFIX) :].lower()
-        if name in RESERVED:
-            continue
-        owner = owners.get(name)
-        if owner is None:
-            unknown.append(key)
-            continue
-        group, is_list = owner
-        raw[group][name] = (
-            [item.strip() for item in value.split(",") if item.strip()] if is_list else value
-        )
-    if unknown:
-        known = [f"{PREFIX}{name.upper()}" for name in owners]
-        raise SettingsError(f"Invalid configuration: {_unknown(unknown, known)}")
-    for name, value in overrides.items():
-        if name not in owners:
-            raise TypeError(f"load_settings() got an unknown setting {name!r}")
-        raw[owners[name][0]][name] = value
-    platform = _convert(raw[""], Settings)
-    platform.sections = {module: _convert(raw[module], cls) for module, cls in groups.items()}
-    return platform
+    """Build Settings from ``environ`` (default: ``os.environ``) and a ``.env`` file; raises
+    :class:`SettingsError` naming every bad variable (see :func:`read_settings`)."""
+    settings, problems = read_settings(environ, env_file=env_file, sections=sections, **overrides)
+    if problems:
+        raise SettingsError("Invalid configuration: " + "; ".join(problems), problems)
+    return settings
 
 
 def settings_fields(sections: Mapping[str, type[Any]] | None = None) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -67,7 +69,8 @@ def _describe(exc: DomainError) -> str:
     return exc.detail
 
 
-async def _ensure(settings: Settings) -> str | None:
+async def _ensure(settings: Settings) -> tuple[str, str | None] | None:
+    """``(email, generated password or None)`` of the administrator created, or None."""
     container = _container(settings)
     await start(container)
     try:
@@ -86,14 +89,33 @@ async def _ensure(settings: Settings) -> str | None:
             break
         else:  # pragma: no cover - five refused random passwords
             raise RuntimeError("could not generate an acceptable administrator password")
-        if generated:
-            return (
-                f"Created the administrator {email} with the password {password}\n"
-                "It is shown only this once: log in and change it (POST /api/v1/auth/password)."
-            )
-        return f"Created the administrator {email} (password from ATELIER_ADMIN_PASSWORD)."
+        return email, password if generated else None
     finally:
         await _close(container)
+
+
+_ONCE = "It is shown only this once: log in and change it (POST /api/v1/auth/password)."
+
+
+def _announce(settings: Settings, email: str, password: str | None) -> None:
+    """On stdout, once: as text, or as one JSON line shaped like the log lines
+    (``ATELIER_LOG_JSON``), so that every line the server prints parses as JSON."""
+    if settings.log_json:
+        line: dict[str, str] = {"event": "bootstrap_admin_created", "email": email}
+        if password is None:
+            line["password_from"] = "ATELIER_ADMIN_PASSWORD"  # noqa: S105 - a variable name
+        else:
+            line.update(password=password, note=_ONCE)
+        line.update(
+            level="warning",
+            logger="atelier.cli",
+            timestamp=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        )
+        click.echo(json.dumps(line))
+    elif password is None:
+        click.echo(f"Created the administrator {email} (password from ATELIER_ADMIN_PASSWORD).")
+    else:
+        click.echo(f"Created the administrator {email} with the password {password}\n{_ONCE}")
 
 
 def ensure_bootstrap_admin(settings: Settings) -> None:
@@ -103,11 +125,11 @@ def ensure_bootstrap_admin(settings: Settings) -> None:
     if settings.persistence_kind == "memory":
         return
     try:
-        message = asyncio.run(_ensure(settings))
+        created = asyncio.run(_ensure(settings))
     except DomainError as exc:
         raise click.ClickException(f"Cannot create the administrator: {_describe(exc)}") from exc
-    if message:
-        click.echo(message)
+    if created:
+        _announce(settings, *created)
 
 
 def register(cli: click.Group) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from typing import Any
 
 import click
 import msgspec
 
-from entrypoints.bootstrap.settings import Settings, SettingsError, load_settings
+from entrypoints.bootstrap.settings import Settings, SettingsError, read_settings
 
 SECRET_FIELDS = {
     "jwt_secret",
@@ -19,11 +20,29 @@ SECRET_FIELDS = {
 }
 
 
+def _fail(problems: list[str]) -> None:
+    """One line per problem on stderr, then exit 1 (never a traceback)."""
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(1)
+
+
 def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings, problems = read_settings()
+    if problems:
+        _fail(problems)
+    return settings
+
+
+def _checked_settings(parts: Collection[str] | None = None) -> Settings:
+    """The settings, after every check of ``validation.validate`` (exit 1 naming each problem)."""
+    from entrypoints.bootstrap.validation import ALL_PARTS, validate
+
+    settings, problems = read_settings()
+    problems += validate(settings, parts=ALL_PARTS if parts is None else parts)
+    if problems:
+        _fail(problems)
+    return settings
 
 
 def _mask_url(url: str) -> str:
@@ -40,13 +59,32 @@ def migrate_database(settings: Settings, revision: str = "head") -> str | None:
     """Upgrade the SQL database to ``revision``; returns the URL migrated (None for memory)."""
     if settings.persistence_kind == "memory":
         return None
+    from adapters.filesystem import ensure_private_dir
     from adapters.persistence.sqlalchemy.migrations import upgrade
 
     url = settings.effective_database_url
-    if settings.persistence_kind == "sqlite":
-        settings.data_path.mkdir(parents=True, exist_ok=True)
+    if settings.persistence_kind == "sqlite" and not settings.database_url:
+        ensure_private_dir(settings.data_path)
     upgrade(url, revision)
     return url
+
+
+def _migrate_or_fail(settings: Settings, revision: str = "head") -> str | None:
+    """``migrate_database``, with a failure (database down, unknown revision...) as one line."""
+    try:
+        return migrate_database(settings, revision)
+    except Exception as exc:  # noqa: BLE001 - reported as one line, the command exits 1
+        url = _mask_url(settings.effective_database_url)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _fail([f"cannot migrate {url}: {type(exc).__name__}: {_mask_text(reason, settings)}"])
+    return None
+
+
+def _mask_text(text: str, settings: Settings) -> str:
+    for secret in (settings.database_url, settings.redis_url):
+        if secret and secret in text:
+            text = text.replace(secret, _mask_url(secret))
+    return text
 
 
 @click.group()
@@ -60,35 +98,53 @@ def cli() -> None:
 @click.option("--workers", type=int, default=None, help="Worker processes (ATELIER_WORKERS).")
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
 def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
-    """Start the HTTP server. The embedded profile migrates its database first."""
-    import uvicorn
+    """Start the HTTP server. The embedded profile migrates its database first.
 
-    settings = _settings()
-    if settings.profile == "production" or settings.persistence_kind == "postgres":
-        from entrypoints.bootstrap.secrets import resolve_secrets
+    Order: check the whole configuration, bind the port (a port in use stops here), then the
+    start-up work (secrets, migrations, the first administrator), then serve."""
+    from entrypoints.bootstrap.secrets import resolve_secrets
+    from entrypoints.cli.serving import LoggedConfig, ServeError, bind_socket, run_server
+    from entrypoints.http.logging import configure_logging
 
-        try:  # refuse weak secrets before forking workers
-            resolve_secrets(settings)
-        except SettingsError as exc:
-            raise click.ClickException(str(exc)) from exc
-    if settings.profile == "embedded":
-        migrate_database(settings)
-        _on_embedded_start(settings)
+    settings = _checked_settings()
+    try:
+        sock = bind_socket(host or settings.host, port or settings.port)
+    except ServeError as exc:
+        _fail([str(exc)])
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        # secrets before forking workers: generated once (embedded), refused if weak
+        resolve_secrets(settings)
+        if settings.profile == "embedded":
+            _migrate_or_fail(settings)
+            _on_embedded_start(settings)
+    except (SettingsError, OSError) as exc:
+        sock.close()
+        _fail(exc.problems if isinstance(exc, SettingsError) else [str(exc)])
+    except BaseException:
+        sock.close()
+        raise
     process_count = workers or settings.workers
     if process_count > 1:
         _share_metrics_between_workers()
-    uvicorn.run(
+    config = LoggedConfig(
         "entrypoints.asgi:app_factory",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=process_count,
         reload=reload,
+        log_config=None,
         log_level=settings.log_level.lower(),
         access_log=False,
         proxy_headers=False,
         server_header=False,
+        timeout_graceful_shutdown=max(1, int(settings.request_timeout_seconds)),
+        atelier_log_level=settings.log_level,
+        atelier_log_json=settings.log_json,
     )
+    if not run_server(config, sock):
+        sys.exit(1)
 
 
 def _share_metrics_between_workers() -> None:
@@ -120,8 +176,10 @@ def _on_embedded_start(settings: Settings) -> None:
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
 def migrate(revision: str) -> None:
     """Apply the database migrations."""
-    settings = _settings()
-    url = migrate_database(settings, revision)
+    from entrypoints.bootstrap.validation import PERSISTENCE
+
+    settings = _checked_settings({PERSISTENCE})
+    url = _migrate_or_fail(settings, revision)
     if url is None:
         click.echo("persistence is 'memory': nothing to migrate")
     else:
@@ -205,15 +263,12 @@ async def _serve_metrics(metrics: Any, host: str, port: int) -> Any:
 
 @cli.command("check-config")
 def check_config() -> None:
-    """Print the active profile, adapters and settings (secrets masked); fail on bad config."""
-    settings = _settings()
-    from entrypoints.bootstrap.secrets import resolve_secrets
+    """Print the active profile, adapters and settings (secrets masked); check every adapter
+    setting of the profile and exit 1 naming every problem."""
+    from entrypoints.bootstrap.validation import validate
 
-    problems: list[str] = []
-    try:
-        resolve_secrets(settings)
-    except (SettingsError, OSError) as exc:
-        problems.append(str(exc))
+    settings, problems = read_settings()
+    problems += validate(settings)
     click.echo(f"profile: {settings.profile}")
     database = _mask_url(settings.effective_database_url) or "in memory"
     click.echo(f"persistence: {settings.persistence_kind} ({database})")
@@ -229,9 +284,8 @@ def check_config() -> None:
             shown = _mask_url(value)
         click.echo(f"  ATELIER_{name.upper()} = {shown}")
     if problems:
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(1)
+        click.echo(f"{len(problems)} problem(s):", err=True)
+        _fail(problems)
     click.echo("configuration OK")
 
 

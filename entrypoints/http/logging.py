@@ -40,8 +40,35 @@ def add_request_id(_logger: Any, _name: str, event_dict: Any) -> Any:
     return event_dict
 
 
+_RECORD_ATTRIBUTES = frozenset(
+    {*logging.makeLogRecord({}).__dict__, "message", "asctime", "color_message", "taskName"}
+)
+_RESERVED_KEYS = frozenset({"event", "level", "logger", "timestamp", "exception"})
+
+
+def add_record_extras(_logger: Any, _name: str, event_dict: Any) -> Any:
+    """Fields passed with ``extra=`` to a stdlib logger become JSON fields of the line
+    (``logger.info("job ran", extra={"job": name})``); one that would replace a standard key
+    (``event``, ``level``, ...) is kept as ``extra_<key>``. uvicorn's ANSI-coloured duplicate
+    of its message (``color_message``) is dropped."""
+    record = event_dict.get("_record")
+    if record is None or event_dict.get("_from_structlog"):
+        return event_dict
+    for key, value in record.__dict__.items():
+        if key in _RECORD_ATTRIBUTES or key.startswith("_"):
+            continue
+        event_dict[f"extra_{key}" if key in _RESERVED_KEYS else key] = value
+    return event_dict
+
+
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
-    """Idempotent: a second call with the same arguments does nothing."""
+    """Idempotent: a second call with the same arguments does nothing.
+
+    Every logger ends in the one root handler (uvicorn's included: the server is started
+    with ``log_config=None`` and its loggers propagate), so with ``json`` every line of the
+    process is one JSON object with the same keys: ``event``, ``level``, ``logger``,
+    ``timestamp``, then the line's own fields. Python warnings are logged too.
+    """
     global _configured, _fast_handler
     if _configured == (level.upper(), json):
         return
@@ -64,10 +91,12 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         cache_logger_on_first_use=False,
     )
     renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer(default=str)
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False)
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
+        foreign_pre_chain=[*shared, add_record_extras],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info if json else _identity,
@@ -83,8 +112,13 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.asgi"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()  # a previous logging config's own handlers
+        uvicorn_logger.propagate = True
     # Our access log replaces uvicorn's.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.captureWarnings(True)
     _fast_handler = handler if json else None
     _configured = (level.upper(), json)
 

@@ -1,7 +1,7 @@
 """calendar feeds: one secret iCalendar feed URL per technician (only a hash is kept)
 
 Revision ID: 0006
-Revises: 0004 (to be re-chained after 0005 at merge: the revision is self-contained)
+Revises: 0005
 Create Date: 2026-11-21
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -357,6 +357,44 @@ async def test_s3_missing_bucket_is_unavailable(s3_endpoint: str) -> None:
         await storage.aclose()
 
 
+@pytest.mark.parametrize("first_call", ["ping", "put"])
+async def test_s3_a_vanished_bucket_is_created_again(s3_endpoint: str, first_call: str) -> None:
+    """``create_bucket``: a bucket that disappeared (an S3 server restarted empty) comes back
+    at the next readiness check or upload, not only at the first use."""
+    bucket = f"vanishing-{uuid.uuid4().hex[:8]}"
+    storage = s3_storage(s3_endpoint, bucket=bucket, create=True)
+    try:
+        await storage.put("old", stream(b"1"))
+        async with _raw_client(s3_endpoint) as client:
+            await client.delete_object(Bucket=bucket, Key="old")
+            await client.delete_bucket(Bucket=bucket)
+        if first_call == "ping":
+            await storage.ping()
+        await storage.put("new", stream(b"2"))
+        assert await read_all(storage, "new") == b"2"
+        assert not await storage.exists("old")
+        await storage.ping()
+    finally:
+        await storage.aclose()
+
+
+async def test_s3_a_vanished_bucket_stays_missing_without_create_bucket(s3_endpoint: str) -> None:
+    bucket = f"vanishing-{uuid.uuid4().hex[:8]}"
+    async with _raw_client(s3_endpoint) as client:
+        await client.create_bucket(Bucket=bucket)
+    storage = s3_storage(s3_endpoint, bucket=bucket, create=False)
+    try:
+        await storage.ping()
+        async with _raw_client(s3_endpoint) as client:
+            await client.delete_bucket(Bucket=bucket)
+        with pytest.raises(DependencyUnavailable):
+            await storage.ping()
+        with pytest.raises(DependencyUnavailable):
+            await storage.put("a", stream(b"x"))
+    finally:
+        await storage.aclose()
+
+
 async def test_s3_dead_endpoint_is_unavailable(s3_endpoint: str) -> None:
     storage = s3_storage("http://127.0.0.1:1", create=False)
     started = time.monotonic()

@@ -210,7 +210,7 @@ async def test_concurrent_reads_share_round_trips(redis_url: str, redis_prefix: 
 
 async def test_a_broken_batch_fails_each_caller_alone(redis_url: str, redis_prefix: str) -> None:
     """A dead connection fails the reads of that batch only; the next ones work again."""
-    cache = RedisCache.from_url(redis_url, prefix=redis_prefix)
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix, cooldown_seconds=0)
     client = cache._client
     original = client.mget
     calls = 0
@@ -231,6 +231,38 @@ async def test_a_broken_batch_fails_each_caller_alone(redis_url: str, redis_pref
         assert all(f.code == "cache_unavailable" for f in failed)  # type: ignore[union-attr]
         assert len({id(f) for f in failed}) == 3  # one error object per caller
         assert await cache.get_many(["a"]) == [None]
+    finally:
+        await drop_prefixed(cache, redis_url, redis_prefix)
+
+
+async def test_after_a_failure_calls_fail_at_once_for_the_cooldown(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """The small circuit breaker: once Redis failed to answer, the next calls do not each
+    wait their own timeout; after the cooldown Redis is tried again."""
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix, cooldown_seconds=0.3)
+    client = cache._client
+    original = client.mget
+    calls = 0
+
+    async def failing_once(keys: list[str]) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("connection reset")
+        return await original(keys)
+
+    client.mget = failing_once  # type: ignore[method-assign]
+    try:
+        with pytest.raises(DependencyUnavailable):
+            await cache.get("a")
+        for call in (cache.get("a"), cache.set("a", b"1"), cache.increment("n", ttl_seconds=5)):
+            with pytest.raises(DependencyUnavailable):
+                await call
+        assert calls == 1  # refused without reaching Redis
+        await asyncio.sleep(0.35)
+        assert await cache.get("a") is None
+        assert calls == 2
     finally:
         await drop_prefixed(cache, redis_url, redis_prefix)
 

@@ -26,6 +26,7 @@ from application.shared.pagination import Sort
 from domain.identity.events import UserRegistered
 from domain.identity.password_reset import PasswordResetToken
 from domain.identity.preferences import Preferences
+from domain.identity.revocations import Revocation
 from domain.identity.sessions import RefreshFamily, RefreshToken
 from domain.identity.user import User
 from domain.shared.access import Role
@@ -557,3 +558,123 @@ async def test_leaving_without_commit_stores_nothing(make_uow: UowFactory) -> No
         assert await uow.preferences.get(user.id) is None
     assert published == []
     assert user.pending_events == ()
+
+
+# --- session revocations ----------------------------------------------------------------------
+
+
+def _revocations_of(user: User, now: datetime, count: int) -> list[Revocation]:
+    revocations = []
+    for i in range(count):
+        revocations.append(
+            Revocation.of_token(
+                f"jti-{_marker()}-{i}", user.id, now, token_expires_at=now + timedelta(minutes=i)
+            )
+        )
+        revocations.append(
+            Revocation.of_session(uuid.uuid4(), user.id, now, access_ttl_seconds=60 * (i + 1))
+        )
+    return revocations
+
+
+async def test_revocations_are_checked_with_the_cutoff_in_one_answer(make_uow: UowFactory) -> None:
+    user = _user()
+    user.revoke_sessions(NOW, keep_session_id=uuid.uuid4())
+    await _store(make_uow, user)
+    session_id = uuid.uuid4()
+    token = Revocation.of_token("jti-" + _marker(), user.id, NOW, token_expires_at=NOW)
+    session = Revocation.of_session(session_id, user.id, NOW, access_ttl_seconds=900)
+    async with make_uow() as uow:
+        await uow.revocations.add(token)
+        await uow.revocations.add(session)
+        await uow.revocations.add(session)  # recorded twice (a second logout): kept once
+        await uow.commit()
+    later = NOW + timedelta(seconds=30)
+    async with make_uow() as uow:
+        by_jti = await uow.revocations.check(user.id, jti=token.value, session_id=None, now=later)
+        by_session = await uow.revocations.check(
+            user.id, jti="jti-other", session_id=session_id, now=later
+        )
+        neither = await uow.revocations.check(
+            user.id, jti="jti-other", session_id=uuid.uuid4(), now=later
+        )
+        expired = await uow.revocations.check(
+            user.id, jti=token.value, session_id=None, now=NOW + timedelta(minutes=2)
+        )
+        nobody = await uow.revocations.check(
+            uuid.uuid4(), jti=token.value, session_id=session_id, now=later
+        )
+    assert (by_jti.revoked, by_session.revoked, neither.revoked) == (True, True, False)
+    assert not expired.revoked  # past its token's life (and the leeway)
+    assert neither.cutoff == user.cutoff  # the user's cut-off comes with the answer
+    assert nobody.cutoff is None
+
+
+async def test_live_revocations_come_in_keyset_pages(make_uow: UowFactory) -> None:
+    user = _user()
+    await _store(make_uow, user)
+    mine = _revocations_of(user, NOW, 4)  # tokens end 1..4 min later, sessions 2..5 min
+    async with make_uow() as uow:
+        for revocation in mine:
+            await uow.revocations.add(revocation)
+        await uow.commit()
+    at = NOW + timedelta(minutes=2, seconds=30)  # 2 tokens and 3 sessions still live
+    pages: list[list[Revocation]] = []
+    after = None
+    async with make_uow() as uow:
+        while True:
+            page = await uow.revocations.live(at, after=after, limit=3)
+            pages.append(page)
+            if len(page) < 3:
+                break
+            after = (page[-1].kind, page[-1].value)
+    seen = [revocation for page in pages for revocation in page]
+    keys = [(r.kind.value, r.value) for r in seen]
+    assert keys == sorted(keys)  # ordered, so pages never overlap
+    assert len(set(keys)) == len(keys)
+    assert all(r.expires_at > at for r in seen)
+    own = {(r.kind, r.value): r for r in seen if r.user_id == user.id}
+    assert set(own) == {(r.kind, r.value) for r in mine if r.is_live(at)}
+    assert own == {(r.kind, r.value): r for r in mine if r.is_live(at)}  # the same values back
+    assert len(own) == 5
+
+
+async def test_purge_deletes_expired_revocations_in_bounded_batches(make_uow: UowFactory) -> None:
+    era = datetime(1971, 1, 1, tzinfo=UTC)  # older than every other test's rows
+    user = _user()
+    await _store(make_uow, user)
+    mine = _revocations_of(user, era, 5)
+    async with make_uow() as uow:
+        for revocation in mine:
+            await uow.revocations.add(revocation)
+        await uow.commit()
+    at = era + timedelta(minutes=3, seconds=30)  # 3 tokens and 2 sessions have expired
+    expired = {(r.kind, r.value) for r in mine if not r.is_live(at)}
+    assert len(expired) == 5
+
+    async def purge(limit: int) -> int:
+        async with make_uow() as uow:
+            deleted = await uow.revocations.purge(at, limit=limit)
+            await uow.commit()
+        return deleted
+
+    assert await purge(1) == 1
+    rest = await asyncio.gather(purge(1), purge(100))  # concurrent purges do not collide
+    assert sum(rest) == len(expired) - 1
+    assert await purge(100) == 0
+    async with make_uow() as uow:
+        left = await uow.revocations.live(era, limit=10_000)
+    assert {(r.kind, r.value) for r in left if r.user_id == user.id} == {
+        (r.kind, r.value) for r in mine
+    } - expired
+
+
+async def test_revocations_are_part_of_the_transaction(make_uow: UowFactory) -> None:
+    user = _user()
+    await _store(make_uow, user)
+    revocation = Revocation.of_token("jti-" + _marker(), user.id, NOW, token_expires_at=NOW)
+    async with make_uow() as uow:
+        await uow.revocations.add(revocation)  # no commit
+    async with make_uow() as uow:
+        check = await uow.revocations.check(user.id, jti=revocation.value, session_id=None, now=NOW)
+    assert not check.revoked

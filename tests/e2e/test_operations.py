@@ -7,6 +7,7 @@ import re
 import uuid
 from typing import Any, ClassVar
 
+import pytest
 from dependency_injector import providers, resources
 from litestar.testing import AsyncTestClient
 
@@ -28,6 +29,22 @@ class Unreachable:
 class Hanging:
     async def ping(self) -> None:
         await asyncio.sleep(30)
+
+
+class StubbornlyHanging:
+    """A driver whose cancellation itself blocks (psycopg waits for the server to confirm a
+    cancelled query): cancelling and awaiting this ping takes 3 s more."""
+
+    def __init__(self) -> None:
+        self.pings = 0
+
+    async def ping(self) -> None:
+        self.pings += 1
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            await asyncio.sleep(3)
+            raise
 
 
 async def test_live(client: AsyncTestClient[Any]) -> None:
@@ -76,6 +93,25 @@ async def test_a_hanging_dependency_times_out(
     client = await client_factory(prepare=hang_storage)
     body = assert_problem(await client.get("/health/ready"), 503, "dependency_unavailable")
     assert body["checks"]["storage"] == "down: Timeout"
+
+
+@pytest.mark.slow
+async def test_readiness_never_waits_for_a_blocking_cancellation(
+    client_factory: ClientFactory, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(operations, "PING_TIMEOUT_SECONDS", 0.2)
+    stubborn = StubbornlyHanging()
+
+    def hang_database(container: Container) -> None:
+        container.database.override(providers.Object(stubborn))
+
+    client = await client_factory(prepare=hang_database)
+    for _ in range(3):
+        started = asyncio.get_running_loop().time()
+        body = assert_problem(await client.get("/health/ready"), 503, "dependency_unavailable")
+        assert asyncio.get_running_loop().time() - started < 1.0
+        assert body["checks"] == {"database": "down: Timeout", "cache": "ok", "storage": "ok"}
+    assert stubborn.pings == 1  # the probes did not pile up pings of a dependency that hangs
 
 
 async def test_ready_with_a_real_unreachable_redis(client_factory: ClientFactory) -> None:

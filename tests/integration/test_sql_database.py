@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import stat
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -162,6 +163,12 @@ async def test_sqlite_connection_settings(tmp_path: Path) -> None:
             "busy_timeout": 5000,
             "synchronous": 1,
         }
+        async with db.engine.begin() as conn:  # a write: the -wal and -shm files exist
+            await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            files = [path, path.with_name("atelier.db-wal"), path.with_name("atelier.db-shm")]
+            modes = {file.name: stat.S_IMODE(file.stat().st_mode) for file in files}
+        assert modes == dict.fromkeys(modes, 0o600)  # readable by the owner only
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     finally:
         await db.aclose()
 

@@ -17,10 +17,12 @@ from adapters.persistence.memory.store import (
     snapshot,
 )
 from application.identity.ports import (
+    AccessCheck,
     IdentityUnitOfWork,
     PasswordResetRepository,
     PreferencesRepository,
     RefreshTokenRepository,
+    RevocationRepository,
     SecurityLog,
     UserFilters,
     UserRepository,
@@ -30,6 +32,7 @@ from application.shared.pagination import Sort
 from application.shared.uow import OutboxSignal
 from domain.identity.password_reset import PasswordResetToken
 from domain.identity.preferences import Preferences
+from domain.identity.revocations import Revocation, RevocationKind
 from domain.identity.sessions import RefreshFamily, RefreshToken
 from domain.identity.user import User
 from domain.identity.values import normalize_email
@@ -231,11 +234,51 @@ class MemoryPreferencesRepository(PreferencesRepository):
         self._uow.track(preferences)
 
 
+class MemoryRevocationRepository(RevocationRepository):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._rows: dict[tuple[RevocationKind, str], Revocation] = uow.table("revocations")
+        self._users: dict[UUID, User] = uow.table("users")
+
+    async def add(self, revocation: Revocation) -> None:
+        self._rows.setdefault((revocation.kind, revocation.value), revocation)
+
+    async def check(
+        self, user_id: UUID, *, jti: str, session_id: UUID | None, now: datetime
+    ) -> AccessCheck:
+        keys = [(RevocationKind.TOKEN, jti)]
+        if session_id is not None:
+            keys.append((RevocationKind.SESSION, str(session_id)))
+        revoked = any(
+            (found := self._rows.get(key)) is not None and found.is_live(now) for key in keys
+        )
+        user = self._users.get(user_id)
+        return AccessCheck(revoked=revoked, cutoff=None if user is None else user.cutoff)
+
+    async def live(
+        self,
+        now: datetime,
+        *,
+        after: tuple[RevocationKind, str] | None = None,
+        limit: int = 1000,
+    ) -> list[Revocation]:
+        keys = sorted(key for key, row in self._rows.items() if row.is_live(now))
+        if after is not None:
+            keys = [key for key in keys if key > after]
+        return [self._rows[key] for key in keys[:limit]]
+
+    async def purge(self, now: datetime, *, limit: int = 500) -> int:
+        expired = [key for key, row in self._rows.items() if not row.is_live(now)][:limit]
+        for key in expired:
+            del self._rows[key]
+        return len(expired)
+
+
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork, IdentityUnitOfWork):
     users: MemoryUserRepository
     refresh_tokens: MemoryRefreshTokenRepository
     password_resets: MemoryPasswordResetRepository
     preferences: MemoryPreferencesRepository
+    revocations: MemoryRevocationRepository
 
     def __init__(
         self,
@@ -251,6 +294,7 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork, IdentityUnitOfWork):
         self.refresh_tokens = MemoryRefreshTokenRepository(self)
         self.password_resets = MemoryPasswordResetRepository(self)
         self.preferences = MemoryPreferencesRepository(self)
+        self.revocations = MemoryRevocationRepository(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,23 @@
 """``SqlDatabase``: one AsyncEngine configured for SQLite (aiosqlite) or PostgreSQL (psycopg).
 
 Construction does no I/O; the first connection is opened on first use.
+
+Every wait on PostgreSQL is bounded, so a database that stops answering (frozen, a dead
+host, a partition) costs a request a known time and then a 503: waiting for a pooled
+connection (``pool_timeout``), opening one (``connect_timeout``), and each round trip of an
+open connection: the server cancels a statement after ``statement_timeout``, and the client
+gives up ``OPERATION_GRACE_SECONDS`` later (a server that cannot even cancel). A connection
+that timed out on the client side is closed at once instead of being cancelled: psycopg's
+cancellation waits for the server (up to 10 s), which is what made a cancelled
+``asyncio.wait_for`` block.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +29,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from adapters.filesystem import ensure_private_dir, ensure_private_file
 from adapters.persistence.sqlalchemy.errors import (
     install_error_context,
     is_unavailable,
@@ -25,6 +37,8 @@ from adapters.persistence.sqlalchemy.errors import (
 )
 
 IDLE_PING_SECONDS = 5.0
+OPERATION_GRACE_SECONDS = 1.0
+"""The client waits this much longer than ``statement_timeout`` for an answer."""
 POOL_RECYCLE_SECONDS = 1800
 _LAST_USED = "atelier_last_used"
 
@@ -47,6 +61,20 @@ def normalise_url(url: str | URL) -> URL:
     elif backend not in {"sqlite", "postgresql"}:
         raise ValueError(f"unsupported database URL backend {backend!r} (sqlite or postgresql)")
     return parsed
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    if not url.database or is_sqlite_memory(url) or url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def prepare_sqlite_file(url: URL) -> None:
+    """Create the database file 0600 (its folder 0700) before SQLite does: SQLite creates
+    the ``-wal`` and ``-shm`` files with the mode of the database file."""
+    path = _sqlite_path(url)
+    if path is not None:
+        ensure_private_file(path)
 
 
 def is_sqlite_memory(url: URL) -> bool:
@@ -108,6 +136,59 @@ def install_idle_ping(engine: AsyncEngine, idle_seconds: float = IDLE_PING_SECON
             raise sa_exc.DisconnectionError("idle connection failed its ping") from exc
 
 
+@functools.cache
+def _bounded_connection_class() -> type[Any]:
+    """``psycopg.AsyncConnection`` whose every wait for the server has a deadline.
+
+    psycopg waits on the socket without a time limit (and a frozen server still has its
+    kernel acknowledge the packets, so TCP timeouts never fire). ``wait`` is where every
+    round trip of a connection waits; past ``operation_timeout`` psycopg raises its
+    ``_WaitTimeout`` (an ``OperationalError``), and the connection, in an unknown state, is
+    closed: SQLAlchemy then sees a disconnect and discards it from the pool.
+    """
+    import psycopg
+    import psycopg.connection_async
+
+    interval_default: float = getattr(psycopg.connection_async, "_WAIT_INTERVAL", 0.1)
+    timeout_error: type[BaseException] = getattr(
+        psycopg.errors, "_WaitTimeout", psycopg.errors.OperationalError
+    )
+
+    class BoundedAsyncConnection(psycopg.AsyncConnection[Any]):
+        operation_timeout: float | None = None
+
+        async def wait(
+            self,
+            gen: Any,
+            interval: float = interval_default,
+            timeout: float | None = None,  # noqa: ASYNC109 - psycopg's own signature
+        ) -> Any:
+            deadline = timeout if timeout is not None else self.operation_timeout
+            try:
+                return await super().wait(gen, interval, deadline)
+            except timeout_error as exc:
+                if timeout is not None or deadline is None:
+                    raise  # a wait psycopg bounded itself
+                self.pgconn.finish()
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {deadline:g} s; connection closed"
+                ) from exc
+
+    return BoundedAsyncConnection
+
+
+def bounded_connect(operation_timeout: float) -> Callable[..., Awaitable[Any]]:
+    """The ``async_creator_fn`` of the psycopg dialect: connections with a deadline."""
+    connection_class = _bounded_connection_class()
+
+    async def connect(*args: Any, **kwargs: Any) -> Any:
+        connection = await connection_class.connect(*args, **kwargs)
+        connection.operation_timeout = operation_timeout
+        return connection
+
+    return connect
+
+
 class SqlDatabase:
     """The application's database: an engine plus health and shutdown hooks."""
 
@@ -122,7 +203,8 @@ class SqlDatabase:
         pool_size: int = 10,
         max_overflow: int = 5,
         pool_timeout: float = 2.0,
-        statement_timeout_ms: int = 10_000,
+        statement_timeout_ms: int = 5_000,
+        connect_timeout: float = 2.0,
         echo: bool = False,
     ) -> SqlDatabase:
         if not url:
@@ -143,12 +225,25 @@ class SqlDatabase:
                 "application_name": "atelier",
                 "options": f"-c statement_timeout={int(statement_timeout_ms)}",
                 # libpq's minimum is 2 s; a black-holed host must not hang a request.
-                "connect_timeout": max(2, math.ceil(pool_timeout)),
+                "connect_timeout": max(2, math.ceil(connect_timeout)),
+                "async_creator_fn": bounded_connect(
+                    statement_timeout_ms / 1000 + OPERATION_GRACE_SECONDS
+                ),
             },
         )
         install_idle_ping(engine)
         install_error_context(engine)
         return cls(engine)
+
+    @staticmethod
+    def worst_case_seconds(
+        *, pool_timeout: float, statement_timeout_ms: int, connect_timeout: float
+    ) -> float:
+        """The longest one unit of work waits for a PostgreSQL that does not answer before
+        ``database_unavailable``: the wait for a pooled connection, a round trip of that
+        connection (an idle one is pinged first), and opening a new one in its place."""
+        operation = statement_timeout_ms / 1000 + OPERATION_GRACE_SECONDS
+        return pool_timeout + operation + max(2, math.ceil(connect_timeout))
 
     @property
     def dialect_name(self) -> str:
@@ -182,8 +277,9 @@ def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
             connect_args={"check_same_thread": False},
         )
     else:
-        assert url.database is not None
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = _sqlite_path(url)
+        if path is not None:
+            ensure_private_dir(path.parent)  # the file itself on first connection
         engine = create_async_engine(
             url,
             echo=echo,
@@ -191,6 +287,11 @@ def _sqlite_engine(url: URL, *, pool_timeout: float, echo: bool) -> AsyncEngine:
             json_serializer=_json_encode,
             json_deserializer=msgspec.json.decode,
         )
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _private_file(*_args: Any) -> None:
+            prepare_sqlite_file(url)
+
     install_sqlite_pragmas(engine)
     install_error_context(engine)
     return engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.identity.ports import IdentityUnitOfWork, SecurityLog
+from application.identity.revocations import publish_cutoff
 from application.identity.session_state import SessionState
 from application.identity.sessions import end_sessions
 from application.identity.tokens import hash_token
@@ -63,8 +64,9 @@ class ConfirmPasswordReset:
             await uow.users.save(fresh)
             await uow.password_resets.invalidate_for_user(fresh.id, now)
             await end_sessions(uow, fresh, now)
+            await self._state.hold(fresh.id)
             await uow.commit()
-        await self._state.publish(fresh.id, fresh.cutoff)
+        await publish_cutoff(self._state, fresh.id, fresh.cutoff)
         await self._log.record(
             PasswordChanged.__name__,
             user_id=fresh.id,

@@ -1,8 +1,8 @@
 """Rotate a refresh token: the presented one dies, a new pair comes back.
 
 Presenting a token that was already used is a replay: the whole family is revoked (and that
-revocation committed), its access tokens are refused from then on, before answering
-``Unauthenticated``.
+revocation committed, with its durable record), its access tokens are refused from then on,
+before answering ``Unauthenticated``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.identity.ports import IdentityUnitOfWork, SecurityLog
+from application.identity.revocations import record_revocations
 from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
 from application.identity.tokens import hash_token
 from application.identity.views import TokenPair
 from application.shared.clock import Clock
 from domain.identity.events import RefreshReuseDetected
+from domain.identity.revocations import Revocation
 from domain.shared.errors import Unauthenticated
 
 MAX_TOKEN_CHARS = 512
@@ -55,11 +57,15 @@ class Refresh:
                 if known is None:
                     raise invalid_refresh()
                 await uow.refresh_tokens.revoke_family(known.family_id, now)
-                await uow.commit()  # the revocation must stick although we refuse
                 # the thief's (or victim's) access tokens of this family die now, everywhere
-                await self._state.deny_session(
-                    known.family_id, ttl_seconds=self._issuer.access_ttl_seconds + 60
+                revocation = Revocation.of_session(
+                    known.family_id,
+                    known.user_id,
+                    now,
+                    access_ttl_seconds=self._issuer.access_ttl_seconds,
                 )
+                await record_revocations(uow, self._state, [revocation], now)
+                await uow.commit()  # the revocation must stick although we refuse
                 await self._log.record(
                     RefreshReuseDetected.__name__,
                     user_id=known.user_id,

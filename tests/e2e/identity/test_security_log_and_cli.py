@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,9 +40,10 @@ def test_bootstrap_admin_is_created_once_with_a_printed_password(
     settings = make_settings("embedded", tmp_path)
     migrate(settings)
     ensure_bootstrap_admin(settings)
-    printed = capsys.readouterr().out
-    assert "admin@atelier.localhost" in printed
-    password = printed.split("with the password ", 1)[1].split()[0]
+    printed = json.loads(capsys.readouterr().out)  # ATELIER_LOG_JSON: one JSON line
+    assert printed["event"] == "bootstrap_admin_created"
+    assert printed["email"] == "admin@atelier.localhost"
+    password = printed["password"]
     assert len(password) >= 20
     ensure_bootstrap_admin(settings)
     assert capsys.readouterr().out == ""  # an admin exists: nothing created, nothing printed
@@ -80,3 +82,14 @@ def test_bootstrap_admin_uses_configured_credentials(
     out = capsys.readouterr().out
     assert "boss@example.com" in out
     assert PASSWORD not in out
+
+
+def test_bootstrap_admin_as_text_without_json_logs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings("embedded", tmp_path, log_json=False)
+    migrate(settings)
+    ensure_bootstrap_admin(settings)
+    printed = capsys.readouterr().out
+    assert "admin@atelier.localhost" in printed
+    assert len(printed.split("with the password ", 1)[1].split()[0]) >= 20

@@ -20,6 +20,7 @@ from application.identity.authenticate import Authenticate
 from application.identity.login_throttle import LoginThrottle
 from application.identity.passwords import DummyHash, build_password_policy
 from application.identity.policy import IdentityPolicy
+from application.identity.revocations import RevocationCache
 from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
 from application.identity.use_cases.change_password import ChangePassword
@@ -76,6 +77,7 @@ class Kit:
         self.passwords = build_password_policy(self.policy)
         self.limiter = RateLimiter(self.cache)
         self.dummy = DummyHash(self.hasher)
+        self.revocation_cache = self.new_revocation_cache()
 
     def uow(self) -> MemoryIdentityUnitOfWork:
         return MemoryIdentityUnitOfWork(self.store, self.bus)
@@ -106,7 +108,14 @@ class Kit:
         )
 
     def authenticate(self) -> Authenticate:
-        return Authenticate(self.tokens, self.state, self.uow)
+        return Authenticate(self.tokens, self.state, self.uow, self.revocation_cache)
+
+    def new_revocation_cache(self) -> RevocationCache:
+        return RevocationCache(self.state, self.uow, self.clock, settle_seconds=0)
+
+    async def rebuild_revocations(self) -> None:
+        """What a healthy cache looks like: its denylists are complete."""
+        assert await self.new_revocation_cache().rebuild()
 
     def me(self) -> GetMe:
         return GetMe(self.uow())

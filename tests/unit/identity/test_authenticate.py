@@ -65,6 +65,7 @@ async def test_refresh_tokens_are_not_bearer_tokens(kit: Kit) -> None:
 
 async def test_hot_path_needs_no_database_once_cached() -> None:
     kit = CountingUnitOfWorkKit()
+    await kit.rebuild_revocations()
     await kit.seed_user("a@example.org")
     pair = await kit.sign_in("a@example.org")
     kit.opened = 0
@@ -158,11 +159,13 @@ def counting_kit() -> tuple[Kit, CountingCache]:
     cache = CountingCache(clock=lambda: kit.clock.now().timestamp())
     kit.cache = cache
     kit.state = SessionState(cache, ttl_seconds=kit.policy.user_state_cache_ttl_seconds)
+    kit.revocation_cache = kit.new_revocation_cache()
     return kit, cache
 
 
 async def test_hot_path_is_one_cache_round_trip() -> None:
     kit, cache = counting_kit()
+    await kit.rebuild_revocations()
     await kit.seed_user("a@example.org")
     pair = await kit.sign_in("a@example.org")
     await kit.actor(pair)  # the first one fills the cut-off from the database
@@ -177,7 +180,9 @@ async def test_revocation_is_seen_on_the_next_request_despite_verified_token_cac
     kit, _ = counting_kit()
     await kit.seed_user("a@example.org")
     pair = await kit.sign_in("a@example.org")
-    authenticate = Authenticate(VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow)
+    authenticate = Authenticate(
+        VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow, kit.revocation_cache
+    )
     actor = await authenticate(pair.access_token)
     other_instance = SessionState(kit.cache)  # another app instance sharing the cache
     await Logout(kit.uow(), kit.tokens, other_instance, kit.clock)(
@@ -192,7 +197,9 @@ async def test_a_cut_off_published_elsewhere_is_seen_on_the_next_request() -> No
     kit, _ = counting_kit()
     user = await kit.seed_user("a@example.org")
     pair = await kit.sign_in("a@example.org")
-    authenticate = Authenticate(VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow)
+    authenticate = Authenticate(
+        VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow, kit.revocation_cache
+    )
     await authenticate(pair.access_token)
     kit.clock.advance(seconds=1)
     await SessionState(kit.cache).publish(

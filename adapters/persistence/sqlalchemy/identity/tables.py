@@ -1,4 +1,5 @@
-"""Identity tables: users, refresh-token families and tokens, password resets, preferences.
+"""Identity tables: users, refresh-token families and tokens, password resets, preferences,
+session revocations (the durable record the cache's denylists copy).
 
 ``users.email_normalized`` (the casefolded address) carries the unique constraint that turns
 two concurrent registrations of one address into exactly one success. Tokens are stored as
@@ -95,4 +96,19 @@ user_preferences = sa.Table(
     utc_timestamp("updated_at", nullable=True),
     version_column(),
     sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+)
+
+REVOCATION_VALUE_LENGTH = 128
+
+session_revocations = sa.Table(
+    "session_revocations",
+    metadata,
+    sa.Column("kind", sa.String(8), primary_key=True),
+    sa.Column("value", sa.String(REVOCATION_VALUE_LENGTH), primary_key=True),
+    uuid_column("user_id"),
+    utc_timestamp("revoked_at"),
+    utc_timestamp("expires_at"),
+    sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+    sa.Index(None, "expires_at"),
+    sa.Index(None, "user_id"),
 )

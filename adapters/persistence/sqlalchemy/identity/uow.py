@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.identity.preferences import SqlPreferencesRepository
+from adapters.persistence.sqlalchemy.identity.revocations import SqlRevocationRepository
 from adapters.persistence.sqlalchemy.identity.tokens import (
     SqlPasswordResetRepository,
     SqlRefreshTokenRepository,
@@ -20,6 +21,7 @@ class SqlIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
     refresh_tokens: SqlRefreshTokenRepository
     password_resets: SqlPasswordResetRepository
     preferences: SqlPreferencesRepository
+    revocations: SqlRevocationRepository
 
     def __init__(
         self,
@@ -36,3 +38,4 @@ class SqlIdentityUnitOfWork(SqlAlchemyUnitOfWork, IdentityUnitOfWork):
         self.refresh_tokens = SqlRefreshTokenRepository(self)
         self.password_resets = SqlPasswordResetRepository(self)
         self.preferences = SqlPreferencesRepository(self)
+        self.revocations = SqlRevocationRepository(self)
