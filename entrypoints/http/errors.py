@@ -37,6 +37,7 @@ from domain.shared.errors import (
     RateLimited,
     RuleViolated,
     Unauthenticated,
+    UnsupportedMediaType,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -55,6 +56,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,  # InvalidTransition too
     PreconditionFailed: 412,
+    UnsupportedMediaType: 415,
     RuleViolated: 422,  # ValidationFailed too
     RateLimited: 429,
     DependencyUnavailable: 503,
