@@ -44,15 +44,17 @@ class GetInterventionReport:
         self._uow, self._trail, self._clock = uow, trail, clock
         self._directory, self._documents = directory, documents
 
-    async def _people(self, uow: MaintenanceUnitOfWork, values: Iterable[object]) -> dict[str, str]:
-        """Names of the users and technician profiles among ``values`` (id strings)."""
+    async def _people(self, values: Iterable[object]) -> dict[str, str]:
+        """Names of the users and technician profiles among ``values`` (ids or id strings);
+        one connection at a time (the directory is another module's)."""
         ids: set[UUID] = set()
         for value in values:
             try:
                 ids.add(UUID(str(value)))
             except ValueError:
                 continue
-        technicians = await uow.technicians.get_many(ids)
+        async with self._uow as uow:
+            technicians = await uow.technicians.get_many(ids)
         names: dict[str, str] = {}
         for user_id in ids | {t.user_id for t in technicians.values()}:
             user = await self._directory.get_user(user_id)
@@ -73,19 +75,18 @@ class GetInterventionReport:
             technicians = await uow.technicians.get_many(
                 [intervention.technician_id] if intervention.technician_id else []
             )
-            entries, _ = await self._trail.list(
-                AuditFilters(entity_type=ENTITY_INTERVENTION, entity_id=intervention.id),
-                limit=TIMELINE_MAX,
-                offset=0,
-            )
-            entries = sorted(map(normalised, entries), key=lambda e: (e.at, e.id))
-            mentioned: list[object] = [e.actor_id for e in entries if e.actor_id]
-            for e in entries:
-                for pair in e.changes.get("technician_id") or ():
-                    mentioned.append(pair)
-            if intervention.technician_id:
-                mentioned.append(intervention.technician_id)
-            people = await self._people(uow, mentioned)
+        entries, _ = await self._trail.list(
+            AuditFilters(entity_type=ENTITY_INTERVENTION, entity_id=intervention.id),
+            limit=TIMELINE_MAX,
+            offset=0,
+        )
+        entries = sorted(map(normalised, entries), key=lambda e: (e.at, e.id))
+        mentioned: list[object] = [e.actor_id for e in entries if e.actor_id]
+        for e in entries:
+            mentioned.extend(e.changes.get("technician_id") or ())
+        if intervention.technician_id:
+            mentioned.append(intervention.technician_id)
+        people = await self._people(mentioned)
         narrator = Narrator(people)
         documents = (
             await self._documents.list_for(intervention.id) if self._documents is not None else ()
