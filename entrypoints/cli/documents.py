@@ -16,7 +16,7 @@ import asyncio
 import click
 
 from domain.shared.errors import DomainError
-from entrypoints.bootstrap.container import running
+from entrypoints.bootstrap.container import module_container, running
 from entrypoints.bootstrap.settings import Settings, SettingsError, load_settings
 
 
@@ -48,9 +48,10 @@ async def _rotate(settings: Settings) -> tuple[int, list[str]]:
     from tqdm import tqdm
 
     async with running(settings) as container:
-        rotation = container.documents.rotate_keys()
+        module = module_container(container, "documents")
+        rotation = module.rotate_keys()
         total = await rotation.remaining()
-        active = container.documents.cipher().active_key_id
+        active = module.cipher().active_key_id
         click.echo(f"{total} document(s) to re-encrypt under key {active!r}")
         rotated, problems = 0, []
         after = None
