@@ -102,9 +102,11 @@ async def test_oversize_is_413_from_the_length_or_while_streaming(
     boundary = "atelierboundary"
 
     async def chunked() -> AsyncIterator[bytes]:  # no Content-Length: counted while streaming
-        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n"
-               f"report\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-               f"filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode()  # fmt: skip
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n'
+            f'report\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
         for start in range(0, len(too_big), 32_768):
             yield too_big[start : start + 32_768]
         yield f"\r\n--{boundary}--\r\n".encode()
