@@ -130,7 +130,7 @@ def prepare(env: dict[str, str], data_dir: Path) -> tuple[str, str]:
 
     async def make() -> None:
         async with running(settings) as container:
-            await container.identity.create_user()(
+            await container.identity.create_user()(  # type: ignore[attr-defined]
                 CreateUserCommand(
                     actor=Actor(user_id=uuid.UUID(int=0), role=Role.ADMIN), email=email,
                     password=PASSWORD, first_name="Bench", last_name="Manager",
