@@ -10,6 +10,7 @@ also answers a link signed by the app (``?expires=...&signature=...``, from
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
@@ -17,6 +18,14 @@ from uuid import UUID
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
@@ -76,7 +85,7 @@ invoice, certificate, other), optionally ``intervention_id``, ``equipment_id`` a
 streamed to storage: 413 when ``Content-Length`` or the bytes received exceed \
 ``ATELIER_DOCUMENT_MAX_BYTES``; 415 when the file's bytes are not PDF, PNG, JPEG, WebP, text, \
 CSV, docx or xlsx. Technicians attach documents to an intervention or equipment they can \
-read; clients cannot upload.
+read; clients cannot upload. ``Idempotency-Key`` is not honoured here (the body is never held to compare a retry with): a retried upload makes a second document, with the same ``sha256``.
 """
 
 
@@ -144,6 +153,37 @@ def _disposition(name: str, inline: bool) -> str:
 _INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain"}
 
 
+@dataclass
+class UploadOperation(Operation):
+    """The OpenAPI of ``POST /documents``: the handler reads the multipart body itself
+    (streamed), so its request body is described here."""
+
+    def __post_init__(self) -> None:
+        uuid_text = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.UUID)
+        self.request_body = RequestBody(
+            required=True,
+            description=UPLOAD_DESCRIPTION,
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        required=["kind", "file"],
+                        properties={
+                            "kind": Schema(
+                                type=OpenAPIType.STRING,
+                                enum=[k.value for k in DocumentKind],
+                            ),
+                            "intervention_id": uuid_text,
+                            "equipment_id": uuid_text,
+                            "encrypt": Schema(type=OpenAPIType.BOOLEAN),
+                            "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+                        },
+                    )
+                )
+            },
+        )
+
+
 class DocumentsController(Controller):
     path = PATH
     tags = ["documents"]
@@ -155,10 +195,11 @@ class DocumentsController(Controller):
         dependencies={"upload": use_case("upload_document")},
         summary="Upload a document (streamed multipart)",
         description=UPLOAD_DESCRIPTION,
+        operation_class=UploadOperation,
         request_max_body_size=None,
         responses={
             201: read_spec(DocumentRead),
-            **problem_responses(400, 403, 413, 415, 422, 503),
+            **problem_responses(400, 401, 403, 413, 415, 422, 503),
         },
     )
     async def upload(

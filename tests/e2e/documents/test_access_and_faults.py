@@ -178,3 +178,38 @@ async def test_a_damaged_object_verifies_false(shop: Workshop) -> None:
     await storage.delete(await _stored_keys(shop.api, photo["id"]))
     missing = await shop.ok(shop.manager, "POST", f"/documents/{photo['id']}/verify")
     assert missing == {**missing, "ok": False, "sha256": None}
+
+
+async def test_storage_breaking_mid_upload_leaves_no_object(shop: Workshop) -> None:
+    """The real storage of the profile (local folder / S3 server) behind a wrapper that
+    breaks after 1 MiB: the client gets 503, no record, no object, no pending row."""
+    from dependency_injector import providers
+
+    from tests.support.flaky_storage import FlakyStorage
+
+    container: Any = shop.api.container
+    flaky = FlakyStorage(container.storage())
+    flaky.fail_put_after = 1024 * 1024
+    before = await _pending(shop.api)
+    big = b"%PDF-1.7\n" + os.urandom(3 * 1024 * 1024)
+    hooks = shop.client.event_hooks
+    shop.client.event_hooks = {"request": [], "response": []}  # a 503 is the answer here
+    try:
+        with container.storage.override(providers.Object(flaky)):
+            for kind in ("photo", "invoice"):
+                answer = await shop.client.post(
+                    f"{API}/documents", headers=shop.manager.headers, data={"kind": kind},
+                    files={"file": ("big.pdf", big, "application/pdf")},
+                )  # fmt: skip
+                assert answer.status_code == 503, answer.text
+                assert answer.json()["code"] == "storage_unavailable"
+                assert answer.headers["retry-after"]
+    finally:
+        shop.client.event_hooks = hooks
+    assert len(flaky.writes) == 2
+    for key in flaky.writes:
+        assert not await flaky.inner.exists(key)
+    assert await _pending(shop.api) - before == set()
+    answer = await upload(shop, shop.manager, big, kind="photo")  # storage is back
+    assert answer.status_code == 201
+    assert answer.json()["sha256"] == sha(big)
