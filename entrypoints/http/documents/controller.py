@@ -85,7 +85,9 @@ invoice, certificate, other), optionally ``intervention_id``, ``equipment_id`` a
 streamed to storage: 413 when ``Content-Length`` or the bytes received exceed \
 ``ATELIER_DOCUMENT_MAX_BYTES``; 415 when the file's bytes are not PDF, PNG, JPEG, WebP, text, \
 CSV, docx or xlsx. Technicians attach documents to an intervention or equipment they can \
-read; clients cannot upload. ``Idempotency-Key`` is not honoured here (the body is never held to compare a retry with): a retried upload makes a second document, with the same ``sha256``.
+read; clients cannot upload. ``Idempotency-Key`` is not honoured here (the body is \
+never held to compare a retry with): a retried upload makes a second document with \
+the same ``sha256``.
 """
 
 
