@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import httpx
 
+from application.documents.commands import SweepCommand
 from tests.e2e.documents.support import JPEG, PDF, PNG, TEXT, sha, upload, uploaded
 from tests.e2e.maintenance.support import Workshop
 
@@ -79,10 +81,19 @@ async def test_invoice_and_photo_round_trip(shop: Workshop, profile: str) -> Non
         assert direct.status_code == 200
         assert direct.content == PNG
 
+    container: Any = shop.api.container
+    async with container.documents.read_uow() as uow:
+        stored = await uow.documents.get(UUID(photo["id"]))
+    assert stored is not None
+    assert await container.storage().exists(stored.storage_key)
     assert (await shop.call(shop.manager, "DELETE", f"/documents/{photo['id']}")).status_code == 204
     assert (await shop.call(shop.manager, "GET", f"/documents/{photo['id']}")).status_code == 404
     left = await shop.ok(shop.manager, "GET", f"/documents?intervention_id={job['id']}")
     assert [d["id"] for d in left["items"]] == [invoice["id"]]
+    # the object goes with the retried job, or with the sweeper (what the job would do)
+    await container.documents.delete_object()(stored.storage_key)
+    assert not await container.storage().exists(stored.storage_key)
+    assert (await container.documents.sweep_objects()(SweepCommand())).failed == 0
 
 
 async def test_types_are_judged_from_the_bytes(shop: Workshop) -> None:
