@@ -3,6 +3,7 @@ plain times (no ids where a name exists, no ``None -> x``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,10 @@ _FIELD_LABELS = {
 }
 _TIME_FIELDS = {"due_at", "scheduled_at", "started_at", "completed_at", "escalated_at",
                 "created_at"}  # fmt: skip
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def plain_time(value: object) -> str:
@@ -74,6 +79,8 @@ class Narrator:
     def value(self, field: str, value: object) -> str:
         if value is None or value == "" or value == []:
             return "nothing"
+        if isinstance(value, str) and _UUID.match(value):  # a name when there is one
+            return self._people.get(value, f"#{value[:8]}")
         if field in _TIME_FIELDS:
             return plain_time(value)
         if field == "technician_id":
@@ -83,8 +90,10 @@ class Narrator:
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value)
+            return ", ".join(self.value(field, v) for v in value)
         text = str(value)
+        if _INSTANT.match(text):
+            return plain_time(text)
         return text if len(text) <= 120 else text[:117] + "..."
 
     def sentence(
@@ -98,9 +107,9 @@ class Narrator:
         if action == "create":
             parts = []
             if priority := _new(changes, "priority"):
-                parts.append(f"{priority} priority")
+                parts.append(f"{self.value('priority', priority)} priority")
             if due := _new(changes, "due_at"):
-                parts.append(f"due {plain_time(due)}")
+                parts.append(f"due {self.value('due_at', due)}")
             details = f" ({', '.join(parts)})" if parts else ""
             return f"{who} opened the intervention{details}."
         if action == "assign":
@@ -116,9 +125,9 @@ class Narrator:
                     text = f"{who} reassigned the intervention from {self.person(previous)}"
                 text += f" to {technician}"
             if when:
-                text += f" for {plain_time(when)}"
+                text += f" for {self.value('scheduled_at', when)}"
             if minutes:
-                text += f" ({minutes} minutes)"
+                text += f" ({self.value('estimated_minutes', minutes)})"
             return text + "."
         if action == "unassign":
             previous = _old(changes, "technician_id")
@@ -132,13 +141,15 @@ class Narrator:
             return f"{who} completed the intervention.{tail}"
         if action == "cancel":
             reason = _new(changes, "cancel_reason")
-            return f"{who} cancelled the intervention" + (f": {reason}." if reason else ".")
+            return f"{who} cancelled the intervention" + (
+                f": {self.value('cancel_reason', reason)}." if reason else "."
+            )
         if action == "escalate":
             return "The intervention was escalated to the managers (critical and still unassigned)."
         if action == "reschedule":
             when = _new(changes, "scheduled_at")
             if when:
-                return f"{who} moved the appointment to {plain_time(when)}."
+                return f"{who} moved the appointment to {self.value('scheduled_at', when)}."
             return f"{who} rescheduled the intervention."
         return f"{who} {self._changes_text(action, changes)}."
 

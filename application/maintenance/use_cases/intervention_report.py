@@ -38,11 +38,11 @@ class GetInterventionReport:
         uow: MaintenanceUnitOfWork,
         trail: AuditTrail,
         clock: Clock,
-        directory: UserDirectory,
+        users: UserDirectory,
         documents: InterventionDocuments | None = None,
     ) -> None:
         self._uow, self._trail, self._clock = uow, trail, clock
-        self._directory, self._documents = directory, documents
+        self._directory, self._documents = users, documents
 
     async def _people(self, values: Iterable[object]) -> dict[str, str]:
         """Names of the users and technician profiles among ``values`` (ids or id strings);
