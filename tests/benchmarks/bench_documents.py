@@ -207,6 +207,9 @@ async def transfer(base: str, token: str, pid: int, size: int, kind: str) -> dic
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--mib", type=int, default=100, help="document size in MiB")
+    parser.add_argument(
+        "--storage", choices=["s3", "local"], action="append", help="only these (repeatable)"
+    )
     args = parser.parse_args()
     if not 1 <= args.mib <= 1024:
         parser.error("--mib must be between 1 and 1024")
@@ -222,7 +225,7 @@ def main() -> int:
     rows: list[str] = []
     failures = 0
     with s3_server() as endpoint, tempfile.TemporaryDirectory() as tmp:
-        for storage in ("s3", "local"):
+        for storage in args.storage or ("s3", "local"):
             data_dir = Path(tmp) / storage
             values = {
                 "profile": "embedded", "data_dir": str(data_dir), "storage": storage,
