@@ -10,6 +10,7 @@ also answers a link signed by the app (``?expires=...&signature=...``, from
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -53,6 +54,7 @@ from entrypoints.http.dependencies import (
     API,
     BEARER,
     COMMON,
+    created_response,
     module_use_case_provider,
     read_spec,
     sort_by,
@@ -60,6 +62,7 @@ from entrypoints.http.dependencies import (
 )
 from entrypoints.http.documents.schemas import DocumentLinkRead, DocumentRead, VerificationRead
 from entrypoints.http.errors import problem_responses
+from entrypoints.http.idempotency import IdempotencyKeyHeader, Stored, idempotent_upload
 from entrypoints.http.schemas import Page, PageParams, Sort, etag_for
 from entrypoints.http.state import container_of
 from entrypoints.http.uploads import open_upload
@@ -85,9 +88,8 @@ invoice, certificate, other), optionally ``intervention_id``, ``equipment_id`` a
 streamed to storage: 413 when ``Content-Length`` or the bytes received exceed \
 ``ATELIER_DOCUMENT_MAX_BYTES``; 415 when the file's bytes are not PDF, PNG, JPEG, WebP, text, \
 CSV, docx or xlsx. Technicians attach documents to an intervention or equipment they can \
-read; clients cannot upload. ``Idempotency-Key`` is not honoured here (the body is \
-never held to compare a retry with): a retried upload makes a second document with \
-the same ``sha256``.
+read; clients cannot upload. With ``Idempotency-Key``, a retry with the same fields and \
+file (compared by SHA-256 as it streams by, never stored) gets the first answer back.
 """
 
 
@@ -209,28 +211,47 @@ class DocumentsController(Controller):
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         upload: NamedDependency[UploadDocument],
-    ) -> Response[DocumentRead]:
-        limit = module_container(container_of(request), "documents").config().document_max_bytes
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Response[bytes]:
+        container = container_of(request)
+        limit = module_container(container, "documents").config().document_max_bytes
         received = await open_upload(request, max_bytes=limit)
         kind, intervention_id, equipment_id, encrypt = _form(received.fields)
-        view = await upload(
-            UploadDocumentCommand(
-                actor=actor,
-                kind=kind,
-                filename=received.filename,
-                declared_type=received.declared_type,
-                head=received.head,
-                chunks=received.chunks(),
-                intervention_id=intervention_id,
-                equipment_id=equipment_id,
-                encrypt=encrypt,
+
+        def fingerprint(file_sha256: str) -> str:
+            fields = sorted(received.fields.items())
+            material = repr((fields, received.filename, file_sha256)).encode()
+            return hashlib.sha256(material).hexdigest()
+
+        async def produce() -> tuple[Stored, str]:
+            view = await upload(
+                UploadDocumentCommand(
+                    actor=actor,
+                    kind=kind,
+                    filename=received.filename,
+                    declared_type=received.declared_type,
+                    head=received.head,
+                    chunks=received.chunks(),
+                    intervention_id=intervention_id,
+                    equipment_id=equipment_id,
+                    encrypt=encrypt,
+                )
             )
-        )
-        read = DocumentRead.of(view)
-        return Response(
-            read,
-            status_code=201,
-            headers={"Location": f"{API}{PATH}/{read.id}", "ETag": etag_for(read.version)},
+            return created_response(DocumentRead.of(view), PATH), fingerprint(view.sha256)
+
+        async def fingerprint_only() -> str:
+            digest = hashlib.sha256()
+            async for chunk in received.chunks():
+                digest.update(chunk)
+            return fingerprint(digest.hexdigest())
+
+        return await idempotent_upload(
+            container.cache(),
+            actor,
+            route="POST /documents",
+            key=idempotency_key,
+            produce=produce,
+            fingerprint_only=fingerprint_only,
         )
 
     @get(

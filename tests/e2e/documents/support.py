@@ -28,13 +28,15 @@ async def upload(
     *,
     filename: str = "file.pdf",
     declared: str = "application/octet-stream",
+    headers: dict[str, str] | None = None,
     **fields: Any,
 ) -> httpx.Response:
     form = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in fields.items()}
     form.setdefault("kind", "other")
     return await shop.call(
-        who, "POST", "/documents", data=form, files={"file": (filename, data, declared)}
-    )
+        who, "POST", "/documents", data=form, files={"file": (filename, data, declared)},
+        headers=headers or {},
+    )  # fmt: skip
 
 
 async def uploaded(shop: Workshop, who: Session, data: bytes, **kw: Any) -> dict[str, Any]:

@@ -153,3 +153,22 @@ async def test_bad_input_gets_its_documented_answer(shop: Workshop) -> None:
     for target in (job, other):  # nothing was stored (the database is shared between tests)
         listed = await shop.ok(shop.manager, "GET", f"/documents?intervention_id={target['id']}")
         assert listed["total"] == 0
+
+
+async def test_idempotency_key_on_uploads(shop: Workshop) -> None:
+    job = await _intervention(shop)
+    key = {"Idempotency-Key": f"upload-{job['id']}"}
+    first = await upload(shop, shop.tech, PNG, kind="photo", intervention_id=job["id"],
+                         headers=key)  # fmt: skip
+    again = await upload(shop, shop.tech, PNG, kind="photo", intervention_id=job["id"],
+                         headers=key)  # fmt: skip
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == first.headers["location"]
+    other_file = await upload(shop, shop.tech, JPEG, kind="photo", intervention_id=job["id"],
+                              headers=key)  # fmt: skip
+    assert other_file.status_code == 422
+    assert other_file.json()["code"] == "idempotency_key_reused"
+    listed = await shop.ok(shop.manager, "GET", f"/documents?intervention_id={job['id']}")
+    assert listed["total"] == 1
