@@ -159,7 +159,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     user_directory: providers.Dependency[UserDirectory] = providers.Dependency()
     """identity.user_directory, wired by the composition root."""
     intervention_documents: providers.Dependency[InterventionDocuments | None] = (
-        providers.Dependency(default=None)
+        providers.Dependency(default=providers.Object(None))
     )
     """documents.intervention_documents when the documents module is installed (else None:
     the report lists no documents)."""
