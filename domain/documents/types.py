@@ -3,8 +3,9 @@
 The allow-list: PDF, PNG, JPEG, WebP, plain text, CSV and Office Open XML documents (docx)
 and workbooks (xlsx). Binary formats are recognised by their signatures; an Office file is a
 ZIP archive whose first entries (within the sniffed head) include ``[Content_Types].xml`` and
-a ``word/`` or ``xl/`` part. Text is UTF-8 (a BOM allowed) without NUL or other control
-characters than tab, CR, LF and form feed; it is CSV when the client calls it so (a ``.csv``
+a ``word/`` or ``xl/`` part (or, when those parts come later, a ``.docx``/``.xlsx`` name).
+Text is UTF-8 (a BOM allowed) without NUL or other control characters than tab, CR, LF and
+form feed; it is CSV when the client calls it so (a ``.csv``
 name or ``text/csv``), since CSV has no signature of its own.
 """
 
@@ -40,7 +41,7 @@ def _is_text(head: bytes) -> bool:
     return False
 
 
-def _office(head: bytes) -> str | None:
+def _office(head: bytes, filename: str | None) -> str | None:
     if b"[Content_Types].xml" not in head:
         return None
     names = _zip_names(head)
@@ -48,7 +49,9 @@ def _office(head: bytes) -> str | None:
         return DOCX
     if any(name.startswith("xl/") for name in names):
         return XLSX
-    return None
+    # an Office package whose parts come later than the head: the name tells which
+    suffix = (filename or "").lower().rsplit(".", 1)[-1]
+    return {"docx": DOCX, "xlsx": XLSX}.get(suffix)
 
 
 def _zip_names(head: bytes) -> list[str]:
@@ -73,7 +76,7 @@ def sniff(head: bytes, *, filename: str | None = None, declared: str | None = No
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
     if head.startswith(_ZIP):
-        return _office(head)
+        return _office(head, filename)
     if _is_text(head):
         named_csv = (filename or "").lower().endswith(".csv")
         declared_csv = (declared or "").split(";")[0].strip().lower() in {CSV, "application/csv"}

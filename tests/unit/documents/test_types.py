@@ -86,3 +86,15 @@ def test_any_printable_utf8_text_is_text(text: str) -> None:
 )
 def test_names_are_cleaned(raw: str | None, clean: str) -> None:
     assert clean_name(raw) == clean
+
+
+def test_an_office_package_with_late_parts_is_typed_by_its_name() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("docProps/thumbnail.jpeg", bytes(20_000))
+        archive.writestr("word/document.xml", "<x/>")
+    head = buffer.getvalue()[:8192]
+    assert sniff(head, filename="rapport.docx") == DOCX
+    assert sniff(head, filename="rapport.xlsx") == XLSX
+    assert sniff(head, filename="rapport.zip") is None
