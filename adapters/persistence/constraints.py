@@ -75,6 +75,9 @@ UNIQUE_RULES: dict[str, UniqueRule] = {
     "uq_calendar_feeds_technician_id": UniqueRule(
         "calendar_feed_exists", "This technician already has a calendar feed."
     ),
+    "uq_variable_types_name": UniqueRule(
+        "variable_type_taken", "This variable type name is already taken."
+    ),
 }
 
 
