@@ -121,10 +121,13 @@ async def test_playbook_versions_and_delete(backend: Backend) -> None:
 
 
 async def test_playbook_owner_must_exist(backend: Backend) -> None:
-    with pytest.raises(UnknownReference) as unknown:
+    async def add_orphan() -> None:
         async with backend.uow() as uow:
             await uow.playbooks.add(_playbook(uuid.uuid4(), "orphan"))
             await uow.commit()
+
+    with pytest.raises(UnknownReference) as unknown:
+        await add_orphan()
     assert unknown.value.field == "owner_id"
 
 
@@ -170,12 +173,15 @@ async def test_variable_types_unique_names_and_lists(backend: Backend) -> None:
     async with backend.uow() as uow:
         await uow.variable_types.add(made)
         await uow.commit()
-    with pytest.raises(DuplicateValue) as taken:
+
+    async def add_again() -> None:
         async with backend.uow() as uow:
-            await uow.variable_types.add(
-                VariableType.create(name=name, label="Again", pattern="b", now=NOW)
-            )
+            again = VariableType.create(name=name, label="Again", pattern="b", now=NOW)
+            await uow.variable_types.add(again)
             await uow.commit()
+
+    with pytest.raises(DuplicateValue) as taken:
+        await add_again()
     assert taken.value.code == "variable_type_taken"
     assert taken.value.fields == ("name",)
     other = VariableType.create(name=f"{name}_2", label="T2", pattern="b", now=NOW)
