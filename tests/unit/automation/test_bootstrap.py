@@ -32,7 +32,7 @@ async def test_memory_profile_installs_the_examples_and_queues_the_preload(
             ListVariableTypesQuery(actor=Actor(user_id=new_id(), role=Role.CLIENT), limit=200)
         )
         names = [t.name for t in page.items]
-        assert names == ["string", "int", "bool", "list", "dict"] + sorted(e.name for e in EXAMPLES)
+        assert names == ["string", "int", "bool", "list", "dict", *sorted(e.name for e in EXAMPLES)]
         queue = container.job_queue()
         assert await queue.depth() == 1  # two start-ups in the same ten minutes: one job
         jobs = container.job_registry()
