@@ -65,6 +65,7 @@ CODES = {
     "uq_equipment_serial_key": "serial_taken",
     "uq_technicians_user_id": "technician_exists",
     "uq_interventions_preventive_key": "preventive_exists",
+    "uq_variable_types_name": "variable_type_taken",
 }
 
 
