@@ -24,26 +24,23 @@ from adapters.persistence.memory.automation import MemoryAutomationUnitOfWork
 from adapters.queue.base import check_cron
 from application.automation.galaxy import CachedGalaxy, CacheSettings
 from application.automation.ports import ParseLimits
+from application.automation.use_cases.admin_list_variable_types import AdminListVariableTypes
 from application.automation.use_cases.browse_galaxy import BrowseGalaxy
 from application.automation.use_cases.create_playbook import CreatePlaybook
+from application.automation.use_cases.create_variable_type import CreateVariableType
 from application.automation.use_cases.delete_playbook import DeletePlaybook
+from application.automation.use_cases.delete_variable_type import DeleteVariableType
+from application.automation.use_cases.enrich_catalogue import EnrichCatalogue
 from application.automation.use_cases.export_playbook import ExportPlaybook
 from application.automation.use_cases.get_playbook import GetPlaybook
+from application.automation.use_cases.get_variable_type import GetVariableType
 from application.automation.use_cases.install_examples import InstallExamples
 from application.automation.use_cases.list_playbooks import ListPlaybooks
-from application.automation.use_cases.list_variable_types import (
-    AdminListVariableTypes,
-    ListVariableTypes,
-)
-from application.automation.use_cases.manage_variable_types import (
-    CreateVariableType,
-    DeleteVariableType,
-    GetVariableType,
-    ReplaceVariableType,
-)
+from application.automation.use_cases.list_variable_types import ListVariableTypes
+from application.automation.use_cases.preload_popular import PreloadPopular
+from application.automation.use_cases.replace_variable_type import ReplaceVariableType
 from application.automation.use_cases.update_playbook import UpdatePlaybook
 from application.automation.use_cases.validate_value import ValidateValue
-from application.automation.use_cases.warm_galaxy import EnrichCatalogue, PreloadPopular
 from application.automation.validation import ValueValidator
 from application.shared.jobs import JobContext, JobDefinition, Json, Payload, Schedule
 from entrypoints.bootstrap.module import ModuleSpec

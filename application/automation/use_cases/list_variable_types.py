@@ -1,16 +1,14 @@
-"""GET /variable-types (builtins, then active custom types by name) and
-GET /admin/variable-types (every custom type, active or not; administrators)."""
+"""GET /variable-types: the builtins, then the active custom types by name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.automation.ports import VARIABLE_TYPE_SORT_FIELDS, AutomationUnitOfWork
+from application.automation.ports import AutomationUnitOfWork
 from application.automation.views import VariableTypeView
-from application.shared.pagination import MAX_LIMIT, Page, PageRequest, Sort
+from application.shared.pagination import MAX_LIMIT, Page, PageRequest
 from domain.automation.variable_types import BUILTINS
-from domain.shared.access import Action, Actor, Resource, Scope, require
-from domain.shared.errors import Forbidden
+from domain.shared.access import Action, Actor, Resource, require
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,27 +35,6 @@ class ListVariableTypes:
         return Page(
             items=every[window.offset : window.offset + window.limit],
             total=len(every),
-            limit=window.limit,
-            offset=window.offset,
-        )
-
-
-class AdminListVariableTypes:
-    def __init__(self, uow: AutomationUnitOfWork) -> None:
-        self._uow = uow
-
-    async def __call__(self, query: ListVariableTypesQuery) -> Page[VariableTypeView]:
-        if require(query.actor, Resource.VARIABLE_TYPES, Action.CREATE) is not Scope.ALL:
-            raise Forbidden("Only administrators manage variable types.")
-        window = PageRequest.of(query.limit, query.offset)
-        sort = Sort.parse(query.sort, VARIABLE_TYPE_SORT_FIELDS, default="name")
-        async with self._uow as uow:
-            items, total = await uow.variable_types.list(
-                active_only=False, limit=window.limit, offset=window.offset, sort=sort
-            )
-        return Page(
-            items=[VariableTypeView.of(t) for t in items],
-            total=total,
             limit=window.limit,
             offset=window.offset,
         )

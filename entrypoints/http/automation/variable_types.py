@@ -12,21 +12,27 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from application.automation.ports import VARIABLE_TYPE_SORT_FIELDS
+from application.automation.use_cases._variable_types import VariableTypeFields
+from application.automation.use_cases.admin_list_variable_types import AdminListVariableTypes
+from application.automation.use_cases.create_variable_type import (
+    CreateVariableType,
+    CreateVariableTypeCommand,
+)
+from application.automation.use_cases.delete_variable_type import (
+    DeleteVariableType,
+    DeleteVariableTypeCommand,
+)
+from application.automation.use_cases.get_variable_type import (
+    GetVariableType,
+    GetVariableTypeQuery,
+)
 from application.automation.use_cases.list_variable_types import (
-    AdminListVariableTypes,
     ListVariableTypes,
     ListVariableTypesQuery,
 )
-from application.automation.use_cases.manage_variable_types import (
-    CreateVariableType,
-    CreateVariableTypeCommand,
-    DeleteVariableType,
-    DeleteVariableTypeCommand,
-    GetVariableType,
-    GetVariableTypeQuery,
+from application.automation.use_cases.replace_variable_type import (
     ReplaceVariableType,
     ReplaceVariableTypeCommand,
-    VariableTypeFields,
 )
 from application.automation.use_cases.validate_value import ValidateValue, ValidateValueCommand
 from domain.shared.access import Actor

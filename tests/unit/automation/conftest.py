@@ -15,15 +15,13 @@ from adapters.persistence.memory.automation import MemoryAutomationUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
 from application.automation.ports import ParseLimits
 from application.automation.use_cases.create_playbook import CreatePlaybook
+from application.automation.use_cases.create_variable_type import CreateVariableType
 from application.automation.use_cases.delete_playbook import DeletePlaybook
 from application.automation.use_cases.export_playbook import ExportPlaybook
 from application.automation.use_cases.get_playbook import GetPlaybook
 from application.automation.use_cases.install_examples import InstallExamples
 from application.automation.use_cases.list_playbooks import ListPlaybooks
-from application.automation.use_cases.manage_variable_types import (
-    CreateVariableType,
-    ReplaceVariableType,
-)
+from application.automation.use_cases.replace_variable_type import ReplaceVariableType
 from application.automation.use_cases.update_playbook import UpdatePlaybook
 from application.automation.use_cases.validate_value import ValidateValue
 from application.automation.validation import ValueValidator

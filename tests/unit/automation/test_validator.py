@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from application.automation.ports import DocumentRefused, ParseLimits
-from application.automation.use_cases.manage_variable_types import (
+from application.automation.use_cases.create_variable_type import (
     CreateVariableTypeCommand,
     VariableTypeFields,
 )
