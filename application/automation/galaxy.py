@@ -6,8 +6,8 @@ for ``ttl_seconds`` (30 minutes by default) and *stale* after that.
 
 * fresh copy -> served (``hit``);
 * no fresh copy -> one upstream call per key at a time: in this process, concurrent readers
-  of a key wait on one lock and the first one's result; across processes a short lock key
-  (``set_if_absent``) makes the others wait for the copy instead of calling too;
+  of a key share one fetch (a task; they answer ``hit`` with its copy); across processes a
+  short lock key (``set_if_absent``) makes the others wait for the copy instead of calling;
 * upstream fails -> the stale copy if there is one (``stale``, with its age), else 503
   ``upstream_unavailable`` with ``Retry-After``.
 
@@ -88,8 +88,7 @@ class CachedGalaxy:
         self._cache = cache
         self._settings = settings
         self._now = now
-        self._flights: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
+        self._flights: dict[str, asyncio.Future[CatalogueAnswer]] = {}
 
     @property
     def upstream(self) -> GalaxyUpstream:
@@ -134,21 +133,24 @@ class CachedGalaxy:
         entry = await self._load(key)
         if entry is not None and not refresh and self._fresh(entry):
             return self._answer(entry, Freshness.HIT)
-        started = self._now()
-        lock = self._flights.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                latest = await self._load(key)
-                filled = latest is not None and self._fresh(latest)
-                if latest is not None and filled and (not refresh or latest.at >= started):
-                    return self._answer(latest, Freshness.HIT)  # filled while we waited
-                return await self._fetch_once(key, fetch, latest, refresh=refresh)
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key]
-                self._flights.pop(key, None)
+        flight = self._flights.get(key)
+        if flight is not None:  # this process is fetching the key: share that answer
+            answer = await asyncio.shield(flight)
+            if answer.freshness in (Freshness.MISS, Freshness.REFRESHED):
+                return CatalogueAnswer(answer.data, Freshness.HIT, answer.age_seconds)
+            return answer
+        # the fetch runs as a task of its own: a reader that goes away (a client that
+        # disconnects) cancels its wait, never the fetch the other readers wait for
+        flight = asyncio.ensure_future(self._fetch_once(key, fetch, entry, refresh=refresh))
+        self._flights[key] = flight
+        flight.add_done_callback(lambda done: self._landed(key, done))
+        return await asyncio.shield(flight)
+
+    def _landed(self, key: str, flight: asyncio.Future[CatalogueAnswer]) -> None:
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+        if not flight.cancelled():
+            flight.exception()  # retrieved: no "never retrieved" warning when nobody waited
 
     async def _fetch_once(
         self,

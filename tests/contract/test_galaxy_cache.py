@@ -119,3 +119,19 @@ async def test_refresh_fetches_even_a_fresh_copy(cache: Cache) -> None:
     again = await galaxy.namespaces(q=None, limit=50, offset=0, refresh=True)
     assert again.freshness is Freshness.REFRESHED
     assert upstream.calls == 2
+
+
+async def test_a_reader_that_goes_away_does_not_cancel_the_shared_fetch(cache: Cache) -> None:
+    upstream = Upstream()
+    upstream.delay = 0.2
+    galaxy = _galaxy(cache, upstream)
+    first = asyncio.ensure_future(galaxy.collection("x", "y"))
+    await asyncio.sleep(0.05)
+    second = asyncio.ensure_future(galaxy.collection("x", "y"))
+    await asyncio.sleep(0.01)
+    first.cancel()
+    answer = await second
+    assert answer.data == {"namespace": "x", "name": "y"}
+    assert answer.freshness is Freshness.HIT  # it shared the first reader's fetch
+    assert upstream.calls == 1
+    assert (await galaxy.collection("x", "y")).freshness is Freshness.HIT

@@ -91,6 +91,7 @@ async def test_bad_input_is_422(api_factory: Any, galaxy: GalaxyServer) -> None:
     assert galaxy.app.total_calls == 0
 
 
+@pytest.mark.slow
 async def test_slow_upstream_gives_a_fast_503_then_serves_the_stale_copy(
     api_factory: Any, galaxy: GalaxyServer
 ) -> None:
@@ -112,6 +113,7 @@ async def test_slow_upstream_gives_a_fast_503_then_serves_the_stale_copy(
     assert seconds < 2.5
 
 
+@pytest.mark.slow
 async def test_failing_and_down_upstream(api_factory: Any, galaxy: GalaxyServer) -> None:
     desk = await _desk(api_factory, galaxy, galaxy_cache_ttl_seconds=1)
     warm = await desk.ok(desk.tech, "GET", "/galaxy/collections/community/general")
@@ -155,6 +157,7 @@ async def test_one_upstream_call_for_many_concurrent_readers(
     assert statuses.count("atelier; fwd=uri-miss; stored") == 1
 
 
+@pytest.mark.slow
 async def test_preload_and_background_enrichment(api_factory: Any, galaxy: GalaxyServer) -> None:
     desk = await _desk(
         api_factory,
