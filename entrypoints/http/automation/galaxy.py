@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
@@ -36,7 +37,18 @@ CACHE_STATUS = {
     Freshness.REFRESHED: "atelier; fwd=stale; stored",
     Freshness.STALE: "atelier; hit; detail=stale",
 }
-GalaxyName = Annotated[str, QueryParameter(max_length=64)]
+CACHE_HEADERS = [
+    ResponseHeader(
+        name="Cache-Status",
+        documentation_only=True,
+        description="Where the answer came from (RFC 9211): `atelier; hit`, "
+        "`atelier; fwd=uri-miss; stored`, `atelier; fwd=stale; stored` or, when Galaxy "
+        "failed, `atelier; hit; detail=stale`.",
+    ),
+    ResponseHeader(
+        name="Age", documentation_only=True, description="Seconds since the copy was fetched."
+    ),
+]
 GalaxySearch = Annotated[
     str | None, QueryParameter(max_length=100, description="Keywords (passed to Galaxy).")
 ]
@@ -63,6 +75,7 @@ class GalaxyController(Controller):
         "/namespaces",
         summary="Galaxy namespaces",
         responses=problem_responses(401, 422, 503),
+        response_headers=CACHE_HEADERS,
     )
     async def namespaces(
         self,
@@ -80,6 +93,7 @@ class GalaxyController(Controller):
         "/namespaces/{name:str}/collections",
         summary="Collections of a Galaxy namespace",
         responses=problem_responses(401, 404, 422, 503),
+        response_headers=CACHE_HEADERS,
     )
     async def collections(
         self,
@@ -98,6 +112,7 @@ class GalaxyController(Controller):
         "/collections/{namespace:str}/{name:str}",
         summary="One Galaxy collection, with its latest version's modules",
         responses=problem_responses(401, 404, 422, 503),
+        response_headers=CACHE_HEADERS,
     )
     async def collection(
         self,
