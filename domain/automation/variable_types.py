@@ -63,8 +63,8 @@ def invalid_pattern(message: str) -> ValidationFailed:
 
 def unsupported_pattern(message: str) -> ValidationFailed:
     return ValidationFailed(
-        "The pattern cannot be matched in time linear in the value (back-references and "
-        f"look-around are not supported): {message}",
+        f"The pattern cannot be matched in time linear in the value ({message}); "
+        "back-references, look-around and very large programs are not supported.",
         code="unsupported_pattern",
         errors=[FieldError("pattern", message)],
     )

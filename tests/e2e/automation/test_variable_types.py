@@ -181,6 +181,7 @@ async def test_only_administrators_manage_types(desk: Desk) -> None:
         (r"(?=a)a", "unsupported_pattern"),
         (r"(?<!x)y", "unsupported_pattern"),
         (r"a++", "unsupported_pattern"),
+        (r".{0,1000}a.{0,1000}b", "unsupported_pattern"),
         ("(", "invalid_pattern"),
         ("[z-a]", "invalid_pattern"),
         ("| from_xml", "invalid_pattern"),
@@ -199,7 +200,7 @@ async def test_patterns_refused_at_creation(desk: Desk, pattern: str, code: str)
 
 
 @pytest.mark.parametrize(
-    "pattern", [r"(a+)+$", r"(a|aa)+$", r"(.*a){20}", r"(a|a?)+b", r"(\w+\s?)+$"]
+    "pattern", [r"(a+)+$", r"(a|aa)+$", r"(.*a){20}", r"(a|a?)+b", r"(\w+\s?)+$", r"(.*a){200}"]
 )
 async def test_redos_patterns_answer_fast(desk: Desk, pattern: str) -> None:
     name = _name()
@@ -210,13 +211,13 @@ async def test_redos_patterns_answer_fast(desk: Desk, pattern: str) -> None:
         201,
         json={"name": name, "label": "Evil", "pattern": pattern},
     )
-    value = "a" * (64 * 1024 - 1) + "!"
-    response, seconds = await desk.timed(
-        desk.tech, "POST", "/variable-types/validate", json={"type": name, "value": value}
-    )
-    assert response.status_code == 200
-    assert response.json()["valid"] is False
-    assert seconds < 2.0  # a backtracking engine would not finish this in years
+    for value in ("a" * (64 * 1024 - 1) + "!", ("ab" * 40_000)[: 64 * 1024 - 1]):
+        response, seconds = await desk.timed(
+            desk.tech, "POST", "/variable-types/validate", json={"type": name, "value": value}
+        )
+        assert response.status_code == 200
+        assert isinstance(response.json()["valid"], bool)
+        assert seconds < 2.0  # a backtracking engine would not finish the first in years
 
 
 async def test_yaml_bombs_and_oversized_values(desk: Desk) -> None:
