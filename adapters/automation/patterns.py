@@ -4,10 +4,11 @@ pattern and the value.
 RE2 refuses what it cannot run in linear time (back-references, look-around, possessive
 quantifiers, huge repetition counts, programs over ``max_mem``); this adapter also refuses
 programs over ``MAX_PROGRAM_SIZE`` instructions (linear, but with too large a constant).
-Groups never capture (a full match needs none), so a match is the DFA's work alone. To tell such a pattern
-(422 ``unsupported_pattern``) from one that is no regular expression at all (422
-``invalid_pattern``), a pattern RE2 refuses is compiled (never run) by Python's ``re``: if
-that works it is a backtracking-only pattern.
+Groups never capture (a full match needs none), so a match is the DFA's work alone.
+
+To tell a pattern RE2 cannot run (422 ``unsupported_pattern``) from one that is no regular
+expression at all (422 ``invalid_pattern``), a pattern RE2 refuses is compiled (never run)
+by Python's ``re``: if that works it is a backtracking-only pattern.
 """
 
 from __future__ import annotations
