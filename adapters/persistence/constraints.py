@@ -36,6 +36,11 @@ FIELDS: dict[str, str] = {
     "equipment.type_key": "type",
     "equipment.location_key": "location",
     "technicians.specialty_key": "specialty",
+    "categories.name_key": "name",
+    "colors.name_key": "name",
+    "themes.name_key": "name",
+    "theme_colors.color_id": "color_ids",
+    "themes.cover_image_id": "cover_image_id",
 }
 
 #: referred table -> the noun of "no <noun> has this id".
@@ -46,6 +51,10 @@ TARGETS: dict[str, str] = {
     "interventions": "intervention",
     "refresh_families": "session",
     "schedule_entries": "planning entry",
+    "categories": "category",
+    "colors": "colour",
+    "images": "image",
+    "themes": "theme",
 }
 
 
@@ -75,6 +84,9 @@ UNIQUE_RULES: dict[str, UniqueRule] = {
     "uq_calendar_feeds_technician_id": UniqueRule(
         "calendar_feed_exists", "This technician already has a calendar feed."
     ),
+    "uq_categories_name_key": UniqueRule("name_taken", "A category with this name exists."),
+    "uq_colors_name_key": UniqueRule("name_taken", "A colour with this name exists."),
+    "uq_themes_name_key": UniqueRule("name_taken", "A theme with this name exists."),
 }
 
 
