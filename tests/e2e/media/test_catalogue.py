@@ -19,8 +19,8 @@ async def upload(shop: Workshop, who: Any, data: bytes, title: str = "cover") ->
 
 async def test_a_theme_with_a_category_colours_and_a_cover_image(shop: Workshop) -> None:
     word = tag()
-    category = await shop.ok(shop.manager, "POST", "/categories", 201,
-                             json={"name": f"Seasons {word}", "description": "By season"})  # fmt: skip
+    body = {"name": f"Seasons {word}", "description": "By season"}
+    category = await shop.ok(shop.manager, "POST", "/categories", 201, json=body)
     blue = await shop.ok(shop.manager, "POST", "/colors", 201,
                          json={"name": f"Blue {word}", "hex": "#1e90ff"})  # fmt: skip
     sand = await shop.ok(shop.admin, "POST", "/colors", 201,
@@ -61,8 +61,10 @@ async def test_a_theme_with_a_category_colours_and_a_cover_image(shop: Workshop)
         assert refused.json()["code"] == code
 
     # PATCH with a stale If-Match is 412 and changes nothing; with the right one it works
-    stale = await shop.call(shop.manager, "PATCH", f"/themes/{theme['id']}",
-                            json={"color_ids": [sand["id"]]}, headers={"If-Match": '"7"'})  # fmt: skip
+    stale = await shop.call(
+        shop.manager, "PATCH", f"/themes/{theme['id']}",
+        json={"color_ids": [sand["id"]]}, headers={"If-Match": '"7"'},
+    )  # fmt: skip
     assert stale.status_code == 412
     changed = await shop.call(shop.manager, "PATCH", f"/themes/{theme['id']}",
                               json={"color_ids": [sand["id"]], "cover_image_id": None},
