@@ -48,7 +48,7 @@ from application.media.use_cases.list_images import ListImages
 from application.media.use_cases.upload_image import UploadImage
 from domain.media.images import UnsupportedImageType, Visibility
 from domain.shared.access import Actor
-from domain.shared.errors import DomainError
+from domain.shared.errors import DomainError, NotFound
 from entrypoints.http.auth import current_actor
 from entrypoints.http.dependencies import (
     API,
@@ -239,9 +239,20 @@ class ImagesController(Controller):
                     403, "invalid_link", "This link has expired or is not genuine."
                 ) from None
             actor = None
-        found = await run(
-            ImageContentQuery(actor=actor, image_id=image_id, thumbnail=size == "thumb")
-        )
+        try:
+            found = await run(
+                ImageContentQuery(actor=actor, image_id=image_id, thumbnail=size == "thumb")
+            )
+        except NotFound as exc:
+            if exc.code != "thumbnail_not_ready":
+                raise
+            raise EdgeProblem(
+                404,
+                exc.code,
+                exc.detail,
+                title="Thumbnail not ready",
+                headers={"Retry-After": str(exc.extra.get("retry_after", 2))},
+            ) from None
         chunks = container.storage().get(found.key)
         first = await anext(chunks, b"")
 
