@@ -117,7 +117,14 @@ class _Table:
         check_references(self._uow, self.sql_table, item, self.references)
         self._store(item)
 
+    referred_by: tuple[str, Callable[[Any, UUID], bool]] | None = None
+    """(the SQL table referring to rows of this one, "does this row refer to the id")."""
+
     async def delete(self, item_id: UUID) -> None:
+        if self.referred_by is not None:  # as the SQL foreign keys (RESTRICT)
+            table, refers = self.referred_by
+            if any(refers(theme, item_id) for theme in self._uow.peek(THEMES).values()):
+                raise constraints.still_referenced(self.sql_table, table)
         self._rows.pop(item_id, None)
 
     async def get_by_name(self, name: str) -> Any:
@@ -130,6 +137,7 @@ class _Table:
 
 class MemoryCategoryRepository(_Table, CategoryRepository):
     label, sql_table, memory_table = "category", "categories", CATEGORIES
+    referred_by = ("themes", lambda t, i: t.category_id == i)
 
     async def list(
         self, filters: NameFilters, *, limit: int, offset: int, sort: Sort
@@ -141,6 +149,7 @@ class MemoryCategoryRepository(_Table, CategoryRepository):
 
 class MemoryColorRepository(_Table, ColorRepository):
     label, sql_table, memory_table = "colour", "colors", COLORS
+    referred_by = ("theme_colors", lambda t, i: i in t.color_ids)
 
     async def list(
         self, filters: NameFilters, *, limit: int, offset: int, sort: Sort
@@ -211,6 +220,7 @@ class MemoryThemeRepository(_Table, ThemeRepository):
 
 class MemoryImageRepository(_Table, ImageRepository):
     label, sql_table, memory_table = "image", "images", IMAGES
+    referred_by = ("themes", lambda t, i: t.cover_image_id == i)
     references = (Reference("owner_id", "users", USERS),)
 
     async def list(
