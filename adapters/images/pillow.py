@@ -98,6 +98,11 @@ def _too_large(detail: str) -> ImageTooLarge:
     )
 
 
+def _bomb(exc: Exception) -> ImageTooLarge:
+    """Pillow refused the header itself (beyond 2x ``Image.MAX_IMAGE_PIXELS``)."""
+    return _too_large(f"over {2 * (Image.MAX_IMAGE_PIXELS or 0)} pixels")
+
+
 def probe(data: bytes, *, complete: bool) -> ImageProbe | None:
     fmt = sniff(data)
     if fmt is None:
@@ -111,7 +116,7 @@ def probe(data: bytes, *, complete: bool) -> ImageProbe | None:
             if complete and fmt in (ImageFormat.GIF, ImageFormat.WEBP):
                 frames = int(getattr(img, "n_frames", 1))
     except Image.DecompressionBombError as exc:
-        raise _too_large(str(exc)) from exc
+        raise _bomb(exc) from exc
     except (UnidentifiedImageError, SyntaxError, OSError, ValueError, EOFError,
             struct.error, IndexError, TypeError) as exc:  # fmt: skip
         if not complete:
@@ -357,7 +362,7 @@ def thumbnail(data: bytes, long_side: int, max_pixels: int) -> bytes:
     except (ImageTooLarge, InvalidImage):
         raise
     except Image.DecompressionBombError as exc:
-        raise _too_large(str(exc)) from exc
+        raise _bomb(exc) from exc
     except Exception as exc:
         raise _invalid("it cannot be decoded") from exc
 
