@@ -205,3 +205,33 @@ async def test_upload_honours_idempotency_key(shop: Workshop) -> None:
     assert other.json()["code"] == "idempotency_key_reused"
     mine = await shop.ok(shop.client_user, "GET", "/images?visibility=private")
     assert mine["total"] == 1
+
+
+async def test_links_are_presigned_on_s3_and_signed_by_the_app_on_local_storage(
+    api_factory: Any, s3_endpoint: str, tmp_path: Any
+) -> None:
+    import httpx
+
+    on_s3 = await api_factory(
+        storage="s3", s3_endpoint_url=s3_endpoint, s3_bucket=f"media-{tag()}",
+        s3_access_key_id="testing", s3_secret_access_key="testing", s3_create_bucket=True,
+    )  # fmt: skip
+    shop = await Workshop.open(on_s3)
+    image = (await post_image(shop, shop.client_user, jpeg_with_gps())).json()
+    link = await shop.ok(shop.client_user, "GET", f"/images/{image['id']}/url")
+    assert link["url"].startswith(s3_endpoint)
+    assert "X-Amz-Signature" in link["url"] or "Signature" in link["url"]
+    async with httpx.AsyncClient(timeout=5) as outside:
+        fetched = await outside.get(link["url"])
+    assert fetched.status_code == 200
+    assert hashlib.sha256(fetched.content).hexdigest() == image["sha256"]
+
+    local = await api_factory(storage="local", storage_dir=str(tmp_path / "files"))
+    shop = await Workshop.open(local)
+    image = (await post_image(shop, shop.client_user, png())).json()
+    link = await shop.ok(shop.client_user, "GET", f"/images/{image['id']}/url")
+    parts = urlsplit(link["url"])
+    assert parts.path == f"{API}/images/{image['id']}/content"
+    fetched = await shop.client.get(f"{parts.path}?{parts.query}")
+    assert fetched.status_code == 200
+    assert hashlib.sha256(fetched.content).hexdigest() == image["sha256"]
