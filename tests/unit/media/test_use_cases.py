@@ -153,3 +153,24 @@ async def test_delete_removes_row_and_objects_and_retries_a_failed_removal(
     retry = await queue.get(f"media-delete-{image.storage_key}")
     assert retry is not None
     assert retry.name == DELETE_BLOB_JOB
+
+
+class _Context:
+    job_id, attempt, max_attempts = "job", 1, 1
+
+    async def progress(self, percent: int) -> None:
+        return None
+
+    async def cancelled(self) -> bool:
+        return False
+
+
+async def test_the_registered_jobs_make_thumbnails_and_remove_objects(container: Any) -> None:
+    owner = await user(container, Role.CLIENT)
+    image = await container.media.upload_image()(command(owner, png((300, 600))))
+    jobs = container.job_registry().definitions
+    result = await jobs[THUMBNAIL_JOB].run(_Context(), {"image_id": str(image.id)})
+    assert result == {"thumbnail_key": f"media/thumbnails/{image.id}.webp"}
+    assert len(list(await stored_keys(container))) == 2
+    await jobs[DELETE_BLOB_JOB].run(_Context(), {"key": image.storage_key})
+    assert list(await stored_keys(container)) == [f"media/thumbnails/{image.id}.webp"]
