@@ -228,6 +228,11 @@ class SqlThemeRepository(_Named, ThemeRepository):
         await super().save(item, expected_version=expected_version)
         await self._write_colors(item)
 
+    async def delete(self, item_id: UUID) -> None:
+        # the foreign key cascades too; said here so no backend depends on it
+        await self._conn.execute(sa.delete(theme_colors).where(theme_colors.c.theme_id == item_id))
+        await super().delete(item_id)
+
     async def list(
         self, filters: ThemeFilters, *, limit: int, offset: int, sort: Sort
     ) -> tuple[Sequence[Theme], int]:
