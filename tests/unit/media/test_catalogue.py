@@ -67,13 +67,11 @@ async def test_theme_rules(media: Any) -> None:
         await media.create_theme()(
             CreateThemeCommand(
                 actor=MANAGER, name="T", category_id=ghost, color_ids=[ghost], cover_image_id=ghost
-            )  # fmt: skip
+            )
         )
     assert [e.field for e in unknown.value.errors] == ["category_id", "color_ids", "cover_image_id"]
     theme = await media.create_theme()(
-        CreateThemeCommand(
-            actor=MANAGER, name="Tide", category_id=category.id, color_ids=[blue.id]
-        )  # fmt: skip
+        CreateThemeCommand(actor=MANAGER, name="Tide", category_id=category.id, color_ids=[blue.id])
     )
     page = await media.list_themes()(
         ListThemesQuery(actor=MANAGER, filters=ThemeFilters(color_id=blue.id))
@@ -90,7 +88,7 @@ async def test_theme_rules(media: Any) -> None:
         await media.update_theme()(
             UpdateItemCommand(
                 actor=MANAGER, item_id=theme.id, changes={"name": "X"}, expected_version=3
-            )  # fmt: skip
+            )
         )
     with pytest.raises(UnknownReference):
         await media.update_theme()(
@@ -99,7 +97,7 @@ async def test_theme_rules(media: Any) -> None:
     updated = await media.update_theme()(
         UpdateItemCommand(
             actor=MANAGER, item_id=theme.id, changes={"color_ids": []}, expected_version=1
-        )  # fmt: skip
+        )
     )
     assert (updated.version, updated.color_ids) == (2, ())
     await media.delete_color()(DeleteItemCommand(actor=MANAGER, item_id=blue.id))
@@ -108,14 +106,15 @@ async def test_theme_rules(media: Any) -> None:
 async def test_changes_are_audited(tmp_path: Path) -> None:
     container = make_container(tmp_path, queue="memory")
     await start(container)
+    media: Any = container.media
     try:
-        made = await container.media.create_category()(
+        made = await media.create_category()(
             CreateCategoryCommand(actor=MANAGER, name="Audited", description="a")
         )
-        await container.media.update_category()(
+        await media.update_category()(
             UpdateItemCommand(actor=MANAGER, item_id=made.id, changes={"description": "b"})
         )
-        await container.media.delete_category()(DeleteItemCommand(actor=MANAGER, item_id=made.id))
+        await media.delete_category()(DeleteItemCommand(actor=MANAGER, item_id=made.id))
         entries, total = await container.audit_trail().list(
             AuditFilters(entity_type="category", entity_id=made.id), limit=10, offset=0
         )
