@@ -28,6 +28,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
@@ -223,7 +224,13 @@ class ImagesController(Controller):
         summary="The image's bytes (or its thumbnail)",
         security=[{}],  # with the controller's bearer: a token, or a signed link
         responses={
-            200: read_spec(bytes, "The bytes, with their image type"),
+            200: ResponseSpec(
+                data_container=bytes,
+                media_type="image/*",
+                description="The bytes: image/png, image/jpeg, image/webp or image/gif "
+                "(the thumbnail: image/webp)",
+                generate_examples=False,
+            ),
             **problem_responses(401, 403, 404),
         },
     )
