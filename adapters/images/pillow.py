@@ -2,7 +2,8 @@
 metadata stripping written here.
 
 * **Judging** (``sniff``/``probe``): the magic numbers name the format; Pillow then reads only
-  the header (``Image.open`` is lazy) for the dimensions and frame count. Pillow's own
+  the header (``Image.open`` is lazy) for the dimensions; the frames of an animation are
+  counted by walking its blocks, stopping past ``MAX_FRAMES``. Pillow's own
   decompression-bomb guard fires at 2x its ``MAX_IMAGE_PIXELS``; it is reported as
   ``image_too_large`` too.
 * **Sanitising** is lossless: the file's own structure is walked and rewritten without the
@@ -40,6 +41,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from application.media.ports import ImageCodec
 from domain.media.images import (
+    MAX_FRAMES,
     ImageFormat,
     ImageProbe,
     ImageTooLarge,
@@ -112,9 +114,6 @@ def probe(data: bytes, *, complete: bool) -> ImageProbe | None:
     try:
         with _open(data, fmt) as img:
             width, height = img.size
-            frames = 1
-            if complete and fmt in (ImageFormat.GIF, ImageFormat.WEBP):
-                frames = int(getattr(img, "n_frames", 1))
     except Image.DecompressionBombError as exc:
         raise _bomb(exc) from exc
     except (UnidentifiedImageError, SyntaxError, OSError, ValueError, EOFError,
@@ -122,7 +121,44 @@ def probe(data: bytes, *, complete: bool) -> ImageProbe | None:
         if not complete:
             return None  # the header is not all in the first bytes
         raise _invalid(f"its {fmt.value.upper()} header cannot be read") from exc
+    frames = count_frames(data, fmt) if complete else 1
     return ImageProbe(format=fmt, width=width, height=height, frames=frames)
+
+
+def count_frames(data: bytes, fmt: ImageFormat, limit: int = MAX_FRAMES + 1) -> int:
+    """Frames of a GIF (image descriptors) or an animated WebP (``ANMF`` chunks), counted by
+    walking the blocks (Pillow's ``n_frames`` seeks through every frame, seconds for a file
+    of many tiny ones); the walk stops at ``limit``. A broken structure counts what it saw
+    (``sanitize`` refuses it)."""
+    if fmt is ImageFormat.GIF:
+        return _gif_frames(data, limit)
+    if fmt is ImageFormat.WEBP:
+        count, pos, end = 0, 12, min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
+        while pos + 8 <= end and count < limit:
+            size = struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+            if data[pos : pos + 4] == b"ANMF":
+                count += 1
+            pos += 8 + size + (size & 1)
+        return max(count, 1)
+    return 1
+
+
+def _gif_frames(data: bytes, limit: int) -> int:
+    count, n = 0, len(data)
+    pos = 13 + _color_table(data[10]) if n > 10 else n
+    try:
+        while pos < n and count < limit:
+            kind = data[pos]
+            if kind == 0x2C:
+                count += 1
+                pos = _sub_blocks_end(data, pos + 11 + _color_table(data[pos + 9]))
+            elif kind == 0x21:
+                pos = _sub_blocks_end(data, pos + 2)
+            else:
+                break
+    except (InvalidImage, IndexError):
+        pass
+    return max(count, 1)
 
 
 # -- JPEG ---------------------------------------------------------------------------------
@@ -334,7 +370,7 @@ _STRIPPERS = {
 
 def sanitize(data: bytes, expected: ImageProbe) -> bytes:
     clean = _STRIPPERS[expected.format](data)
-    again = probe(clean, complete=True)
+    again = probe(clean, complete=False)  # the header again (frames were counted before)
     if again is None or (again.width, again.height) != (expected.width, expected.height):
         raise _invalid("its structure does not match its header")
     return clean
@@ -373,6 +409,11 @@ class PillowImageCodec(ImageCodec):
 
     def probe(self, data: bytes, *, complete: bool) -> ImageProbe | None:
         return probe(data, complete=complete)
+
+    async def examine(self, data: bytes) -> ImageProbe:
+        found = await asyncio.to_thread(probe, data, complete=True)
+        assert found is not None  # a complete probe answers or raises
+        return found
 
     async def sanitize(self, data: bytes, probe: ImageProbe) -> bytes:
         return await asyncio.to_thread(sanitize, data, probe)

@@ -82,8 +82,7 @@ class ImageIntake:
         actor: Actor | None,
     ) -> Image:
         title = Image.clean_title(title)
-        probe = self._codec.probe(data, complete=True)
-        assert probe is not None
+        probe = await self._codec.examine(data)
         check_dimensions(probe, self._policy.max_pixels)
         clean = await self._codec.sanitize(data, probe)
         image_id = Image.new_id()

@@ -131,7 +131,13 @@ class ImageCodec(Protocol):
     def probe(self, data: bytes, *, complete: bool) -> ImageProbe | None:
         """Format and dimensions from the header, never decoding pixels. ``complete=False``
         (only the first bytes): None when the header is not all there yet. Raises
-        ``UnsupportedImageType`` (not one of the four formats) or ``InvalidImage``."""
+        ``UnsupportedImageType`` (not one of the four formats) or ``InvalidImage``. Meant
+        for the first bytes; for a whole file use ``examine``."""
+        ...
+
+    async def examine(self, data: bytes) -> ImageProbe:
+        """``probe`` of a whole file, frames counted (up to ``MAX_FRAMES`` + 1), off the
+        event loop."""
         ...
 
     async def sanitize(self, data: bytes, probe: ImageProbe) -> bytes:

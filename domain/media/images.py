@@ -23,6 +23,9 @@ from domain.shared.ids import new_id
 
 THUMBNAIL_LONG_SIDE = 256
 MAX_SIDE = 65_535
+MAX_FRAMES = 1_000
+"""Frames of an animation (GIF, WebP) accepted at most: counting and checking frames costs
+time per frame whatever their size, so a file of many tiny frames is refused too."""
 
 
 class ImageFormat(StrEnum):
@@ -79,12 +82,19 @@ class ImageProbe:
 
 
 def check_dimensions(probe: ImageProbe, max_pixels: int) -> None:
-    """``ImageTooLarge`` beyond ``max_pixels`` (all frames of an animation count), and
+    """``ImageTooLarge`` beyond ``max_pixels`` (all frames of an animation count) or
+    ``MAX_FRAMES``, and
     ``InvalidImage`` for an empty or absurd canvas."""
     if not (0 < probe.width <= MAX_SIDE and 0 < probe.height <= MAX_SIDE):
         raise InvalidImage(
             f"The image claims a {probe.width}x{probe.height} canvas.",
             errors=[FieldError("file", "the image has impossible dimensions")],
+        )
+    if probe.frames > MAX_FRAMES:
+        raise ImageTooLarge(
+            f"The animation has more than {MAX_FRAMES} frames.",
+            errors=[FieldError("file", f"more than {MAX_FRAMES} frames")],
+            extra={"max_frames": MAX_FRAMES},
         )
     total = probe.pixels * max(1, probe.frames)
     if total > max_pixels:

@@ -66,3 +66,11 @@ def gif_bomb(width: int = 65_535, height: int = 65_535) -> bytes:
     data = bytearray(gif((4, 4)))
     struct.pack_into("<HH", data, 6, width, height)
     return bytes(data)
+
+
+def gif_of_many_frames(frames: int = 200_000) -> bytes:
+    """A GIF of ``frames`` 1x1 frames: few pixels, but each frame costs time to walk."""
+    one = gif((1, 1))
+    start = one.index(b"\x2c")
+    frame = b"\x21\xf9\x04\x00\x00\x00\x00\x00" + one[start:-1]
+    return one[:start] + frame * frames + b"\x3b"
