@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import struct
 import warnings
 from typing import Any
@@ -232,18 +233,17 @@ def strip_jpeg(data: bytes) -> bytes:
                 return bytes(out)
 
 
+_MARKER = re.compile(rb"\xff+([^\x00\xd0-\xd7\xff])")
+"""A marker inside entropy-coded data: 0xFF (fill bytes allowed) followed by anything but a
+stuffed zero or a restart marker (searched in C: a scan full of stuffed bytes stays fast)."""
+
+
 def _scan_end(data: bytes, pos: int) -> int:
     """The position of the marker ending the entropy-coded data that starts at ``pos``."""
-    n = len(data)
-    while True:
-        found = data.find(b"\xff", pos)
-        if found < 0 or found + 1 >= n:
-            raise _invalid("the JPEG image data has no end marker")
-        following = data[found + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos = found + 1 if following == 0xFF else found + 2
-            continue
-        return found
+    found = _MARKER.search(data, pos)
+    if found is None:
+        raise _invalid("the JPEG image data has no end marker")
+    return found.start(1) - 1
 
 
 # -- PNG ----------------------------------------------------------------------------------

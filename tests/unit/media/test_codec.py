@@ -167,3 +167,32 @@ def test_random_bytes_are_refused_with_a_documented_error(data: bytes) -> None:
             sanitize(prefix + data, found)
         except DOCUMENTED:
             pass
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"progressive": True}, {"restart_marker_rows": 1}, {"progressive": True,
+     "restart_marker_blocks": 3}, {"subsampling": 0, "quality": 95}],
+)  # fmt: skip
+def test_jpeg_stripping_is_lossless(options: dict[str, object]) -> None:
+    picture = Image.effect_noise((97, 61), 60).convert("RGB")
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif_blob(), comment=b"GPS here", **options)
+    data = out.getvalue()
+    clean = sanitize(data, probe(data, complete=True))  # type: ignore[arg-type]
+    assert b"GPS" not in clean
+    assert b"SecretCam" not in clean
+    with Image.open(io.BytesIO(data)) as before, Image.open(io.BytesIO(clean)) as after:
+        assert before.tobytes() == after.tobytes()  # the same pixels: nothing re-encoded
+
+
+def test_a_scan_full_of_stuffed_bytes_is_walked_fast() -> None:
+    data = jpeg_with_gps(orientation=1)
+    sos = data.index(b"\xff\xda")
+    body = sos + 2 + int.from_bytes(data[sos + 2 : sos + 4], "big")
+    flood = data[:body] + b"\xff\x00" * 2_000_000 + data[body:]
+    started = time.perf_counter()
+    found = probe(flood, complete=True)
+    assert found is not None
+    sanitize(flood, found)
+    assert time.perf_counter() - started < 2.0
