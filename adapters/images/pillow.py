@@ -127,12 +127,24 @@ def probe(data: bytes, *, complete: bool) -> ImageProbe | None:
 
 
 def count_frames(data: bytes, fmt: ImageFormat, limit: int = MAX_FRAMES + 1) -> int:
-    """Frames of a GIF (image descriptors) or an animated WebP (``ANMF`` chunks), counted by
-    walking the blocks (Pillow's ``n_frames`` seeks through every frame, seconds for a file
+    """Frames of a GIF (image descriptors), an APNG (``fcTL`` chunks) or an animated WebP
+    (``ANMF`` chunks), counted by walking the blocks (Pillow's ``n_frames`` seeks through every frame, seconds for a file
     of many tiny ones); the walk stops at ``limit``. A broken structure counts what it saw
     (``sanitize`` refuses it)."""
     if fmt is ImageFormat.GIF:
         return _gif_frames(data, limit)
+    if fmt is ImageFormat.PNG:  # APNG: one fcTL chunk per frame
+        count, pos, n, animated = 0, len(PNG_SIGNATURE), len(data), False
+        while pos + 12 <= n and count < limit:
+            kind = data[pos + 4 : pos + 8]
+            if kind == b"acTL":
+                animated = True
+            elif kind == b"fcTL":
+                count += 1
+            elif kind in (b"IDAT", b"IEND") and not animated:
+                break  # no acTL before the image data: not an animation
+            pos += 12 + struct.unpack(">I", data[pos : pos + 4])[0]
+        return max(count, 1)
     if fmt is ImageFormat.WEBP:
         count, pos, end = 0, 12, min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
         while pos + 8 <= end and count < limit:

@@ -196,3 +196,17 @@ def test_a_scan_full_of_stuffed_bytes_is_walked_fast() -> None:
     assert found is not None
     sanitize(flood, found)
     assert time.perf_counter() - started < 2.0
+
+
+def test_animated_png_and_webp_count_their_frames() -> None:
+    frames = [Image.new("RGB", (12, 8), (i * 30, 0, 0)) for i in range(7)]
+    for fmt in ("PNG", "WEBP"):
+        out = io.BytesIO()
+        frames[0].save(out, fmt, save_all=True, append_images=frames[1:], duration=40)
+        found = probe(out.getvalue(), complete=True)
+        assert found is not None
+        assert found.frames == 7, fmt
+        clean = sanitize(out.getvalue(), found)
+        with Image.open(io.BytesIO(clean)) as picture:
+            assert getattr(picture, "n_frames", 1) == 7
+    assert probe(png(), complete=True).frames == 1  # type: ignore[union-attr]
