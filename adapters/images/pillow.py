@@ -128,9 +128,9 @@ def probe(data: bytes, *, complete: bool) -> ImageProbe | None:
 
 def count_frames(data: bytes, fmt: ImageFormat, limit: int = MAX_FRAMES + 1) -> int:
     """Frames of a GIF (image descriptors), an APNG (``fcTL`` chunks) or an animated WebP
-    (``ANMF`` chunks), counted by walking the blocks (Pillow's ``n_frames`` seeks through every frame, seconds for a file
-    of many tiny ones); the walk stops at ``limit``. A broken structure counts what it saw
-    (``sanitize`` refuses it)."""
+    (``ANMF`` chunks), counted by walking the blocks (Pillow's ``n_frames`` seeks through
+    every frame: seconds for a file of many tiny ones); the walk stops at ``limit``. A
+    broken structure counts what it saw (``sanitize`` refuses it)."""
     if fmt is ImageFormat.GIF:
         return _gif_frames(data, limit)
     if fmt is ImageFormat.PNG:  # APNG: one fcTL chunk per frame
