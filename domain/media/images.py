@@ -126,6 +126,9 @@ class Image(Aggregate):
     owner_id: UUID
     storage_key: str
     thumbnail_key: str | None = None
+    thumbnail_failed: bool = False
+    """The thumbnail job could not decode the image (it passed the structural checks of the
+    upload, which decode nothing); no thumbnail will ever exist."""
     created_at: datetime
     updated_at: datetime
 
@@ -155,4 +158,9 @@ class Image(Aggregate):
 
     def thumbnail_made(self, key: str, now: datetime) -> None:
         self.thumbnail_key = key
+        self.thumbnail_failed = False
+        self.updated_at = now
+
+    def thumbnail_impossible(self, now: datetime) -> None:
+        self.thumbnail_failed = True
         self.updated_at = now

@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Uuid(), nullable=False),
         sa.Column("storage_key", sa.String(length=300), nullable=False),
         sa.Column("thumbnail_key", sa.String(length=300), nullable=True),
+        sa.Column("thumbnail_failed", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),

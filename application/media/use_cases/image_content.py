@@ -3,7 +3,8 @@ GET /images/{id}/url.
 
 The thumbnail is made by a job after the upload; until it exists the answer is 404
 ``thumbnail_not_ready`` (with ``retry_after``), and asking queues the job again in case it
-was lost (the job is unique per image, so this never makes two)."""
+was lost (the job is unique per image, so this never makes two). When the job found the
+image undecodable the answer is 404 ``thumbnail_unavailable`` for good."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class GetImageContent:
             image = await load_visible(uow, query.actor, query.image_id)
         if not query.thumbnail:
             return ImageContent(image, image.storage_key, image.mime_type)
+        if image.thumbnail_failed:
+            raise NotFound(
+                "No thumbnail can be made of this image (it cannot be decoded).",
+                code="thumbnail_unavailable",
+            )
         if image.thumbnail_key is None:
             await queue_thumbnail(self._queue, image.id)
             raise NotFound(

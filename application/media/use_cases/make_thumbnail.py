@@ -1,5 +1,7 @@
 """The ``media.make_thumbnail`` job: a WebP of 256 px on the long side, stored next to the
-image. Idempotent: an image that has one, or no longer exists, is left alone."""
+image. Idempotent: an image that has one, or no longer exists, is left alone. An image that
+cannot be decoded (it passed the upload's structural checks, which decode nothing) is marked
+``thumbnail_failed``: a lasting answer, not a retry."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from application.media.policy import MediaPolicy, thumbnail_key
 from application.media.ports import ImageCodec, MediaUnitOfWork
 from application.shared.clock import Clock
 from application.shared.storage import BlobStorage
-from domain.media.images import THUMBNAIL_LONG_SIDE
+from domain.media.images import THUMBNAIL_LONG_SIDE, ImageTooLarge, InvalidImage
 from domain.shared.errors import PreconditionFailed
 
 
@@ -37,15 +39,35 @@ class MakeThumbnail:
         data = bytearray()
         async for chunk in self._storage.get(image.storage_key):
             data += chunk
-        thumb = await self._codec.thumbnail(
-            bytes(data), long_side=THUMBNAIL_LONG_SIDE, max_pixels=self._policy.max_pixels
-        )
+        try:
+            thumb = await self._codec.thumbnail(
+                bytes(data), long_side=THUMBNAIL_LONG_SIDE, max_pixels=self._policy.max_pixels
+            )
+        except (InvalidImage, ImageTooLarge):
+            await self._mark_failed(image_id)
+            return None
         key = thumbnail_key(image_id)
 
         async def one() -> AsyncIterator[bytes]:
             yield thumb
 
         await self._storage.put(key, one(), content_type="image/webp")
+        return await self._record(image_id, key)
+
+    async def _mark_failed(self, image_id: UUID) -> None:
+        async with self._uow as uow:
+            current = await uow.images.get(image_id)
+            if current is None or current.thumbnail_failed:
+                return
+            loaded = current.version
+            current.thumbnail_impossible(self._clock.now())
+            try:
+                await uow.images.save(current, expected_version=loaded)
+            except PreconditionFailed:
+                return
+            await uow.commit()
+
+    async def _record(self, image_id: UUID, key: str) -> str | None:
         async with self._uow as uow:
             current = await uow.images.get(image_id)
             if current is None:  # deleted meanwhile

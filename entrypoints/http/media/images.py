@@ -8,7 +8,8 @@
   file and the title.
 * ``GET /images/{id}/content`` answers the stored bytes with their type; ``?size=thumb`` the
   256 px WebP thumbnail, made by a job after the upload: until it exists the answer is 404
-  ``thumbnail_not_ready`` with ``Retry-After`` (``thumbnail_ready`` in the metadata tells).
+  ``thumbnail_not_ready`` with ``Retry-After`` (``thumbnail_status`` in the metadata tells);
+  for an image the job could not decode, 404 ``thumbnail_unavailable``.
   It takes a bearer token, or the ``expires`` and ``signature`` of a link from
   ``GET /images/{id}/url`` (local storage); an expired or tampered link is 403
   ``invalid_link``.
@@ -246,7 +247,8 @@ class ImagesController(Controller):
         """With a bearer token, or with the ``expires`` and ``signature`` of a link from
         ``GET /images/{id}/url`` (local storage; 403 ``invalid_link`` once expired or when
         tampered with). ``size=thumb``: the 256 px WebP thumbnail, or 404
-        ``thumbnail_not_ready`` (``Retry-After``) until the job has made it."""
+        ``thumbnail_not_ready`` (``Retry-After``) until the job has made it, 404
+        ``thumbnail_unavailable`` when the image could not be decoded."""
         container = container_of(request)
         actor: Actor | None
         try:

@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: Litestar names the components of
 ``Page[XRead]`` after this module and resolves the annotations in it."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -130,6 +130,9 @@ class ImageRead(msgspec.Struct, kw_only=True):
     owner_id: UUID
     thumbnail_ready: bool
     """Whether ``GET /images/{id}/content?size=thumb`` has a thumbnail to serve yet."""
+    thumbnail_status: Literal["pending", "ready", "failed"]
+    """``pending`` until the job has run; ``failed`` when the image could not be decoded
+    (the thumbnail route then answers 404 ``thumbnail_unavailable``)."""
     version: int
     created_at: datetime
 
@@ -138,7 +141,10 @@ class ImageRead(msgspec.Struct, kw_only=True):
         return cls(id=i.id, title=i.title, format=i.format, mime_type=i.mime_type,
                    width=i.width, height=i.height, size=i.size, sha256=i.sha256,
                    visibility=i.visibility, owner_id=i.owner_id,
-                   thumbnail_ready=i.thumbnail_key is not None, version=i.version,
+                   thumbnail_ready=i.thumbnail_key is not None,
+                   thumbnail_status=("ready" if i.thumbnail_key else
+                                     "failed" if i.thumbnail_failed else "pending"),
+                   version=i.version,
                    created_at=i.created_at)  # fmt: skip
 
 

@@ -74,3 +74,13 @@ def gif_of_many_frames(frames: int = 200_000) -> bytes:
     start = one.index(b"\x2c")
     frame = b"\x21\xf9\x04\x00\x00\x00\x00\x00" + one[start:-1]
     return one[:start] + frame * frames + b"\x3b"
+
+
+def png_undecodable(size: tuple[int, int] = (32, 24)) -> bytes:
+    """A PNG whose structure and header are sound but whose pixel data is garbage: it passes
+    the upload's checks (which decode nothing) and fails to decode."""
+    data = bytearray(png(size))
+    start = data.index(b"IDAT") + 4
+    length = struct.unpack(">I", data[start - 8 : start - 4])[0]
+    data[start : start + length] = b"\x13" * length
+    return bytes(data)

@@ -23,6 +23,7 @@ from tests.e2e.media.images import (
     jpeg_with_gps,
     png,
     png_bomb,
+    png_undecodable,
     webp,
 )
 
@@ -124,9 +125,20 @@ async def test_every_accepted_format_and_its_thumbnail(shop: Workshop) -> None:
             assert max(picture.size) <= 256
         meta = await shop.ok(shop.manager, "GET", f"/images/{image['id']}")
         assert meta["thumbnail_ready"] is True
+        assert meta["thumbnail_status"] == "ready"
     # the JPEG (600x300, orientation 6) is turned upright: 128x256
     with Image.open(io.BytesIO(thumb.content)) as picture:
         assert picture.size == (128, 256)
+    # sound structure, garbage pixels: accepted, but no thumbnail will ever come
+    broken = (await post_image(shop, shop.manager, png_undecodable())).json()
+    assert broken["thumbnail_status"] == "pending"
+    await container.media.make_thumbnail()(UUID(broken["id"]))
+    meta = await shop.ok(shop.manager, "GET", f"/images/{broken['id']}")
+    assert meta["thumbnail_status"] == "failed"
+    never = await content(shop, shop.manager, broken["id"], "?size=thumb")
+    assert never.status_code == 404
+    assert never.json()["code"] == "thumbnail_unavailable"
+    assert "retry-after" not in never.headers
 
 
 async def test_signed_links_work_without_a_token_until_they_expire(shop: Workshop) -> None:

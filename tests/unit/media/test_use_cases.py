@@ -25,7 +25,7 @@ from domain.shared.access import Actor, Role
 from domain.shared.errors import NotFound, ValidationFailed
 from entrypoints.bootstrap.container import published_port, shutdown, start
 from tests.e2e.conftest import make_container
-from tests.e2e.media.images import jpeg_with_gps, png, png_bomb
+from tests.e2e.media.images import jpeg_with_gps, png, png_bomb, png_undecodable
 
 SYSTEM = Actor(user_id=UUID(int=0), role=Role.ADMIN)
 
@@ -174,3 +174,21 @@ async def test_the_registered_jobs_make_thumbnails_and_remove_objects(container:
     assert len(list(await stored_keys(container))) == 2
     await jobs[DELETE_BLOB_JOB].run(_Context(), {"key": image.storage_key})
     assert list(await stored_keys(container)) == [f"media/thumbnails/{image.id}.webp"]
+
+
+async def test_an_undecodable_image_gets_no_thumbnail_for_good(container: Any) -> None:
+    owner = await user(container, Role.CLIENT)
+    image = await container.media.upload_image()(command(owner, png_undecodable()))
+    assert await container.media.make_thumbnail()(image.id) is None
+    stored = await container.media.get_image()(ItemQuery(actor=owner, item_id=image.id))
+    assert stored.thumbnail_failed
+    assert stored.thumbnail_key is None
+    with pytest.raises(NotFound) as caught:
+        await container.media.image_content()(
+            ImageContentQuery(actor=owner, image_id=image.id, thumbnail=True)
+        )
+    assert caught.value.code == "thumbnail_unavailable"
+    original = await container.media.image_content()(
+        ImageContentQuery(actor=owner, image_id=image.id)
+    )
+    assert original.mime_type == "image/png"

@@ -59,7 +59,8 @@ def _image(row: Any) -> Image:
         height=row.height, size=row.size, sha256=row.sha256,
         visibility=Visibility(row.visibility), owner_id=row.owner_id,
         storage_key=row.storage_key, thumbnail_key=row.thumbnail_key,
-        created_at=row.created_at, updated_at=row.updated_at, version=row.version,
+        thumbnail_failed=row.thumbnail_failed, created_at=row.created_at,
+        updated_at=row.updated_at, version=row.version,
     )  # fmt: skip
 
 
@@ -297,6 +298,7 @@ class SqlImageRepository(SqlRepository, ImageRepository):
             "height": item.height, "size": item.size, "sha256": item.sha256,
             "visibility": item.visibility.value, "owner_id": item.owner_id,
             "storage_key": item.storage_key, "thumbnail_key": item.thumbnail_key,
+            "thumbnail_failed": item.thumbnail_failed,
             "updated_at": item.updated_at,
         }  # fmt: skip
 

@@ -63,6 +63,7 @@ images = sa.Table(
     uuid_column("owner_id"),
     sa.Column("storage_key", sa.String(KEY_LENGTH), nullable=False),
     sa.Column("thumbnail_key", sa.String(KEY_LENGTH), nullable=True),
+    sa.Column("thumbnail_failed", sa.Boolean(), nullable=False, server_default=sa.false()),
     utc_timestamp("created_at"),
     utc_timestamp("updated_at"),
     version_column(),
