@@ -40,7 +40,6 @@ FIELDS: dict[str, str] = {
     "colors.name_key": "name",
     "themes.name_key": "name",
     "theme_colors.color_id": "color_ids",
-    "themes.cover_image_id": "cover_image_id",
 }
 
 #: referred table -> the noun of "no <noun> has this id".
