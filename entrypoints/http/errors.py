@@ -36,6 +36,7 @@ from domain.shared.errors import (
     PreconditionFailed,
     RateLimited,
     RuleViolated,
+    TooLarge,
     Unauthenticated,
     UnsupportedMediaType,
 )
@@ -58,6 +59,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     PreconditionFailed: 412,
     UnsupportedMediaType: 415,
     RuleViolated: 422,  # ValidationFailed too
+    TooLarge: 413,
     RateLimited: 429,
     DependencyUnavailable: 503,
 }
