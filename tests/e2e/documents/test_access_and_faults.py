@@ -151,6 +151,23 @@ async def test_links_that_were_tampered_with_are_refused(shop: Workshop, profile
         assert answer.status_code in (401, 404), (url, answer.status_code)
         assert PNG[:100] not in answer.content
 
+    # an expired link: the app's clock moves past the link's life (no token is involved)
+    from dependency_injector import providers
+
+    from adapters.clock import FixedClock
+
+    container: Any = shop.api.container
+    clock = FixedClock(datetime.now(UTC))
+    with container.clock.override(providers.Object(clock)):
+        fresh = await shop.ok(shop.manager, "GET", f"/documents/{photo['id']}/url")
+        path = urlsplit(fresh["url"])
+        relative = f"{path.path}?{path.query}"
+        assert (await shop.client.get(relative)).status_code == 200
+        clock.advance(seconds=container.documents.config().document_link_ttl_seconds + 1)
+        expired = await shop.client.get(relative)
+        assert expired.status_code == 404
+        assert expired.json()["code"] == "invalid_link"
+
 
 async def test_a_damaged_object_verifies_false(shop: Workshop) -> None:
     invoice = await uploaded(shop, shop.manager, PDF, kind="invoice")
