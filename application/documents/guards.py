@@ -1,9 +1,10 @@
 """Who sees which document (the access matrix, ``documents`` row), in one place.
 
-Documents follow their intervention: staff read every document; technicians read every
-document too (they read every intervention); a client reads the documents of interventions
-on equipment they own, and nothing else. Hidden documents are ``NotFound``; forbidden
-actions on visible ones ``Forbidden``.
+Documents follow their intervention: staff read every document; technicians read the
+documents of interventions (they read every intervention) and of equipment, not the loose
+ones staff keep for themselves (technicians cannot upload those either); a client reads the
+documents of interventions on equipment they own, and nothing else. Hidden documents are
+``NotFound``; forbidden actions on visible ones ``Forbidden``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,21 @@ from uuid import UUID
 from application.contracts.maintenance import InterventionAccess
 from application.documents.ports import DocumentsUnitOfWork
 from domain.documents.document import Document
-from domain.shared.access import Action, Actor, Resource, Scope, allowed
+from domain.shared.access import Action, Actor, Resource, Role, Scope, allowed
 from domain.shared.errors import Forbidden, NotFound
 
 
 async def can_read(access: InterventionAccess, actor: Actor, document: Document) -> bool:
     scope = allowed(actor, Resource.DOCUMENTS, Action.READ)
-    if scope is Scope.ALL:
-        return True
-    if scope is Scope.NONE or document.intervention_id is None:
+    if scope is Scope.NONE:
         return False
-    return await access.readable_intervention(actor, document.intervention_id) is not None
+    if actor.role in (Role.ADMIN, Role.MANAGER):
+        return scope is Scope.ALL
+    if document.intervention_id is not None:
+        return await access.readable_intervention(actor, document.intervention_id) is not None
+    if scope is Scope.ALL and document.equipment_id is not None:  # technicians
+        return await access.readable_equipment(actor, document.equipment_id)
+    return False
 
 
 async def load_document(

@@ -32,6 +32,8 @@ class DocumentFilters:
     kind: DocumentKind | None = None
     readable_interventions: Collection[UUID] | None = None
     """The caller's scope: only documents of these interventions (None: no restriction)."""
+    linked_only: bool = False
+    """The caller's scope: only documents of an intervention or equipment (technicians)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

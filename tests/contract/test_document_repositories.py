@@ -143,6 +143,18 @@ async def test_filters_scope_and_paging(uow: UowFactory) -> None:
             limit=50, offset=0, sort=Sort("created_at"),
         )  # fmt: skip
         assert (list(nothing), total) == ([], 0)
+    nowhere = document(intervention_id=None, equipment_id=None, uploaded_by=machine)
+    await add(uow, nowhere)
+    async with uow() as tx:
+        linked, _ = await tx.documents.list(
+            DocumentFilters(linked_only=True), limit=200, offset=0,
+            sort=Sort("created_at", descending=True),
+        )  # fmt: skip
+        everything, _ = await tx.documents.list(
+            DocumentFilters(), limit=200, offset=0, sort=Sort("created_at", descending=True)
+        )
+    assert nowhere.id not in {d.id for d in linked}
+    assert nowhere.id in {d.id for d in everything}
 
 
 async def test_save_is_guarded_by_the_version_and_remove_says_whether(uow: UowFactory) -> None:

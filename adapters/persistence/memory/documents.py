@@ -37,6 +37,8 @@ def _matches(document: Document, f: DocumentFilters) -> bool:
         return False
     if f.kind is not None and document.kind != f.kind:
         return False
+    if f.linked_only and document.intervention_id is None and document.equipment_id is None:
+        return False
     return f.readable_interventions is None or (
         document.intervention_id is not None
         and document.intervention_id in f.readable_interventions

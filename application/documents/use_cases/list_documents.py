@@ -9,7 +9,7 @@ from application.documents.commands import ListDocumentsQuery
 from application.documents.ports import DOCUMENT_SORT_FIELDS, DocumentsUnitOfWork
 from application.documents.views import DocumentPage, DocumentView
 from application.shared.pagination import PageRequest, Sort
-from domain.shared.access import Action, Resource, Scope, require
+from domain.shared.access import Action, Resource, Role, Scope, require
 
 
 class ListDocuments:
@@ -25,6 +25,8 @@ class ListDocuments:
             readable = await self._access.readable_interventions(query.actor)
             if readable is not None:
                 filters = replace(filters, readable_interventions=readable)
+        elif query.actor.role not in (Role.ADMIN, Role.MANAGER):  # technicians: see guards.py
+            filters = replace(filters, linked_only=True)
         async with self._uow as uow:
             documents, total = await uow.documents.list(
                 filters, limit=window.limit, offset=window.offset, sort=sort

@@ -65,9 +65,15 @@ async def test_the_role_matrix(shop: Workshop) -> None:
         await shop.call(shop.client_user, "DELETE", f"/documents/{loose['id']}")
     ).status_code == 404
 
-    # technicians: upload and read on every intervention, never delete
-    for doc in (on_mine, on_theirs, on_machine, loose):
-        assert (await shop.call(shop.tech, "GET", f"/documents/{doc['id']}")).status_code == 200
+    # technicians: upload and read on every intervention (and equipment), never delete; the
+    # loose documents of the staff are not theirs to see
+    for doc, status in ((on_mine, 200), (on_theirs, 200), (on_machine, 200), (loose, 404)):
+        answer = await shop.call(shop.tech, "GET", f"/documents/{doc['id']}")
+        assert answer.status_code == status, doc["name"]
+    seen = await shop.ok(shop.tech, "GET", "/documents?kind=certificate&limit=200")
+    assert loose["id"] not in {d["id"] for d in seen["items"]}
+    staff = await shop.ok(shop.manager, "GET", "/documents?kind=certificate&limit=200")
+    assert loose["id"] in {d["id"] for d in staff["items"]}
     assert (await shop.call(shop.tech, "DELETE", f"/documents/{on_mine['id']}")).status_code == 403
     nowhere = await upload(shop, shop.tech, PNG, kind="photo")
     assert nowhere.status_code == 403

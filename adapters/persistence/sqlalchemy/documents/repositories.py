@@ -78,6 +78,8 @@ def _conditions(f: DocumentFilters) -> list[sa.ColumnElement[bool]]:
         conditions.append(D.equipment_id == f.equipment_id)
     if f.kind is not None:
         conditions.append(D.kind == f.kind.value)
+    if f.linked_only:
+        conditions.append(sa.or_(D.intervention_id.is_not(None), D.equipment_id.is_not(None)))
     if f.readable_interventions is not None:
         readable = list(f.readable_interventions)
         conditions.append(D.intervention_id.in_(readable) if readable else sa.false())
