@@ -218,10 +218,11 @@ def test_check_config_names_every_problem_of_production_at_once(tmp_path: Path) 
         "ATELIER_S3_SECRET_ACCESS_KEY",
         "ATELIER_JWT_SECRET",
         "ATELIER_PASSWORD_PEPPER",
+        "ATELIER_DOCUMENT_KEYS",
         "ATELIER_TRUSTED_PROXIES",
     ):
         assert [p for p in problems if variable in p], f"{variable} not named: {problems}"
-    assert len(problems) == 8, problems
+    assert len(problems) == 9, problems
     assert "python3 -c" in result.stderr
     assert "Traceback" not in result.stderr
 
