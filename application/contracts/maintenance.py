@@ -8,9 +8,10 @@ technician is involved, ``technician_user_id``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import ClassVar
+from datetime import date, datetime
+from typing import ClassVar, Protocol
 from uuid import UUID
 
 from application.shared.integration import IntegrationEvent
@@ -87,3 +88,22 @@ PUBLISHED: tuple[type[IntegrationEvent], ...] = (
     InterventionEscalated,
     EquipmentDown,
 )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DueEquipment:
+    """A piece of equipment whose preventive maintenance is due (``MaintenanceDue``)."""
+
+    equipment_id: UUID
+    name: str
+    location: str | None
+    next_maintenance_at: datetime
+
+
+class MaintenanceDue(Protocol):
+    """``maintenance.maintenance_due``: what the daily maintenance-due check reads."""
+
+    async def due_on(self, day: date) -> Sequence[DueEquipment]:
+        """Equipment (not retired) whose maintenance is due by the end of ``day`` (UTC),
+        overdue included, ordered by due date then name."""
+        ...

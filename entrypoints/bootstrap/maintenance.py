@@ -23,6 +23,7 @@ from adapters.persistence.memory.maintenance import (
 from adapters.queue.base import check_cron
 from application.contracts.maintenance import PUBLISHED
 from application.maintenance.commands import EscalateOverdueCommand
+from application.maintenance.due import MaintenanceDueReport
 from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import UserDirectory
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
@@ -229,6 +230,8 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     revoke_calendar_feed = providers.Factory(RevokeCalendarFeed, uow, clock)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
+    maintenance_due = providers.Singleton(MaintenanceDueReport, read_uow.provider)
+    """Published as ``maintenance.maintenance_due`` (the daily maintenance-due notification)."""
 
 
 MODULE = ModuleSpec(
@@ -238,6 +241,7 @@ MODULE = ModuleSpec(
     tables="adapters.persistence.sqlalchemy.maintenance.tables",
     publishes=PUBLISHED,
     imports={"user_directory": "identity.user_directory"},
+    exports={"maintenance_due": "maintenance_due"},
     # the public calendar feed (no bearer token): calendar apps poll every few minutes
     rate_limits={"calendar_feed": (60, 60)},
     jobs=_jobs,
