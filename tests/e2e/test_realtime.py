@@ -8,15 +8,18 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import websockets
+from dependency_injector import providers
 from litestar import WebSocket, websocket
 from websockets.exceptions import ConnectionClosed
 
+from adapters.clock import FixedClock
 from application.shared.realtime import user_channel
 from domain.shared.access import Role
 from entrypoints.bootstrap.container import Container, start
@@ -45,6 +48,8 @@ async def probe_socket(socket: WebSocket[Any, Any, Any]) -> None:
 
 
 class Live:
+    clock: FixedClock
+
     def __init__(self, base: str, container: Container) -> None:
         self.base, self.container = base, container
         self.api = Api(httpx.AsyncClient(base_url=f"http://{base}"), container)
@@ -73,9 +78,13 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
         ws_auth_recheck_seconds=0.2,
         ws_queue_size=4,
     )
+    clock = FixedClock(datetime.now(UTC))
+    container.clock.override(providers.Object(clock))
     await start(container)
     async with live_server(create_app(container, extra_route_handlers=[probe_socket])) as base:
-        yield Live(base, container)
+        live = Live(base, container)
+        live.clock = clock
+        yield live
 
 
 async def _close_code(socket: Any, seconds: float = 5) -> int | None:
@@ -150,6 +159,13 @@ async def test_revoked_token_closes_the_socket(live: Live) -> None:
     socket = await live.open(user)
     response = await live.api.client.post("/api/v1/auth/logout", headers=user.headers)
     assert response.status_code == 204
+    assert await _close_code(socket) == CLOSE_UNAUTHENTICATED
+
+
+async def test_expired_token_closes_the_socket(live: Live) -> None:
+    user = await live.api.session(Role.CLIENT)
+    socket = await live.open(user)
+    live.clock.advance(hours=1)  # past the access token's life, as the server judges it
     assert await _close_code(socket) == CLOSE_UNAUTHENTICATED
 
 
