@@ -82,7 +82,6 @@ async def publish_notifications(
             await broadcaster.publish(
                 notifications_channel(notification.user_id), notification_message(notification)
             )
-        except DomainError as exc:
-            log.warning(
-                "notification not pushed (%s): %s", exc.code, notification.id, exc_info=False
-            )
+        except Exception as exc:  # noqa: BLE001 - stored already: never fail the job now
+            code = exc.code if isinstance(exc, DomainError) else type(exc).__name__
+            log.warning("notification %s not pushed: %s", notification.id, code)

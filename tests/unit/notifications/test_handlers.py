@@ -46,7 +46,7 @@ from application.shared.integration import Delivery, IntegrationEvent
 from domain.identity.preferences import Preferences
 from domain.identity.user import User
 from domain.shared.access import Actor, Role
-from domain.shared.errors import NotFound
+from domain.shared.errors import DependencyUnavailable, NotFound
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 
@@ -284,3 +284,17 @@ async def test_list_read_and_catch_up(kit: Kit) -> None:
     assert (page.page.total, page.unread) == (3, 3)
     assert await MarkAllNotificationsRead(kit.uow(), kit.clock)(mine) == 3
     assert (await kit.page(me, Role.CLIENT)).unread == 0
+
+
+class DownBroadcaster:
+    """Real time is down (Redis unreachable): publishing fails."""
+
+    async def publish(self, channel: str, message: Any) -> None:
+        raise DependencyUnavailable("down", code="realtime_unavailable")
+
+
+async def test_real_time_down_never_fails_the_handler(kit: Kit) -> None:
+    requester = await kit.user(Role.CLIENT)
+    handler = NotifyRequesterCompleted(kit.uow(), kit.clock, DownBroadcaster(), kit.directory)
+    await handler(delivery(completed(requester), "notifications.completed"))
+    assert (await kit.page(requester, Role.CLIENT)).page.total == 1
