@@ -51,7 +51,12 @@ class NotificationsController(Controller):
         summary="List the caller's notifications",
         description=(
             "Newest first (`sort=-created_at`), or with `after` oldest first. The answer "
-            "carries `unread`: the caller's unread notifications in all, whatever the filters."
+            "carries `unread`: the caller's unread notifications in all, whatever the filters. "
+            "New notifications also arrive in real time on `WS /api/v1/notifications/ws`: "
+            'first message `{"type": "auth", "token": "<access token>"}` (closed with 4401 '
+            "when missing, invalid, late, expired or revoked), then `ready`, one "
+            '`{"type": "notification", ...this item}` per notification and `ping` heartbeats; '
+            "a client that falls behind is closed with 4408 and catches up here with `after`."
         ),
         responses=problem_responses(401, 422),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -37,12 +37,18 @@ class NotificationList(msgspec.Struct):
     """A page of the caller's notifications and their unread count."""
 
     items: list[NotificationRead]
-    total: int
-    """Notifications matching the filters (``unread``, ``after``)."""
+    total: Annotated[
+        int, msgspec.Meta(description="Notifications matching the filters (unread, after).")
+    ]
     limit: int
     offset: int
-    unread: int
-    """The caller's unread notifications in all, whatever the filters (a badge count)."""
+    unread: Annotated[
+        int,
+        msgspec.Meta(
+            description="The caller's unread notifications in all, whatever the filters "
+            "(a badge count)."
+        ),
+    ]
 
     @classmethod
     def of(cls, result: NotificationPage) -> NotificationList:
