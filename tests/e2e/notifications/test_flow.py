@@ -158,3 +158,25 @@ async def test_email_can_be_turned_off_in_preferences(live: Live) -> None:
     await live.wait_notifications(shop.tech)
     await asyncio.sleep(2.0)  # the mail job has run (and sent nothing)
     assert live.smtp.to(shop.tech.email) == []
+
+
+async def test_equipment_down_tells_every_manager(live: Live) -> None:
+    shop = live.shop
+    socket = await live.socket(shop.manager)
+    machine = await shop.equipment()
+    changed = await shop.call(
+        shop.manager,
+        "PATCH",
+        f"/equipment/{machine['id']}",
+        json={"status": "down"},
+        headers={"If-Match": f'"{machine["version"]}"'},
+    )
+    assert changed.status_code == 200, changed.text
+    pushed = await next_message(socket, "notification")
+    assert pushed["title"] == "Equipment down"
+    assert pushed["level"] == "error"
+    assert pushed["data"]["equipment_id"] == machine["id"]
+    await socket.close()
+    mail = await asyncio.to_thread(live.smtp.wait_for, shop.manager.email)
+    assert "Equipment down" in str(mail["Subject"])
+    assert (await live.notifications(shop.tech))["total"] == 0
