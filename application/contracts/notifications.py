@@ -1,9 +1,9 @@
 """What the notifications module publishes.
 
 ``NotificationMailRequested`` is written by the transaction that creates a notification of
-level warning or error; its handler (``notifications.mail``, a delivery job with retries and
-backoff, then the dead letters, replayable) sends the mail. So a mail server that is down
-delays the mail, it never loses it, and never delays the notification itself.
+level warning or error; its handler (``notifications.mail``) hands the mail to a job with
+long retries (``application/notifications/mail.py``). So a mail server that is down delays
+the mail, it does not lose it, and never delays the notification itself.
 """
 
 from __future__ import annotations

@@ -23,5 +23,5 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(EquipmentDown, "notifications.equipment_down", "notify_equipment_down"),
     Subscription(JobCompleted, "notifications.job_completed", "notify_job_completed"),
     Subscription(JobFailed, "notifications.job_failed", "notify_job_failed"),
-    Subscription(NotificationMailRequested, "notifications.mail", "send_mail"),
+    Subscription(NotificationMailRequested, "notifications.mail", "queue_mail"),
 )

@@ -9,6 +9,7 @@ e-mail choice) and maintenance's ``maintenance_due`` (the daily check); it publi
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from dependency_injector import containers, providers
@@ -29,7 +30,7 @@ from application.notifications.handlers import (
     NotifyRequesterCompleted,
     NotifyRequesterStarted,
 )
-from application.notifications.mail import SendNotificationMail
+from application.notifications.mail import MAIL_JOB, QueueNotificationMail, SendNotificationMail
 from application.notifications.subscriptions import SUBSCRIPTIONS
 from application.notifications.use_cases.check_maintenance_due import CheckMaintenanceDue
 from application.notifications.use_cases.list_notifications import ListNotifications
@@ -43,15 +44,28 @@ class NotificationsSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=
     """The notifications module's ``ATELIER_*`` variables."""
 
     maintenance_due_cron: str = "0 6 * * *"
+    notification_mail_retries: int = 30
+    notification_mail_retry_seconds: float = 5.0
 
     def __post_init__(self) -> None:
+        problems: list[str] = []
         try:
             check_cron(self.maintenance_due_cron)
         except ValueError as exc:
-            raise msgspec.ValidationError(f"ATELIER_MAINTENANCE_DUE_CRON: {exc}") from None
+            problems.append(f"ATELIER_MAINTENANCE_DUE_CRON: {exc}")
+        if not 0 <= self.notification_mail_retries <= 100:
+            problems.append("ATELIER_NOTIFICATION_MAIL_RETRIES must be between 0 and 100")
+        if not 0.1 <= self.notification_mail_retry_seconds <= 3600:
+            problems.append("ATELIER_NOTIFICATION_MAIL_RETRY_SECONDS must be between 0.1 and 3600")
+        if problems:
+            raise msgspec.ValidationError("; ".join(problems))
 
 
 MAINTENANCE_DUE_JOB = "notifications.maintenance_due"
+#: Retries of a mail double their delay up to an hour: 30 retries from 5 s last about a day.
+MAIL_MAX_RETRY_DELAY_SECONDS = 3600.0
+#: An attempt's bound (each SMTP step has its own, ATELIER_SMTP_TIMEOUT_SECONDS).
+MAIL_TIMEOUT_SECONDS = 300.0
 
 
 def _jobs(container: Any) -> list[JobDefinition]:
@@ -63,7 +77,24 @@ def _jobs(container: Any) -> list[JobDefinition]:
             "notified": result.notified,
         }
 
-    return [JobDefinition(MAINTENANCE_DUE_JOB, maintenance_due, retries=3, timeout_seconds=300)]
+    async def send_mail(ctx: JobContext, payload: Payload) -> Json:
+        sent = await container.send_mail()(
+            UUID(str(payload["notification_id"])), UUID(str(payload["user_id"]))
+        )
+        return {"sent": sent}
+
+    config: NotificationsSettings = container.config()
+    return [
+        JobDefinition(MAINTENANCE_DUE_JOB, maintenance_due, retries=3, timeout_seconds=300),
+        JobDefinition(
+            MAIL_JOB,
+            send_mail,
+            retries=config.notification_mail_retries,
+            retry_delay_seconds=config.notification_mail_retry_seconds,
+            max_retry_delay_seconds=MAIL_MAX_RETRY_DELAY_SECONDS,
+            timeout_seconds=MAIL_TIMEOUT_SECONDS,
+        ),
+    ]
 
 
 def _schedules(container: Any) -> list[Schedule]:
@@ -136,8 +167,9 @@ class NotificationsContainer(containers.DeclarativeContainer):
     notify_job_failed = providers.Factory(
         NotifyOwnerJobFailed, uow, clock, broadcaster, user_directory
     )
+    queue_mail = providers.Factory(QueueNotificationMail, uow, platform.job_queue)
     send_mail = providers.Factory(
-        SendNotificationMail, uow, mail_contacts, mailer, mail_renderer, public_url
+        SendNotificationMail, read_uow, mail_contacts, mailer, mail_renderer, public_url
     )
     check_maintenance_due = providers.Factory(
         CheckMaintenanceDue, uow, clock, broadcaster, user_directory, maintenance_due

@@ -31,6 +31,7 @@ def live_overrides(smtp: SmtpSink) -> dict[str, Any]:
         "smtp_timeout_seconds": 2.0,
         "relay_poll_seconds": 0.2,
         "ws_auth_timeout_seconds": 1.0,
+        "notification_mail_retry_seconds": 0.5,
     }
 
 

@@ -22,6 +22,8 @@ from adapters.mail.rendering import JinjaMailRenderer
 from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from adapters.persistence.memory.notifications import MemoryNotificationsUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
+from adapters.queue.base import Registry
+from adapters.queue.local import LocalJobQueue, MemoryJobStore
 from adapters.realtime.channels import ChannelsBroadcaster, memory_backend
 from application.contracts.jobs import JobFailed
 from application.contracts.maintenance import DueEquipment, EquipmentDown, InterventionCompleted
@@ -33,7 +35,13 @@ from application.notifications.handlers import (
     NotifyOwnerJobFailed,
     NotifyRequesterCompleted,
 )
-from application.notifications.mail import SendNotificationMail
+from application.notifications.mail import (
+    MAIL_JOB,
+    QueueNotificationMail,
+    SendNotificationMail,
+    mail_job_key,
+    mail_job_payload,
+)
 from application.notifications.publishing import notifications_channel
 from application.notifications.use_cases.check_maintenance_due import CheckMaintenanceDue
 from application.notifications.use_cases.list_notifications import (
@@ -43,6 +51,7 @@ from application.notifications.use_cases.list_notifications import (
 from application.notifications.use_cases.mark_all_read import MarkAllNotificationsRead
 from application.notifications.use_cases.mark_read import MarkNotificationRead
 from application.shared.integration import Delivery, IntegrationEvent
+from application.shared.jobs import JobDefinition
 from domain.identity.preferences import Preferences
 from domain.identity.user import User
 from domain.shared.access import Actor, Role
@@ -192,17 +201,40 @@ async def _mail_request(kit: Kit, owner: UUID) -> Delivery[Any]:
     return delivery(request, "notifications.mail")
 
 
-async def test_mail_has_both_bodies_and_is_sent_once(kit: Kit) -> None:
+def sender(kit: Kit) -> SendNotificationMail:
+    return SendNotificationMail(kit.uow(), kit.contacts, kit.mailer, JinjaMailRenderer(), "")
+
+
+async def test_the_mail_request_becomes_one_job_however_often_delivered(kit: Kit) -> None:
     owner = await kit.user(Role.CLIENT)
     request = await _mail_request(kit, owner)
-    send = SendNotificationMail(kit.uow(), kit.contacts, kit.mailer, JinjaMailRenderer(), "")
-    await send(request)
-    await send(request)
+    sent: list[Any] = []
+
+    async def run(ctx: Any, payload: Any) -> Any:
+        sent.append(payload)
+        return await sender(kit)(UUID(payload["notification_id"]), UUID(payload["user_id"]))
+
+    queue = LocalJobQueue(MemoryJobStore(), Registry([JobDefinition(MAIL_JOB, run)]))
+    for _ in range(3):
+        await QueueNotificationMail(kit.uow(), queue)(request)
+    job = await queue.get(mail_job_key(request.event.notification_id))
+    assert job is not None
+    assert job.payload == mail_job_payload(request.event)
+    assert job.state == "queued"
+
+
+async def test_mail_has_both_bodies(kit: Kit) -> None:
+    owner = await kit.user(Role.CLIENT)
+    request = (await _mail_request(kit, owner)).event
+    assert await sender(kit)(request.notification_id, owner) is True
     [mail] = kit.mailer.sent
     assert mail.subject.startswith("[Atelier] ")
     assert "transcription" in mail.text
     assert mail.html is not None
     assert "<html" in mail.html
+    # the payload must name the notification's own user
+    assert await sender(kit)(request.notification_id, uuid.uuid4()) is False
+    assert await sender(kit)(uuid.uuid4(), owner) is False
 
 
 async def test_mail_escapes_html(kit: Kit) -> None:
@@ -210,8 +242,7 @@ async def test_mail_escapes_html(kit: Kit) -> None:
     event = JobFailed(job_id=uuid.uuid4(), kind="x", owner_id=owner, error="<script>x</script>")
     await kit.handler(NotifyOwnerJobFailed)(delivery(event, "notifications.job_failed"))
     [item] = (await kit.page(owner)).page.items
-    send = SendNotificationMail(kit.uow(), kit.contacts, kit.mailer, JinjaMailRenderer(), "")
-    await send(delivery(NotificationMailRequested(notification_id=item.id, user_id=owner), "n.m"))
+    await sender(kit)(item.id, owner)
     [mail] = kit.mailer.sent
     assert mail.html is not None
     assert "<script>" not in mail.html
@@ -223,10 +254,8 @@ async def test_mail_escapes_html(kit: Kit) -> None:
 )
 async def test_mail_can_be_turned_off(kit: Kit, settings: dict[str, Any]) -> None:
     owner = await kit.user(Role.CLIENT, settings)
-    request = await _mail_request(kit, owner)
-    await SendNotificationMail(kit.uow(), kit.contacts, kit.mailer, JinjaMailRenderer(), "")(
-        request
-    )
+    request = (await _mail_request(kit, owner)).event
+    assert await sender(kit)(request.notification_id, owner) is False
     assert kit.mailer.sent == []
 
 
