@@ -16,6 +16,8 @@ INSTALLED: tuple[str, ...] = (
     "identity",
     "maintenance",
     "notifications",
+    "automation",
+    "media",
 )
 
 
