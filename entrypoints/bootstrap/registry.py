@@ -15,9 +15,10 @@ from entrypoints.bootstrap.module import ModuleSpec
 INSTALLED: tuple[str, ...] = (
     "identity",
     "maintenance",
-    "documents",
+    "notifications",
     "automation",
     "media",
+    "documents",
 )
 
 
