@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncGenerator, AsyncIterable
 
 from application.shared.storage import StoredBlob
 
@@ -50,16 +49,3 @@ class StreamDigest:
     def blob(self, key: str, content_type: str) -> StoredBlob:
         return StoredBlob(key=key, size=self.size, sha256=self.sha256, content_type=content_type)
 
-
-async def rechunk(chunks: AsyncIterable[bytes], size: int) -> AsyncGenerator[bytes, None]:
-    """Regroup a stream into pieces of exactly ``size`` bytes (the last one may be shorter)."""
-    buffer = bytearray()
-    async for chunk in chunks:
-        if not chunk:
-            continue
-        buffer += chunk
-        while len(buffer) >= size:
-            yield bytes(buffer[:size])
-            del buffer[:size]
-    if buffer:
-        yield bytes(buffer)
