@@ -16,6 +16,7 @@ INSTALLED: tuple[str, ...] = (
     "identity",
     "maintenance",
     "automation",
+    "media",
 )
 
 
