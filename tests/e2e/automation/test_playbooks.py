@@ -65,6 +65,14 @@ async def test_owner_only(desk: Desk) -> None:
     assert (await desk.ok(desk.admin, "GET", path))["id"] == mine["id"]
     everyone = await desk.ok(desk.admin, "GET", "/playbooks", params={"limit": 200})
     assert mine["id"] in [p["id"] for p in everyone["items"]]
+    theirs = await desk.ok(
+        desk.admin, "GET", "/playbooks", params={"owner_id": desk.client_user.user_id}
+    )
+    assert [p["id"] for p in theirs["items"]] == [mine["id"]]
+    peek = await desk.ok(
+        desk.other_client, "GET", "/playbooks", params={"owner_id": desk.client_user.user_id}
+    )
+    assert peek["total"] == 0
     assert (await desk.call(desk.client_user, "GET", "/playbooks")).status_code == 200
     assert (await desk.call(None, "GET", "/playbooks")).status_code == 401
 
