@@ -17,6 +17,7 @@ INSTALLED: tuple[str, ...] = (
     "maintenance",
     "automation",
     "media",
+    "documents",
 )
 
 
