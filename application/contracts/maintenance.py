@@ -9,8 +9,9 @@ technician is involved, ``technician_user_id``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Protocol
 from uuid import UUID
 
@@ -125,4 +126,23 @@ class InterventionAccess(Protocol):
     async def readable_interventions(self, actor: Actor) -> frozenset[UUID] | None:
         """None when ``actor`` may read every intervention; otherwise the ids of those they
         may read (a client: the interventions on equipment they own)."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DueEquipment:
+    """A piece of equipment whose preventive maintenance is due (``MaintenanceDue``)."""
+
+    equipment_id: UUID
+    name: str
+    location: str | None
+    next_maintenance_at: datetime
+
+
+class MaintenanceDue(Protocol):
+    """``maintenance.maintenance_due``: what the daily maintenance-due check reads."""
+
+    async def due_on(self, day: date) -> Sequence[DueEquipment]:
+        """Equipment (not retired) whose maintenance is due by the end of ``day`` (UTC),
+        overdue included, ordered by due date then name."""
         ...

@@ -136,6 +136,7 @@ def _smtp_mailer(settings: Settings) -> Any:
             password=settings.smtp_password or None,
             starttls=settings.smtp_starttls,
             use_ssl=settings.smtp_port == 465,
+            timeout_seconds=settings.smtp_timeout_seconds,
         )
     )
 

@@ -24,6 +24,7 @@ from adapters.queue.base import check_cron
 from application.contracts.documents import InterventionDocuments
 from application.contracts.maintenance import PUBLISHED
 from application.maintenance.commands import EscalateOverdueCommand
+from application.maintenance.due import MaintenanceDueReport
 from application.maintenance.intervention_access import MaintenanceInterventionAccess
 from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import UserDirectory
@@ -238,6 +239,8 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     revoke_calendar_feed = providers.Factory(RevokeCalendarFeed, uow, clock)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
+    maintenance_due = providers.Singleton(MaintenanceDueReport, read_uow.provider)
+    """Published as ``maintenance.maintenance_due`` (the daily maintenance-due notification)."""
 
     # -- published ports -----------------------------------------------------------------
     intervention_access = providers.Singleton(MaintenanceInterventionAccess, read_uow.provider)
@@ -253,7 +256,10 @@ MODULE = ModuleSpec(
         "user_directory": "identity.user_directory",
         "intervention_documents": "documents.intervention_documents?",
     },
-    exports={"intervention_access": "intervention_access"},
+    exports={
+        "intervention_access": "intervention_access",
+        "maintenance_due": "maintenance_due",
+    },
     # the public calendar feed (no bearer token): calendar apps poll every few minutes
     rate_limits={"calendar_feed": (60, 60)},
     jobs=_jobs,

@@ -34,6 +34,7 @@ from entrypoints.http.logging import configure_logging
 from entrypoints.http.metrics import PLATFORM_GAUGES, Metrics
 from entrypoints.http.middleware import EdgeMiddleware
 from entrypoints.http.operations import OPERATION_HANDLERS
+from entrypoints.http.realtime import BoundedSubscriber
 from entrypoints.worker.runtime import Background
 
 log = structlog.get_logger("atelier.http.app")
@@ -87,8 +88,6 @@ async def _close(container: Container) -> None:
 
 
 GC_GEN0_THRESHOLD = 10_000
-#: Messages a socket may have waiting before the oldest are dropped (see entrypoints/http).
-SOCKET_BACKLOG = 256
 
 
 def tune_gc_for_serving() -> None:
@@ -134,8 +133,11 @@ def create_app(
     channels = ChannelsPlugin(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
-        subscriber_max_backlog=SOCKET_BACKLOG,
-        subscriber_backlog_strategy="dropleft",
+        # a bounded queue per socket; a socket whose queue overflows is closed (4408),
+        # nothing is dropped silently (entrypoints/http/realtime.py)
+        subscriber_max_backlog=settings.ws_queue_size,
+        subscriber_backlog_strategy="backoff",
+        subscriber_class=BoundedSubscriber,
     )
     app = Litestar(
         route_handlers=handlers,
