@@ -13,10 +13,10 @@ FINISHED = {"completed", "failed", "cancelled"}
 
 
 async def wait_finished(
-    client: httpx.AsyncClient, path: str, headers: dict[str, str], *, timeout: float = 20.0
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], *, within: float = 20.0
 ) -> dict[str, Any]:
     """Poll ``path`` until the job is finished; its last representation."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:
         response = await client.get(path, headers=headers)
@@ -25,4 +25,4 @@ async def wait_finished(
         if body["status"] in FINISHED:
             return body
         await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} still {body.get('status')} after {timeout} s: {body}")
+    raise AssertionError(f"{path} still {body.get('status')} after {within} s: {body}")

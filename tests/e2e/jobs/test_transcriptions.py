@@ -33,7 +33,8 @@ async def test_a_transcription_is_queued_then_completes_with_text_and_segments(
     assert all(s["start"] <= s["end"] for s in done["segments"])
     assert done["owner_id"] == me.user_id
     assert done["error"] is None
-    assert done["started_at"] and done["completed_at"]
+    assert done["started_at"]
+    assert done["completed_at"]
 
 
 async def test_a_failing_media_gives_a_readable_error(jobs_api: JobsApi) -> None:
