@@ -156,7 +156,9 @@ async def test_deleting_a_running_job_stops_the_worker_between_steps(jobs: Jobs)
     await jobs.run_worker()
     me = await jobs.actor()
     job = await _submit(jobs, me)
-    while (await jobs.module.get_transcription()(me, job.id)).status is not JobStatus.RUNNING:
+    for _ in range(500):
+        if (await jobs.module.get_transcription()(me, job.id)).status is JobStatus.RUNNING:
+            break
         await asyncio.sleep(0.01)
     await jobs.module.delete_transcription()(me, job.id)
     reached = provider.reached
