@@ -67,9 +67,17 @@ class TryOnRepository(Protocol):
     async def stale(self, updated_before: datetime, *, limit: int) -> Sequence[TryOn]: ...
 
 
+class JobOwners(Protocol):
+    async def lock(self, owner_id: UUID) -> None:
+        """Serialise this transaction with the others of the same owner until it ends (the
+        quota is counted and a job added without a concurrent submission slipping in)."""
+        ...
+
+
 class JobsUnitOfWork(UnitOfWork, Protocol):
     transcriptions: TranscriptionRepository
     tryons: TryOnRepository
+    owners: JobOwners
 
 
 # -- providers ------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ from domain.shared.errors import RateLimited
 
 
 async def check_quota(uow: JobsUnitOfWork, owner_id: UUID, policy: JobsPolicy) -> None:
+    """Call inside the transaction that adds the job: concurrent submissions of one owner
+    wait for each other here, so the limit holds under a burst."""
+    await uow.owners.lock(owner_id)
     active = await uow.transcriptions.count_active(owner_id) + await uow.tryons.count_active(
         owner_id
     )

@@ -17,6 +17,7 @@ from adapters.persistence.memory.store import (
 )
 from application.jobs.ports import (
     JobFilters,
+    JobOwners,
     JobsUnitOfWork,
     TranscriptionRepository,
     TryOnRepository,
@@ -116,9 +117,17 @@ class MemoryTryOnRepository(_Jobs, TryOnRepository):
         return self._stale(updated_before, limit)
 
 
+class MemoryJobOwners(JobOwners):
+    """The memory store serialises every transaction already."""
+
+    async def lock(self, owner_id: UUID) -> None:
+        return None
+
+
 class MemoryJobsUnitOfWork(MemoryUnitOfWork, JobsUnitOfWork):
     transcriptions: MemoryTranscriptionRepository
     tryons: MemoryTryOnRepository
+    owners: MemoryJobOwners
 
     def __init__(
         self,
@@ -132,3 +141,4 @@ class MemoryJobsUnitOfWork(MemoryUnitOfWork, JobsUnitOfWork):
     def _open_repositories(self) -> None:
         self.transcriptions = MemoryTranscriptionRepository(self)
         self.tryons = MemoryTryOnRepository(self)
+        self.owners = MemoryJobOwners()

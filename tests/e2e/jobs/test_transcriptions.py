@@ -227,3 +227,21 @@ async def test_owner_only_and_admin_sees_all(jobs_api_factory: JobsApiFactory) -
     assert (await api.client.get(location)).status_code == 401
     bad = await api.client.get(f"{API}/transcriptions?status=nope", headers=alice.headers)
     assert bad.status_code == 422
+
+
+async def test_the_quota_holds_under_a_burst_of_submissions(
+    jobs_api_factory: JobsApiFactory,
+) -> None:
+    import asyncio
+
+    api = await jobs_api_factory(worker=False, jobs_max_active_per_user=3)
+    me = await api.user()
+
+    async def submit(n: int) -> int:
+        response = await api.client.post(
+            f"{API}/transcriptions", json={"source_url": f"{URL}?b={n}"}, headers=me.headers
+        )
+        return response.status_code
+
+    codes = sorted(await asyncio.gather(*(submit(n) for n in range(12))))
+    assert codes == [202] * 3 + [429] * 9

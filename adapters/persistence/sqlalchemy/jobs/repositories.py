@@ -14,7 +14,12 @@ from adapters.persistence.sqlalchemy.errors import execute_checked
 from adapters.persistence.sqlalchemy.jobs.tables import transcriptions, tryon_jobs
 from adapters.persistence.sqlalchemy.queries import const, execute_guarded
 from adapters.persistence.sqlalchemy.repository import SqlRepository
-from application.jobs.ports import JobFilters, TranscriptionRepository, TryOnRepository
+from application.jobs.ports import (
+    JobFilters,
+    JobOwners,
+    TranscriptionRepository,
+    TryOnRepository,
+)
 from domain.jobs.status import ACTIVE, JobStatus
 from domain.jobs.transcription import Segment, Transcription
 from domain.jobs.tryon import TryOn
@@ -202,3 +207,13 @@ class SqlTryOnRepository(_Jobs, TryOnRepository):
 
     async def stale(self, updated_before: datetime, *, limit: int) -> Sequence[TryOn]:
         return [_tryon(r) for r in await self._stale(updated_before, limit)]
+
+
+class SqlJobOwners(SqlRepository, JobOwners):
+    """PostgreSQL: a transaction-scoped advisory lock per owner (no row of another module's
+    table is touched). SQLite serialises writing transactions already."""
+
+    async def lock(self, owner_id: UUID) -> None:
+        if self._postgres:
+            key = int.from_bytes(owner_id.bytes[:8], "big", signed=True)
+            await self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))

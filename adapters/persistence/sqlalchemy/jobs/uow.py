@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.persistence.sqlalchemy.jobs.repositories import (
+    SqlJobOwners,
     SqlTranscriptionRepository,
     SqlTryOnRepository,
 )
@@ -13,7 +14,9 @@ from application.jobs.ports import JobsUnitOfWork
 class SqlJobsUnitOfWork(SqlAlchemyUnitOfWork, JobsUnitOfWork):
     transcriptions: SqlTranscriptionRepository
     tryons: SqlTryOnRepository
+    owners: SqlJobOwners
 
     def _open_repositories(self) -> None:
         self.transcriptions = SqlTranscriptionRepository(self)
         self.tryons = SqlTryOnRepository(self)
+        self.owners = SqlJobOwners(self)
