@@ -13,6 +13,13 @@ Printed: submissions/s, jobs/s through the queue (first submit to last completio
 submit -> completed p50/p99 (the rows' ``created_at`` and ``completed_at``), and the effect
 counts: jobs completed, ``jobs.job_completed.v1`` events per job (must be exactly 1), and
 runs per job (``attempts``; more than one means it ran twice).
+
+``--sockets N`` (default 100; 0 skips it) then opens N try-on sockets at once
+(``WS /api/v1/tryon/ws``), one user each, and starts a try-on on each: time from ``start``
+to ``completed`` p50/p99 and the progress events each socket received. Until the media
+module is installed the images come from the in-memory ImageLibrary twin, so this part runs
+the app and its job worker in this script's process (uvicorn on loopback, production
+profile: PostgreSQL, Redis channels, SAQ), the socket clients too.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import statistics
 import subprocess
@@ -236,12 +244,139 @@ async def run(args: argparse.Namespace) -> None:
             print(f"  PROBLEM: {lost} lost, {args.jobs - once} without exactly one event")
 
 
+async def _socket_run(
+    base_ws: str, token: str, person: str, garment: str
+) -> tuple[float, int, str]:
+    import json
+
+    import websockets
+
+    async with websockets.connect(f"{base_ws}/api/v1/tryon/ws", open_timeout=30) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        ready = json.loads(await ws.recv())
+        if ready.get("type") != "ready":
+            return 0.0, 0, f"not ready: {ready}"
+        started = time.monotonic()
+        await ws.send(
+            json.dumps({"type": "start", "person_image_id": person, "garment_image_id": garment})
+        )
+        progress = 0
+        while True:
+            event = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            if event["type"] == "progress":
+                progress += 1
+            elif event["type"] in ("completed", "failed", "error"):
+                return time.monotonic() - started, progress, event["type"]
+
+
+async def sockets(args: argparse.Namespace) -> None:
+    import io
+
+    import uvicorn
+    from PIL import Image
+
+    from application.identity.use_cases.create_user import CreateUserCommand
+    from application.identity.use_cases.login import LoginCommand
+    from domain.shared.access import Actor, Role
+    from entrypoints.bootstrap.container import build_container, shutdown, start
+    from entrypoints.bootstrap.settings import load_settings
+    from entrypoints.http.app import create_app
+
+    def png(color: tuple[int, int, int], size: tuple[int, int]) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", size, color).save(out, format="PNG")
+        return out.getvalue()
+
+    require_loopback(POSTGRES, REDIS)
+    with scratch_database(POSTGRES) as url, tempfile.TemporaryDirectory() as folder:
+        from adapters.persistence.sqlalchemy.migrations import upgrade
+
+        upgrade(url)
+        env = _env(url, f"benchws-{uuid.uuid4().hex[:8]}:", args.factor, folder)
+        settings = load_settings(
+            {k: v for k, v in env.items() if k.startswith("ATELIER_")},
+            env_file=Path(folder) / "none.env",
+            jobs_offline_stage_seconds=args.stage_seconds,
+            worker_concurrency=50,
+            **({"cache": "memory"} if args.memory_channels else {}),
+        )
+        container = build_container(settings)
+        await start(container)
+        port = free_port()
+        config = uvicorn.Config(
+            create_app(container, background=True), host="127.0.0.1", port=port,
+            log_level="warning", ws_max_queue=64,
+        )  # fmt: skip
+        server_task = asyncio.create_task(uvicorn.Server(config).serve())
+        try:
+            await asyncio.sleep(2)
+            system = Actor(user_id=uuid.uuid4(), role=Role.ADMIN)
+            library = container.jobs.image_library()
+            person_png, garment_png = (
+                png((210, 190, 170), (480, 640)),
+                png((20, 40, 200), (200, 200)),
+            )
+            clients = []
+            for n in range(args.sockets):
+                email = f"ws{n}-{uuid.uuid4().hex[:6]}@example.com"
+                view = await container.identity.create_user()(
+                    CreateUserCommand(actor=system, email=email, password=PASSWORD,
+                                      first_name="W", last_name="S", role=Role.CLIENT)
+                )  # fmt: skip
+                pair = await container.identity.login()(
+                    LoginCommand(email=email, password=PASSWORD)
+                )
+                person = library.add(view.id, person_png)
+                garment = library.add(view.id, garment_png)
+                clients.append((pair.access_token, str(person), str(garment)))
+            base_ws = f"ws://127.0.0.1:{port}"
+            began = time.monotonic()
+            results = await asyncio.gather(
+                *(_socket_run(base_ws, t, p, g) for t, p, g in clients), return_exceptions=True
+            )
+            wall = time.monotonic() - began
+            if args.debug:
+                from adapters.persistence.sqlalchemy.jobs.tables import tryon_jobs
+
+                async with container.database().engine.connect() as conn:
+                    rows = (await conn.execute(sa.select(tryon_jobs))).all()
+                print(collections.Counter((r.status, r.stage, r.attempts) for r in rows))
+        finally:
+            server_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await server_task
+            await shutdown(container)
+        good = [r for r in results if isinstance(r, tuple) and r[2] == "completed"]
+        other = [r if isinstance(r, tuple) else repr(r) for r in results if r not in good]
+        times = [r[0] for r in good]
+        events = [r[1] for r in good]
+        print(
+            f"try-on: {args.sockets} sockets at once, offline provider "
+            f"({args.stage_seconds} s per stage), app + worker + clients in one process"
+        )
+        print(f"  completed: {len(good)}/{args.sockets} in {wall:.2f} s; others: {other[:3]}")
+        if times:
+            print(
+                f"  start -> completed: p50 {statistics.median(times) * 1000:6.0f} ms, "
+                f"p99 {_pct(times, 0.99) * 1000:6.0f} ms; progress events per socket: "
+                f"min {min(events)}, median {statistics.median(events):.0f}, max {max(events)}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--factor", type=float, default=0.001)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--sockets", type=int, default=100)
+    parser.add_argument("--stage-seconds", type=float, default=0.05)
+    parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--memory-channels", action="store_true")
+    args = parser.parse_args()
+    if args.jobs:
+        asyncio.run(run(args))
+    if args.sockets:
+        asyncio.run(sockets(args))
 
 
 if __name__ == "__main__":
