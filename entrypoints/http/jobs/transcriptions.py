@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.jobs.use_cases.delete_transcription import DeleteTranscription
 from application.jobs.use_cases.read_transcriptions import (
@@ -52,6 +52,7 @@ class TranscriptionsController(Controller):
             "idempotency": provide_idempotency,
         },
         opt=CREATE_LIMIT,
+        status_code=HTTP_202_ACCEPTED,
         summary="Submit a transcription",
         responses={
             202: read_spec(TranscriptionRead, "Accepted: queued"),

@@ -8,6 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_202_ACCEPTED
 
 from application.jobs.use_cases.get_tryon import GetTryOn
 from application.jobs.use_cases.submit_tryon import SubmitTryOn, SubmitTryOnCommand
@@ -38,6 +39,7 @@ class TryOnController(Controller):
         "/",
         dependencies={"submit": use_case("submit_tryon"), "idempotency": provide_idempotency},
         opt=CREATE_LIMIT,
+        status_code=HTTP_202_ACCEPTED,
         summary="Start a virtual try-on",
         responses={
             202: read_spec(TryOnRead, "Accepted: queued"),
