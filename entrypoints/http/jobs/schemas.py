@@ -30,7 +30,7 @@ Language = Annotated[
 ]
 
 
-class TranscriptionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class TranscriptionCreate(msgspec.Struct, kw_only=True):
     source_url: SourceUrl
     language: Language | None = None
 
@@ -73,7 +73,7 @@ class TranscriptionRead(msgspec.Struct, kw_only=True):
         )
 
 
-class TryOnCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class TryOnCreate(msgspec.Struct, kw_only=True):
     person_image_id: UUID
     garment_image_id: UUID
 

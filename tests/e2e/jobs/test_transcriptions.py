@@ -245,3 +245,22 @@ async def test_the_quota_holds_under_a_burst_of_submissions(
 
     codes = sorted(await asyncio.gather(*(submit(n) for n in range(12))))
     assert codes == [202] * 3 + [429] * 9
+
+
+async def test_unknown_and_server_owned_fields_are_ignored(
+    jobs_api_factory: JobsApiFactory,
+) -> None:
+    api = await jobs_api_factory(worker=False)
+    me = await api.user()
+    response = await api.client.post(
+        f"{API}/transcriptions",
+        json={"source_url": URL, "status": "completed", "owner_id": "x", "extra": 1},
+        headers=me.headers,
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "queued"
+    assert response.json()["owner_id"] == me.user_id
+    nul = await api.client.post(
+        f"{API}/transcriptions", json={"source_url": URL + "\u0000"}, headers=me.headers
+    )
+    assert nul.status_code == 422
