@@ -50,11 +50,17 @@ class MemoryImageLibrary(ImageLibrary):
         return _MIME[kind], size[0], size[1]
 
     def add(
-        self, owner_id: UUID, content: bytes, *, private: bool = True, title: str | None = None
+        self,
+        owner_id: UUID,
+        content: bytes,
+        *,
+        private: bool = True,
+        title: str | None = None,
+        image_id: UUID | None = None,
     ) -> UUID:
         mime, width, height = self._inspect(content)
         image = LibraryImage(
-            id=new_id(),
+            id=image_id or new_id(),
             owner_id=owner_id,
             mime_type=mime,
             width=width,
