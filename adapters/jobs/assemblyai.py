@@ -1,5 +1,8 @@
 """The AssemblyAI adapter of the TranscriptionProvider port (httpx).
 
+The transcript's id is remembered on the job as soon as it is submitted: a run of the same
+job after a worker died polls that transcript instead of paying for a second one.
+
 Submit (``POST /v2/transcript`` with ``audio_url`` and, when given, ``language_code``), then
 poll ``GET /v2/transcript/{id}`` with a growing interval (``poll_initial_seconds`` x 1.5 up to
 ``poll_max_seconds``) until ``completed`` or ``error``; the segments are the transcript's
@@ -24,6 +27,7 @@ from adapters.jobs.http_common import call
 from application.jobs.ports import (
     Progress,
     ProviderFailed,
+    Remember,
     TranscriptionProvider,
     TranscriptResult,
 )
@@ -81,18 +85,28 @@ class AssemblyAiTranscriptionProvider(TranscriptionProvider):
         return body
 
     async def transcribe(
-        self, source_url: str, language: str | None, progress: Progress
+        self,
+        source_url: str,
+        language: str | None,
+        progress: Progress,
+        *,
+        resume: str | None = None,
+        remember: Remember | None = None,
     ) -> TranscriptResult:
         request: dict[str, Any] = {"audio_url": source_url}
         if language:
             request["language_code"] = language.replace("-", "_").lower()
         async with self._client() as client:
-            submitted = await self._json(
-                client, "submitting the transcription", "POST", "/v2/transcript", json=request
-            )
-            transcript_id = submitted.get("id")
-            if not isinstance(transcript_id, str) or not transcript_id:
-                raise ProviderFailed("the transcription service returned no transcript id")
+            transcript_id = resume
+            if not transcript_id:  # a run after a crash follows the transcript it submitted
+                submitted = await self._json(
+                    client, "submitting the transcription", "POST", "/v2/transcript", json=request
+                )
+                transcript_id = submitted.get("id")
+                if not isinstance(transcript_id, str) or not transcript_id:
+                    raise ProviderFailed("the transcription service returned no transcript id")
+                if remember is not None:
+                    await remember(transcript_id)
             await progress(5)
             delay, percent = self._poll_initial, 5
             while True:

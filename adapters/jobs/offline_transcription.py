@@ -18,6 +18,7 @@ import random
 from application.jobs.ports import (
     Progress,
     ProviderFailed,
+    Remember,
     TranscriptionProvider,
     TranscriptResult,
 )
@@ -59,7 +60,13 @@ class OfflineTranscriptionProvider(TranscriptionProvider):
         return duration, TranscriptResult(text=text, segments=segments, language=language)
 
     async def transcribe(
-        self, source_url: str, language: str | None, progress: Progress
+        self,
+        source_url: str,
+        language: str | None,
+        progress: Progress,
+        *,
+        resume: str | None = None,
+        remember: Remember | None = None,
     ) -> TranscriptResult:
         duration, result = self.script(source_url, language)
         pause = duration * self._factor / STEPS

@@ -107,12 +107,26 @@ class TranscriptResult:
     language: str | None = None
 
 
+#: ``await remember(reference)``: keep the provider's own id of the work, so a run of the
+#: same job after a crash resumes it instead of paying for it twice.
+Remember = Callable[[str], Awaitable[None]]
+
+
 class TranscriptionProvider(Protocol):
     async def transcribe(
-        self, source_url: str, language: str | None, progress: Progress
+        self,
+        source_url: str,
+        language: str | None,
+        progress: Progress,
+        *,
+        resume: str | None = None,
+        remember: Remember | None = None,
     ) -> TranscriptResult:
         """The transcript of the media at ``source_url``; ``ProviderUnavailable`` for a
-        passing failure, ``ProviderFailed`` for a final one."""
+        passing failure, ``ProviderFailed`` for a final one. A provider that works
+        remotely calls ``remember`` with its reference once the work is submitted, and
+        follows ``resume`` (a reference remembered by an earlier run) instead of submitting
+        again."""
         ...
 
 

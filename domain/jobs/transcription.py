@@ -35,6 +35,9 @@ class Transcription:
     segments: list[Segment] = field(default_factory=list)
     error: str | None = None
     attempts: int = 0
+    provider_ref: str | None = None
+    """The provider's own id of the work (a remote transcript), kept so that a run after a
+    crash follows it instead of submitting again."""
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None = None

@@ -43,6 +43,7 @@ def upgrade() -> None:
         ),
         sa.Column("error", sa.String(length=500), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("provider_ref", sa.String(length=200), nullable=True),
         *_timestamps(),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_transcriptions_owner_id_users")

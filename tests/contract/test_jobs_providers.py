@@ -66,6 +66,20 @@ async def test_assemblyai_submit_poll_and_sentences(
     assert KEY not in repr(_assembly(fake))
 
 
+async def test_assemblyai_remembers_its_transcript_and_resumes_it(fake: FakeAi) -> None:
+    remembered: list[str] = []
+
+    async def remember(reference: str) -> None:
+        remembered.append(reference)
+
+    await _assembly(fake).transcribe(URL, None, Progress(), remember=remember)
+    assert remembered == ["tr_1"]
+    fake.requests.clear()
+    result = await _assembly(fake).transcribe(URL, None, Progress(), resume="tr_1")
+    assert result.text
+    assert ("POST", "/v2/transcript") not in [(m, p) for m, p, _ in fake.requests]  # no resubmit
+
+
 async def test_assemblyai_retries_5xx_then_succeeds(fake: FakeAi) -> None:
     fake.errors = 2
     result = await _assembly(fake).transcribe(URL, None, Progress())

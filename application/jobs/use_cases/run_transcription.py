@@ -52,7 +52,14 @@ class RunTranscription:
         timeout = self._policy.transcription_timeout_seconds
         try:
             result = await asyncio.wait_for(
-                self._provider.transcribe(job.source_url, job.language, gate), timeout
+                self._provider.transcribe(
+                    job.source_url,
+                    job.language,
+                    gate,
+                    resume=job.provider_ref,
+                    remember=self._remember(job_id),
+                ),
+                timeout,
             )
         except JobCancelled:
             return {"outcome": "cancelled"}
@@ -69,6 +76,19 @@ class RunTranscription:
                 f"{ctx.attempt} attempts.",
             )
         return await self._finish(job_id, result.text, result.segments)
+
+    def _remember(self, job_id: UUID) -> Any:
+        async def remember(reference: str) -> None:
+            async with self._uow as uow:
+                job = await uow.transcriptions.get(job_id)
+                if job is None or job.status is not JobStatus.RUNNING:
+                    raise JobCancelled()
+                job.provider_ref = reference[:200]
+                if not await uow.transcriptions.save(job, expected_status=JobStatus.RUNNING):
+                    raise JobCancelled()
+                await uow.commit()
+
+        return remember
 
     def _save_progress(self, job_id: UUID) -> Any:
         async def save(percent: int, _stage: str | None) -> bool:

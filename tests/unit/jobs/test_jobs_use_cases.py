@@ -37,7 +37,7 @@ class FlakyProvider(TranscriptionProvider):
         self.down, self.calls = down, 0
 
     async def transcribe(
-        self, source_url: str, language: str | None, progress: Progress
+        self, source_url: str, language: str | None, progress: Progress, **_: Any
     ) -> TranscriptResult:
         self.calls += 1
         await progress(30)
@@ -51,7 +51,7 @@ class SlowProvider(TranscriptionProvider):
         self.steps, self.pause, self.reached = steps, pause, 0
 
     async def transcribe(
-        self, source_url: str, language: str | None, progress: Progress
+        self, source_url: str, language: str | None, progress: Progress, **_: Any
     ) -> TranscriptResult:
         for step in range(self.steps):
             self.reached = step
@@ -125,7 +125,7 @@ async def test_a_final_provider_failure_is_not_retried(jobs: Jobs) -> None:
     class Refusing(TranscriptionProvider):
         calls = 0
 
-        async def transcribe(self, *args: Any) -> TranscriptResult:
+        async def transcribe(self, *args: Any, **kwargs: Any) -> TranscriptResult:
             Refusing.calls += 1
             raise ProviderFailed("the file is not audio")
 
@@ -280,3 +280,28 @@ class _Ctx:
 
     async def cancelled(self) -> bool:
         return False
+
+
+async def test_a_run_after_a_failure_resumes_the_remembered_provider_work(jobs: Jobs) -> None:
+    class Remote(TranscriptionProvider):
+        def __init__(self) -> None:
+            self.resumed: list[str | None] = []
+
+        async def transcribe(
+            self, source_url: str, language: str | None, progress: Progress, **kw: Any
+        ) -> TranscriptResult:
+            self.resumed.append(kw.get("resume"))
+            if kw.get("resume") is None:
+                await kw["remember"]("remote-42")
+                raise ProviderUnavailable("connection reset")
+            return TranscriptResult(text="resumed", segments=[])
+
+    provider = Remote()
+    jobs.module.transcription_provider.override(provider)
+    _fast_retries(jobs)
+    await jobs.run_worker()
+    me = await jobs.actor()
+    done = await jobs.wait((await _submit(jobs, me)).id, me)
+    assert done.status is JobStatus.COMPLETED
+    assert provider.resumed == [None, "remote-42"]
+    assert done.provider_ref == "remote-42"

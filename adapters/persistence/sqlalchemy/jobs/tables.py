@@ -32,6 +32,7 @@ transcriptions = sa.Table(
     json_column("segments"),
     sa.Column("error", sa.String(ERROR_LENGTH), nullable=True),
     sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("provider_ref", sa.String(200), nullable=True),
     utc_timestamp("created_at"),
     utc_timestamp("updated_at"),
     utc_timestamp("started_at", nullable=True),
