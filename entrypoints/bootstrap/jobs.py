@@ -1,9 +1,9 @@
 """The AI jobs module's part of the composition root: its settings section, its container
 and its spec (``MODULE``, registered in ``registry.py``).
 
-Images come through the media module's published port ``media.image_library`` (wired by the
-composition root when the media module is installed; until then an in-memory twin stands
-in, so try-on works only with images stored through it). Providers are chosen by settings:
+Images come through the media module's published port ``media.image_library``, wired by the
+composition root (were the media module not installed, an in-memory twin of the port would
+stand in, holding only the images stored through it). Providers are chosen by settings:
 ``offline`` (the default: no key, no network) or ``assemblyai`` for transcriptions,
 ``offline`` or ``http`` (a remote model service) for try-on.
 """

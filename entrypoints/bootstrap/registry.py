@@ -15,6 +15,8 @@ from entrypoints.bootstrap.module import ModuleSpec
 INSTALLED: tuple[str, ...] = (
     "identity",
     "maintenance",
+    "automation",
+    "media",
     "jobs",
 )
 

@@ -1,7 +1,7 @@
 """AI jobs: transcriptions and try-on jobs
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-11-28
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0012"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,13 +1,10 @@
 """A try-on started on a socket of one process and run by a worker process: its progress and
-outcome reach the socket through the Broadcaster (Redis pub/sub channels), PostgreSQL + SAQ.
-
-Until the media module is installed both processes hold the same two images in their
-in-memory ImageLibrary twin (same ids, same bytes); the result is stored by the worker's."""
+outcome reach the socket through the Broadcaster (Redis pub/sub channels), PostgreSQL + SAQ,
+the images uploaded to the media module (files in a folder both processes use)."""
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import subprocess
@@ -36,39 +33,38 @@ def _png(color: tuple[int, int, int], size: tuple[int, int]) -> bytes:
 
 @pytest.mark.slow
 def test_progress_reaches_a_socket_served_by_another_process(
-    migrated_postgres_url: str, redis_url: str, redis_prefix: str
+    migrated_postgres_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
 ) -> None:
-    settings = jobs_settings(migrated_postgres_url, redis_url, redis_prefix, rate_limits=[])
+    files = str(tmp_path / "files")
+    settings = jobs_settings(
+        migrated_postgres_url, redis_url, redis_prefix, storage_dir=files, rate_limits=[]
+    )
     container = build_container(settings)
     worker: subprocess.Popen[str] | None = None
     with TestClient(app=create_app(container, background=False)) as client:
         email = f"ws-{uuid.uuid4().hex[:8]}@example.com"
-        user = client.post(
+        registered = client.post(
             "/api/v1/auth/register",
             json={"email": email, "password": PASSWORD, "first_name": "A", "last_name": "B"},
-        ).json()
+        )
+        assert registered.status_code == 201, registered.text
         token = client.post(
             "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
         ).json()["access_token"]
-        person, garment = uuid.uuid4(), uuid.uuid4()
-        seeds: list[tuple[uuid.UUID, bytes]] = [
-            (person, _png((200, 170, 150), (90, 150))),
-            (garment, _png((20, 20, 160), (40, 40))),
-        ]
-        library = container.jobs.image_library()
-        for image_id, content in seeds:
-            library.add(uuid.UUID(user["id"]), content, image_id=image_id)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "ATELIER_TEST_SEED_IMAGES": json.dumps(
-                [[str(i), user["id"], content.hex()] for i, content in seeds]
-            ),
-        }
+        auth = {"Authorization": f"Bearer {token}"}
+        person, garment = (
+            client.post(
+                "/api/v1/images",
+                files={"file": ("p.png", content, "image/png")},
+                headers=auth,
+            ).json()["id"]
+            for content in (_png((200, 170, 150), (90, 150)), _png((20, 20, 160), (40, 40)))
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         worker = subprocess.Popen(
             [
                 sys.executable, "-m", "tests.support.jobs_worker",
-                migrated_postgres_url, redis_url, redis_prefix,
+                migrated_postgres_url, redis_url, redis_prefix, "0.002", files,
             ],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
@@ -96,12 +92,11 @@ def test_progress_reaches_a_socket_served_by_another_process(
             assert events[-1]["type"] == "completed", events
             assert [e["type"] for e in events].count("completed") == 1
             assert any(e["type"] == "progress" for e in events)
-            job = client.get(
-                f"/api/v1/tryon/{accepted['job_id']}",
-                headers={"Authorization": f"Bearer {token}"},
-            ).json()
+            job = client.get(f"/api/v1/tryon/{accepted['job_id']}", headers=auth).json()
             assert job["status"] == "completed"
             assert job["result_image_id"] == events[-1]["result_image_id"]
+            picture = client.get(f"/api/v1/images/{job['result_image_id']}/content", headers=auth)
+            assert Image.open(io.BytesIO(picture.content)).size == (90, 150)
         finally:
             worker.send_signal(signal.SIGTERM)
             try:

@@ -1,48 +1,72 @@
-"""A worker process for the AI jobs crash test and benchmark: the job queue's worker and the
-outbox relay on the production profile (``python -m tests.support.jobs_worker <postgres url>
-<redis url> <prefix> [<realtime factor>]``). It prints ``ready`` once running and stops on
-SIGTERM. ``ATELIER_TEST_SEED_IMAGES`` (JSON ``[[image id, owner id, hex bytes], ...]``) puts
-images in its in-memory ImageLibrary twin first (the try-on socket test)."""
+"""A worker process for the AI jobs crash test and the cross-process try-on test: the job
+queue's worker and the outbox relay on the production profile (``python -m
+tests.support.jobs_worker <postgres url> <redis url> <prefix> [<realtime factor>
+[<storage dir>]]``). It prints ``ready`` once running and stops on SIGTERM. With a storage
+folder, files are local there (shared with the test's process: the media module's images);
+otherwise in memory."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
+import secrets
 import signal
 import sys
+from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from entrypoints.bootstrap.container import build_container, shutdown, start
-from entrypoints.bootstrap.settings import Settings
+from entrypoints.bootstrap.settings import Settings, load_settings
 from entrypoints.worker.runtime import Background
-from tests.support.event_worker import crash_settings
+
+JWT_SECRET = secrets.token_urlsafe(48)
+PEPPER = secrets.token_urlsafe(48)
 
 
 def jobs_settings(
-    postgres_url: str, redis_url: str, prefix: str, factor: float = 0.002, **extra: Any
+    postgres_url: str,
+    redis_url: str,
+    prefix: str,
+    factor: float = 0.002,
+    *,
+    storage_dir: str = "",
+    **extra: Any,
 ) -> Settings:
-    return crash_settings(
-        postgres_url,
-        redis_url,
-        prefix,
-        jobs_offline_realtime_factor=factor,
-        jobs_offline_stage_seconds=0.0,
-        jobs_max_active_per_user=1000,
-        jobs_source_allowlist=["media.example.com"],
-        worker_concurrency=20,
-        **extra,
+    storage: dict[str, Any] = (
+        {"storage": "local", "storage_dir": storage_dir} if storage_dir else {"storage": "memory"}
     )
+    options: dict[str, Any] = {
+        "profile": "production",
+        "persistence": "postgres",
+        "database_url": postgres_url,
+        "cache": "redis",
+        "redis_url": redis_url,
+        "redis_key_prefix": prefix,
+        "queue": "saq",
+        "jwt_secret": JWT_SECRET,
+        "password_pepper": PEPPER,
+        "worker_heartbeat_seconds": 1,
+        "worker_sweep_seconds": 2,
+        "relay_poll_seconds": 0.2,
+        "log_level": "WARNING",
+        "jobs_offline_realtime_factor": factor,
+        "jobs_offline_stage_seconds": 0.0,
+        "jobs_max_active_per_user": 1000,
+        "jobs_source_allowlist": ["media.example.com"],
+        "worker_concurrency": 20,
+        **storage,
+        **extra,
+    }
+    return load_settings({}, env_file=Path("/nonexistent/.env"), **options)
 
 
-async def main(postgres_url: str, redis_url: str, prefix: str, factor: str = "0.002") -> None:
-    container = build_container(jobs_settings(postgres_url, redis_url, prefix, float(factor)))
+async def main(
+    postgres_url: str, redis_url: str, prefix: str, factor: str = "0.002", storage_dir: str = ""
+) -> None:
+    settings = jobs_settings(
+        postgres_url, redis_url, prefix, float(factor), storage_dir=storage_dir
+    )
+    container = build_container(settings)
     await start(container)
-    seeds = json.loads(os.environ.get("ATELIER_TEST_SEED_IMAGES", "[]"))
-    library = container.jobs.image_library()
-    for image_id, owner_id, content in seeds:
-        library.add(UUID(owner_id), bytes.fromhex(content), image_id=UUID(image_id))
     background = Background(container)
     await background.start()
     stop = asyncio.Event()
@@ -54,4 +78,4 @@ async def main(postgres_url: str, redis_url: str, prefix: str, factor: str = "0.
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:5]))
+    asyncio.run(main(*sys.argv[1:6]))

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from adapters.jobs.memory_images import MemoryImageLibrary
 from adapters.jobs.resolver import StaticResolver
 from domain.shared.access import Role
 from entrypoints.bootstrap.container import build_container
@@ -38,7 +37,6 @@ FAST = {
 
 class JobsApi(Api):
     resolver: StaticResolver
-    images: MemoryImageLibrary
 
     async def user(self, role: Role = Role.CLIENT) -> Any:
         return await self.session(role)
@@ -64,7 +62,6 @@ async def jobs_api_factory(settings_factory: Any) -> AsyncIterator[JobsApiFactor
         opened.append((manager, background))
         api = JobsApi(client, container)
         api.resolver = resolver
-        api.images = container.jobs.image_library()
         return api
 
     yield factory

@@ -1,6 +1,7 @@
 """``WS /api/v1/tryon/ws`` through Litestar's test client (the app's lifespan runs, with the
-job queue's worker in the app): authentication first (4401 otherwise), start, accepted,
-progress events by stage, completed with the result image; image_not_found."""
+job queue's worker in the app; images uploaded to the media module): authentication first
+(4401 otherwise), start, accepted, progress events by stage, completed with the result
+image; image_not_found."""
 
 from __future__ import annotations
 
@@ -65,16 +66,22 @@ def _login(client: TestClient[Any]) -> tuple[str, str]:
     return registered.json()["id"], token.json()["access_token"]
 
 
-def _images(client: TestClient[Any], owner: str) -> tuple[str, str]:
-    library = client.app.state["container"].jobs.image_library()
-    person = library.add(uuid.UUID(owner), png((200, 170, 150), (100, 160)))
-    garment = library.add(uuid.UUID(owner), png((10, 90, 30), (40, 40)))
-    return str(person), str(garment)
+def _images(client: TestClient[Any], token: str) -> tuple[str, str]:
+    ids = []
+    for content in (png((200, 170, 150), (100, 160)), png((10, 90, 30), (40, 40))):
+        uploaded = client.post(
+            "/api/v1/images",
+            files={"file": ("p.png", content, "image/png")},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        ids.append(uploaded.json()["id"])
+    return ids[0], ids[1]
 
 
 def test_start_progress_and_completed_over_the_socket(client: TestClient[Any]) -> None:
-    user_id, token = _login(client)
-    person, garment = _images(client, user_id)
+    _, token = _login(client)
+    person, garment = _images(client, token)
     with client.websocket_connect(WS) as ws:
         ws.send_json({"type": "auth", "token": token})
         assert ws.receive_json()["type"] == "ready"

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
+from adapters.jobs.memory_images import MemoryImageLibrary
 from adapters.jobs.resolver import StaticResolver
 from application.identity.use_cases.create_user import CreateUserCommand
 from domain.shared.access import Actor, Role
@@ -76,6 +78,8 @@ async def jobs(tmp_path: Path) -> AsyncIterator[Jobs]:
     )
     container = build_container(settings)
     container.jobs.resolver.override(StaticResolver(NAMES))
+    # the media module's port, as its in-memory twin (the e2e tests use the real one)
+    container.jobs.image_library.override(providers.Object(MemoryImageLibrary()))
     await start(container)
     harness = Jobs(container)
     yield harness
