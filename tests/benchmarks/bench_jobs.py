@@ -15,11 +15,11 @@ counts: jobs completed, ``jobs.job_completed.v1`` events per job (must be exactl
 runs per job (``attempts``; more than one means it ran twice).
 
 ``--sockets N`` (default 100; 0 skips it) then opens N try-on sockets at once
-(``WS /api/v1/tryon/ws``), one user each, and starts a try-on on each: time from ``start``
-to ``completed`` p50/p99 and the progress events each socket received. Until the media
-module is installed the images come from the in-memory ImageLibrary twin, so this part runs
-the app and its job worker in this script's process (uvicorn on loopback, production
-profile: PostgreSQL, Redis channels, SAQ), the socket clients too.
+(``WS /api/v1/tryon/ws``) on the app (one uvicorn process), one user each with two images
+uploaded to the media module (local files shared with the workers), and starts a try-on on
+each; ``--workers`` ``atelier worker`` processes run them and the progress reaches the
+sockets through Redis channels. Printed: time from ``start`` to ``completed`` p50/p99 and
+the progress events each socket received.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import contextlib
 import os
 import statistics
 import subprocess
@@ -269,90 +268,84 @@ async def _socket_run(
                 return time.monotonic() - started, progress, event["type"]
 
 
-async def sockets(args: argparse.Namespace) -> None:
+async def _socket_user(client: httpx.AsyncClient, n: int) -> tuple[str, str, str]:
+    """A new user (register, login) with a person and a garment image uploaded to media."""
     import io
 
-    import uvicorn
     from PIL import Image
-
-    from application.identity.use_cases.create_user import CreateUserCommand
-    from application.identity.use_cases.login import LoginCommand
-    from domain.shared.access import Actor, Role
-    from entrypoints.bootstrap.container import build_container, shutdown, start
-    from entrypoints.bootstrap.settings import load_settings
-    from entrypoints.http.app import create_app
 
     def png(color: tuple[int, int, int], size: tuple[int, int]) -> bytes:
         out = io.BytesIO()
         Image.new("RGB", size, color).save(out, format="PNG")
         return out.getvalue()
 
+    email = f"ws{n}-{uuid.uuid4().hex[:6]}@example.com"
+    body = {"email": email, "password": PASSWORD, "first_name": "W", "last_name": "S"}
+    (await client.post("/api/v1/auth/register", json=body)).raise_for_status()
+    login = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    token = login.json()["access_token"]
+    ids = []
+    for content in (png((210, 190, 170), (480, 640)), png((20, 40, 200), (200, 200))):
+        uploaded = await client.post(
+            "/api/v1/images",
+            files={"file": ("p.png", content, "image/png")},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        uploaded.raise_for_status()
+        ids.append(str(uploaded.json()["id"]))
+    return token, ids[0], ids[1]
+
+
+async def sockets(args: argparse.Namespace) -> None:
     require_loopback(POSTGRES, REDIS)
     with scratch_database(POSTGRES) as url, tempfile.TemporaryDirectory() as folder:
         from adapters.persistence.sqlalchemy.migrations import upgrade
 
         upgrade(url)
-        env = _env(url, f"benchws-{uuid.uuid4().hex[:8]}:", args.factor, folder)
-        settings = load_settings(
-            {k: v for k, v in env.items() if k.startswith("ATELIER_")},
-            env_file=Path(folder) / "none.env",
-            jobs_offline_stage_seconds=args.stage_seconds,
-            worker_concurrency=50,
-            **({"cache": "memory"} if args.memory_channels else {}),
-        )
-        container = build_container(settings)
-        await start(container)
-        port = free_port()
-        config = uvicorn.Config(
-            create_app(container, background=True), host="127.0.0.1", port=port,
-            log_level="warning", ws_max_queue=64,
-        )  # fmt: skip
-        server_task = asyncio.create_task(uvicorn.Server(config).serve())
+        env = {
+            **_env(url, f"benchws-{uuid.uuid4().hex[:8]}:", args.factor, folder),
+            "ATELIER_STORAGE": "local",
+            "ATELIER_STORAGE_DIR": str(Path(folder) / "files"),
+            "ATELIER_JOBS_OFFLINE_STAGE_SECONDS": str(args.stage_seconds),
+        }
+        atelier = str(Path(sys.executable).parent / "atelier")
+        workers = [
+            subprocess.Popen(  # noqa: ASYNC220 - started once, before measuring
+                [atelier, "worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(args.workers)
+        ]
         try:
-            await asyncio.sleep(2)
-            system = Actor(user_id=uuid.uuid4(), role=Role.ADMIN)
-            library = container.jobs.image_library()
-            person_png, garment_png = (
-                png((210, 190, 170), (480, 640)),
-                png((20, 40, 200), (200, 200)),
-            )
-            clients = []
-            for n in range(args.sockets):
-                email = f"ws{n}-{uuid.uuid4().hex[:6]}@example.com"
-                view = await container.identity.create_user()(
-                    CreateUserCommand(actor=system, email=email, password=PASSWORD,
-                                      first_name="W", last_name="S", role=Role.CLIENT)
-                )  # fmt: skip
-                pair = await container.identity.login()(
-                    LoginCommand(email=email, password=PASSWORD)
+            for process in workers:
+                assert process.stdout is not None
+                if "worker started" not in process.stdout.readline():
+                    raise SystemExit("a worker did not start")
+            with server("entrypoints.asgi:app_factory", free_port(), 1, env) as base:
+                async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+                    clients = [await _socket_user(client, n) for n in range(args.sockets)]
+                base_ws = base.replace("http://", "ws://")
+                began = time.monotonic()
+                results = await asyncio.gather(
+                    *(_socket_run(base_ws, t, p, g) for t, p, g in clients),
+                    return_exceptions=True,
                 )
-                person = library.add(view.id, person_png)
-                garment = library.add(view.id, garment_png)
-                clients.append((pair.access_token, str(person), str(garment)))
-            base_ws = f"ws://127.0.0.1:{port}"
-            began = time.monotonic()
-            results = await asyncio.gather(
-                *(_socket_run(base_ws, t, p, g) for t, p, g in clients), return_exceptions=True
-            )
-            wall = time.monotonic() - began
-            if args.debug:
-                from adapters.persistence.sqlalchemy.jobs.tables import tryon_jobs
-
-                async with container.database().engine.connect() as conn:
-                    rows = (await conn.execute(sa.select(tryon_jobs))).all()
-                print(collections.Counter((r.status, r.stage, r.attempts) for r in rows))
+                wall = time.monotonic() - began
         finally:
-            server_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await server_task
-            await shutdown(container)
+            for process in workers:
+                process.terminate()
+            for process in workers:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         good = [r for r in results if isinstance(r, tuple) and r[2] == "completed"]
         other = [r if isinstance(r, tuple) else repr(r) for r in results if r not in good]
         times = [r[0] for r in good]
         events = [r[1] for r in good]
         print(
-            f"try-on: {args.sockets} sockets at once, offline provider "
-            f"({args.stage_seconds} s per stage), app + worker + clients in one process"
+            f"try-on: {args.sockets} sockets at once on one web process, {args.workers} "
+            f"worker processes, offline provider ({args.stage_seconds} s per stage), events "
+            "through Redis channels, images uploaded to the media module (local files)"
         )
         print(f"  completed: {len(good)}/{args.sockets} in {wall:.2f} s; others: {other[:3]}")
         if times:
@@ -370,8 +363,6 @@ def main() -> None:
     parser.add_argument("--factor", type=float, default=0.001)
     parser.add_argument("--sockets", type=int, default=100)
     parser.add_argument("--stage-seconds", type=float, default=0.05)
-    parser.add_argument("--debug", action="store_true")
-    parser.add_argument("--memory-channels", action="store_true")
     args = parser.parse_args()
     if args.jobs:
         asyncio.run(run(args))
