@@ -17,9 +17,11 @@ def queue_key(kind: str, job_id: object) -> str:
     return f"{kind}:{job_id}"
 
 
-def tryon_channel(job_id: object) -> str:
-    """The Broadcaster channel of one try-on's progress events."""
-    return f"tryon:{job_id}"
+def tryon_channel(owner_id: object) -> str:
+    """The Broadcaster channel of one user's try-on events (every event names its job): a
+    socket subscribes to it when it opens, before it starts any job, so no event of a job
+    it starts can come before its subscription."""
+    return f"tryon:{owner_id}"
 
 
 @dataclass(frozen=True, slots=True)

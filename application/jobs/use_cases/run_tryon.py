@@ -3,8 +3,9 @@
 It reads both images as their owner through the media module's port, renders with the
 TryOnProvider, stores the picture as a new private image of the owner and records the
 outcome once (with ``jobs.job_completed.v1`` / ``jobs.job_failed.v1`` in that transaction).
-Every stage is published on the job's channel (``tryon:<id>``) through the Broadcaster, so a
-socket served by another process sees it; broadcasting is best effort.
+Every stage is published on the owner's try-on channel (``tryon:<owner id>``, each event
+naming its job) through the Broadcaster, so a socket served by another process sees it;
+broadcasting is best effort (the stored job is the record).
 
 A worker that dies after storing the picture and before recording the outcome leaves that
 picture behind when the job runs again (the media port has no "store once" operation).
@@ -33,6 +34,7 @@ from application.shared.clock import Clock
 from application.shared.jobs import JobContext
 from application.shared.realtime import Broadcaster
 from domain.jobs.status import JobStatus
+from domain.jobs.tryon import TryOn
 from domain.shared.access import Actor
 from domain.shared.errors import DomainError
 
@@ -40,11 +42,11 @@ KIND = "tryon"
 log = logging.getLogger("atelier.jobs")
 
 
-async def announce(broadcaster: Broadcaster | None, job_id: UUID, message: dict[str, Any]) -> None:
+async def announce(broadcaster: Broadcaster | None, job: TryOn, message: dict[str, Any]) -> None:
     if broadcaster is None:
         return
     try:
-        await broadcaster.publish(tryon_channel(job_id), {"job_id": str(job_id), **message})
+        await broadcaster.publish(tryon_channel(job.owner_id), {"job_id": str(job.id), **message})
     except Exception:  # best effort: the socket catches up from the stored state
         log.debug("could not broadcast a try-on event", exc_info=True)
 
@@ -72,7 +74,7 @@ class RunTryOn:
         async def progress(percent: int, stage: str) -> None:
             await gate(percent, stage)
             await announce(
-                self._broadcaster, job_id, {"type": "progress", "progress": percent, "stage": stage}
+                self._broadcaster, job, {"type": "progress", "progress": percent, "stage": stage}
             )
 
         timeout = self._policy.tryon_timeout_seconds
@@ -136,9 +138,7 @@ class RunTryOn:
             )
             await uow.commit()
         await announce(
-            self._broadcaster,
-            job_id,
-            {"type": "completed", "result_image_id": str(result_id)},
+            self._broadcaster, job, {"type": "completed", "result_image_id": str(result_id)}
         )
         return {"outcome": "completed", "result_image_id": str(result_id)}
 
@@ -168,5 +168,5 @@ async def fail_tryon(
         )
         await uow.commit()
     with contextlib.suppress(Exception):
-        await announce(broadcaster, job_id, {"type": "failed", "error": job.error or error})
+        await announce(broadcaster, job, {"type": "failed", "error": job.error or error})
     return {"outcome": "failed", "error": error}

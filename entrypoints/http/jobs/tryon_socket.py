@@ -12,8 +12,9 @@ may be started on one socket).
 
 The job runs on a worker that may live in another process or machine: its events come
 through the platform's Broadcaster (Litestar channels; Redis pub/sub in production) on the
-job's channel ``tryon:<id>``. After subscribing, the socket reads the job's stored state once,
-so an outcome reached before the subscription is not missed; a final event is sent once.
+caller's try-on channel (``tryon:<user id>``), which the socket subscribes to before it says
+``ready``, so no event of a job started on it can precede the subscription. Every event
+names its job; a user's other try-ons (another socket, ``POST /tryon``) show there too.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ from litestar.exceptions import WebSocketDisconnect
 
 from application.jobs.policy import tryon_channel
 from application.jobs.use_cases.submit_tryon import SubmitTryOnCommand
-from domain.jobs.status import JobStatus
-from domain.jobs.tryon import TryOn
 from domain.shared.access import Actor
 from domain.shared.errors import DependencyUnavailable, DomainError, Unauthenticated
 from entrypoints.bootstrap.container import module_container, published_port
@@ -45,7 +44,6 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_TRY_AGAIN = 1013
 AUTH_TIMEOUT_SECONDS = 5.0
 MAX_MESSAGE_CHARS = 16 * 1024
-FINAL = ("completed", "failed")
 
 
 def _container(socket: WebSocket[Any, Any, Any]) -> Any:
@@ -80,26 +78,14 @@ async def _authenticate(socket: WebSocket[Any, Any, Any]) -> Actor | None:
     return actor
 
 
-def final_message(job: TryOn) -> dict[str, Any] | None:
-    if job.status is JobStatus.COMPLETED:
-        return {
-            "type": "completed",
-            "job_id": str(job.id),
-            "result_image_id": str(job.result_image_id),
-        }
-    if job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
-        return {"type": "failed", "job_id": str(job.id), "error": job.error or "failed"}
-    return None
-
-
 class _Session:
     def __init__(self, socket: WebSocket[Any, Any, Any], actor: Actor) -> None:
         self.socket, self.actor = socket, actor
         self.jobs = module_container(_container(socket), "jobs")
         self.plugin: ChannelsPlugin = socket.app.plugins.get(ChannelsPlugin)
         self.lock = asyncio.Lock()
-        self.finished: set[str] = set()
-        self.followers: list[asyncio.Task[None]] = []
+        self.subscriber: Any = None
+        self.follower: asyncio.Task[None] | None = None
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self.lock:
@@ -108,14 +94,18 @@ class _Session:
     async def error(self, code: str, detail: str, **extra: Any) -> None:
         await self.send({"type": "error", "code": code, "detail": detail, **extra})
 
-    async def deliver(self, message: dict[str, Any]) -> None:
-        """Send a job event; a job's final event goes out once."""
-        job_id = str(message.get("job_id"))
-        if job_id in self.finished:
-            return
-        if message.get("type") in FINAL:
-            self.finished.add(job_id)
-        await self.send(message)
+    async def follow(self) -> None:
+        """Subscribe to the caller's try-on channel (before any job is started here)."""
+        self.subscriber = await self.plugin.subscribe([tryon_channel(self.actor.user_id)])
+        self.follower = asyncio.create_task(self._forward(self.subscriber))
+
+    async def _forward(self, subscriber: Any) -> None:
+        async for raw in subscriber.iter_events():
+            await self.send_raw(raw)
+
+    async def send_raw(self, raw: bytes) -> None:
+        async with self.lock:
+            await self.socket.send_text(raw.decode() if isinstance(raw, bytes) else str(raw))
 
     async def start(self, message: dict[str, Any]) -> None:
         try:
@@ -127,42 +117,24 @@ class _Session:
             )
             return
         try:
-            job = await self.jobs.submit_tryon()(
-                SubmitTryOnCommand(
-                    actor=self.actor, person_image_id=person, garment_image_id=garment
-                )
+            command = SubmitTryOnCommand(
+                actor=self.actor, person_image_id=person, garment_image_id=garment
             )
+            job = await self.jobs.submit_tryon()(command)
         except DomainError as exc:
             extra = {"retry_after": exc.retry_after} if hasattr(exc, "retry_after") else {}
             await self.error(exc.code, exc.detail, **extra)
             return
-        subscriber = await self.plugin.subscribe([tryon_channel(job.id)])
-        self.followers.append(asyncio.create_task(self._follow(job.id, subscriber)))
         await self.send({"type": "accepted", "job_id": str(job.id)})
-        current = await self.jobs.get_tryon()(self.actor, job.id)  # catch up once
-        final = final_message(current)
-        if final is not None:
-            await self.deliver(final)
-
-    async def _follow(self, job_id: UUID, subscriber: Any) -> None:
-        try:
-            async for raw in subscriber.iter_events():
-                with contextlib.suppress(msgspec.DecodeError):
-                    event = msgspec.json.decode(raw)
-                    if isinstance(event, dict):
-                        await self.deliver(event)
-                if str(job_id) in self.finished:
-                    break
-        finally:
-            with contextlib.suppress(Exception):
-                await self.plugin.unsubscribe(subscriber)
 
     async def close(self) -> None:
-        for task in self.followers:
-            task.cancel()
-        for task in self.followers:
+        if self.follower is not None:
+            self.follower.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                await self.follower
+        if self.subscriber is not None:
+            with contextlib.suppress(Exception):
+                await self.plugin.unsubscribe(self.subscriber)
 
 
 @websocket("/tryon/ws")
@@ -173,8 +145,9 @@ async def tryon_socket(socket: WebSocket[Any, Any, Any]) -> None:
     if actor is None:
         return
     session = _Session(socket, actor)
-    await session.send({"type": "ready", "user_id": str(actor.user_id)})
     try:
+        await session.follow()
+        await session.send({"type": "ready", "user_id": str(actor.user_id)})
         while True:
             raw = await socket.receive_text()
             try:
