@@ -305,3 +305,27 @@ async def test_a_run_after_a_failure_resumes_the_remembered_provider_work(jobs: 
     assert done.status is JobStatus.COMPLETED
     assert provider.resumed == [None, "remote-42"]
     assert done.provider_ref == "remote-42"
+
+
+async def test_the_reaper_fails_a_job_running_past_its_time_limit(jobs: Jobs) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    me = await jobs.actor()
+    job = await _submit(jobs, me)
+    uow = jobs.module.uow()
+    async with uow:
+        stored = await uow.transcriptions.get(job.id)
+        assert stored is not None
+        stored.start(stored.created_at - timedelta(hours=10))  # a worker stuck for hours
+        await uow.transcriptions.save(stored, expected_status=JobStatus.QUEUED)
+        await uow.commit()
+    queue = jobs.container.job_queue()
+    queue.store._jobs[queue_key("transcription", job.id)].state = "running"
+    jobs.module.policy.override(replace(jobs.module.policy(), stale_after_seconds=0.0))
+    assert (await jobs.module.reap_jobs()()) == {"requeued": 0, "failed": 1}
+    done = await jobs.module.get_transcription()(me, job.id)
+    assert done.status is JobStatus.FAILED
+    assert "time limit" in done.error
+    info = await queue.get(queue_key("transcription", job.id))
+    assert info is not None
