@@ -153,7 +153,9 @@ class HttpxGalaxyUpstream(GalaxyUpstream):
                 detail["dependencies"] = (
                     {str(k): str(v) for k, v in deps.items()} if isinstance(deps, Mapping) else {}
                 )
-                contents = meta.get("contents") or found.get("contents") or []
+                contents = meta.get("contents") or found.get("contents")
+                if not isinstance(contents, list):
+                    contents = []
                 detail["modules"] = [
                     {"name": _text(c.get("name"), 200), "description": _text(c.get("description"))}
                     for c in contents

@@ -1,7 +1,9 @@
 """The YamlCodec on PyYAML: a safe loader with limits on size, depth and alias expansion.
 
-Loading is in two steps. The text (at most ``max_bytes``) is *composed* into a node graph by
-the safe loader (libyaml's when installed): anchors and aliases stay shared nodes there, so
+Loading is in three steps. The parser's node events are counted first: a document of more
+than ``max_nodes`` values is refused before anything is built (building costs far more per
+value than parsing). The text is then *composed* into a node graph by the safe loader
+(libyaml's when installed): anchors and aliases stay shared nodes there, so
 even a "billion laughs" is a few dozen nodes. The graph is then walked once *as if* every
 alias were expanded, counting nodes and depth, and refused past ``max_nodes`` or
 ``max_depth`` (the walk stops at the limit: time bounded by the limits, not by the
@@ -74,10 +76,29 @@ def _key(key: Any) -> str:
     return converted if isinstance(converted, str) else str(converted)
 
 
+def _count_events(text: str, limits: ParseLimits) -> None:
+    """Refuse a document of more than ``max_nodes`` values before anything is built: the
+    parser's node events (scalars, aliases, collection starts) are counted, so composing,
+    resolving and constructing, which cost far more per value, only see a bounded document."""
+    parser = _Loader(text)
+    try:
+        count = 0
+        while parser.check_event():
+            if isinstance(parser.get_event(), yaml.NodeEvent):  # scalars, aliases, starts
+                count += 1
+                if count > limits.max_nodes:
+                    raise DocumentRefused(f"more than {limits.max_nodes} values")
+    except yaml.YAMLError as exc:
+        raise DocumentRefused(f"not valid YAML: {_first_line(exc)}") from exc
+    finally:
+        parser.dispose()
+
+
 class PyYamlCodec(YamlCodec):
     def load(self, text: str, limits: ParseLimits) -> Json:
         if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
             raise DocumentRefused(f"longer than {limits.max_bytes} bytes")
+        _count_events(text, limits)
         loader = _Loader(text)
         try:
             try:

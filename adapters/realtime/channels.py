@@ -31,8 +31,26 @@ def redis_backend(url: str, prefix: str, *, timeout: float = 2.0) -> ChannelsBac
     from litestar.channels.backends.redis import RedisChannelsPubSubBackend
     from redis.asyncio import Redis
 
+    class _SerialisedPubSubBackend(RedisChannelsPubSubBackend):
+        """Subscriptions one at a time: redis-py's ``PubSub.connect`` opens its connection
+        without a lock, so sockets subscribing at once each got a connection of their own,
+        the last one replacing the others, and the channels subscribed on the replaced ones
+        never delivered a message (seen with 10 try-on sockets opened together)."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._subscribing = asyncio.Lock()
+
+        async def subscribe(self, channels: Any) -> None:
+            async with self._subscribing:
+                await super().subscribe(channels)
+
+        async def unsubscribe(self, channels: Any) -> None:
+            async with self._subscribing:
+                await super().unsubscribe(channels)
+
     client = Redis.from_url(url, socket_connect_timeout=timeout, health_check_interval=30)
-    return RedisChannelsPubSubBackend(redis=client, key_prefix=f"{prefix}channels")
+    return _SerialisedPubSubBackend(redis=client, key_prefix=f"{prefix}channels")
 
 
 class ChannelsBroadcaster(Broadcaster):

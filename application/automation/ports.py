@@ -104,7 +104,7 @@ class PatternEngine(Protocol):
 class ParseLimits:
     max_bytes: int = 64 * 1024
     max_depth: int = 64
-    max_nodes: int = 50_000
+    max_nodes: int = 10_000
     """Nodes of the document once aliases are expanded (a "billion laughs" has few nodes
     and explodes only when its aliases are expanded: it stops here)."""
 

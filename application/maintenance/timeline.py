@@ -85,7 +85,7 @@ class Narrator:
             return plain_time(value)
         if field == "technician_id":
             return self.person(value)
-        if field == "estimated_minutes":
+        if field == "estimated_minutes" and type(value) is int:
             return f"{value} minutes"
         if isinstance(value, bool):
             return "yes" if value else "no"

@@ -114,9 +114,10 @@ ENRICH_JOB = "automation.galaxy_enrich"
 def _jobs(container: Any) -> list[JobDefinition]:
     async def preload(ctx: JobContext, payload: Payload) -> Json:
         report = await container.preload_popular()()
-        await container.job_queue().enqueue(
-            ENRICH_JOB, {"offset": 0}, key=f"{ENRICH_JOB}:0:{ctx.job_id}"
-        )
+        if report.fetched:  # Galaxy answers: go on with the other namespaces
+            await container.job_queue().enqueue(
+                ENRICH_JOB, {"offset": 0}, key=f"{ENRICH_JOB}:0:{ctx.job_id}"
+            )
         return {"fetched": report.fetched, "failed": report.failed}
 
     async def enrich(ctx: JobContext, payload: Payload) -> Json:

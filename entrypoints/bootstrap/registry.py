@@ -19,6 +19,7 @@ INSTALLED: tuple[str, ...] = (
     "automation",
     "media",
     "documents",
+    "jobs",
 )
 
 

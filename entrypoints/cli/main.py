@@ -17,6 +17,8 @@ SECRET_FIELDS = {
     "s3_secret_access_key",
     "smtp_password",
     "admin_password",
+    "assemblyai_api_key",
+    "tryon_api_key",
 }
 #: Endings that make any setting, of the platform or of a module, a secret in listings.
 SECRET_ENDINGS = ("password", "secret", "api_key", "token", "keys", "pepper")

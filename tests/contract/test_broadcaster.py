@@ -4,6 +4,7 @@ message published by one client reaches a subscriber on another, as across insta
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -50,3 +51,25 @@ async def test_a_message_reaches_the_subscribers_of_its_channel(
     got_channel, data = await asyncio.wait_for(_next(subscriber), 5)
     assert got_channel == channel
     assert msgspec.json.decode(data) == {"title": "Pump down", "n": 1}
+
+
+async def test_channels_subscribed_at_once_all_receive(backends: tuple[Any, Any]) -> None:
+    """Sockets opening together subscribe concurrently: none of their channels is lost
+    (redis-py's pub/sub connection used to be opened once per concurrent caller)."""
+    publisher, subscriber = backends
+    channels = [f"tryon:{uuid.uuid4()}" for _ in range(20)]
+    await asyncio.gather(*(subscriber.subscribe([c]) for c in channels))
+    await asyncio.sleep(0.2)
+    for channel in channels:
+        await ChannelsBroadcaster(publisher).publish(channel, {"channel": channel})
+    received: set[str] = set()
+
+    async def collect() -> None:
+        async for channel, _data in subscriber.stream_events():
+            received.add(channel)
+            if received == set(channels):
+                return
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(collect(), 5)
+    assert received == set(channels)

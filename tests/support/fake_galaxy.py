@@ -65,6 +65,8 @@ class FakeGalaxy:
         self.namespaces = POPULAR + [f"ns{i:03d}" for i in range(extra_namespaces)]
         self.delay = 0.0
         self.status: int | None = None
+        self.raw: bytes | None = None
+        """When set: every answer is 200 with these bytes (a broken or hostile upstream)."""
         self.calls: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -81,7 +83,7 @@ class FakeGalaxy:
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
-        self.delay, self.status = 0.0, None
+        self.delay, self.status, self.raw = 0.0, None, None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -94,6 +96,9 @@ class FakeGalaxy:
             await asyncio.sleep(self.delay)
         if self.status is not None:
             await self._send(send, self.status, {"errors": [{"status": str(self.status)}]})
+            return
+        if self.raw is not None:
+            await self._send_bytes(send, 200, self.raw)
             return
         status, body = self._route(path, query)
         await self._send(send, status, body)
@@ -139,7 +144,10 @@ class FakeGalaxy:
 
     @staticmethod
     async def _send(send: Any, status: int, body: Any) -> None:
-        payload = json.dumps(body).encode()
+        await FakeGalaxy._send_bytes(send, status, json.dumps(body).encode())
+
+    @staticmethod
+    async def _send_bytes(send: Any, status: int, payload: bytes) -> None:
         await send(
             {
                 "type": "http.response.start",

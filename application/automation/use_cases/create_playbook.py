@@ -39,7 +39,7 @@ class CreatePlaybook:
                 entity_type=ENTITY_PLAYBOOK,
                 entity_id=playbook.id,
                 action="create",
-                changes=audit.created({"name": playbook.name}),
+                changes={},  # who and when only: a playbook is private to its owner
                 at=now,
             )
             await uow.commit()

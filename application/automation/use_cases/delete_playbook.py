@@ -34,7 +34,7 @@ class DeletePlaybook:
                 entity_type=ENTITY_PLAYBOOK,
                 entity_id=playbook.id,
                 action="delete",
-                changes={"name": (playbook.name, None)},
+                changes={},  # who and when only: a playbook is private to its owner
                 at=self._clock.now(),
             )
             await uow.commit()

@@ -32,16 +32,16 @@ class UpdatePlaybook:
         async with self._uow as uow:
             playbook = await load_playbook(uow, command.actor, command.playbook_id, Action.UPDATE)
             playbook.check_version(command.expected_version)
-            loaded, old_name = playbook.version, playbook.name
+            loaded = playbook.version
             now = self._clock.now()
             changed = playbook.change(now, name=command.name, content=command.content)
             if changed:
                 await uow.playbooks.save(playbook, expected_version=loaded)
-                changes: dict[str, tuple[Any, Any]] = {}
-                if "name" in changed:
-                    changes["name"] = (old_name, playbook.name)
-                if "content" in changed:
-                    changes["content"] = ("(previous)", "(changed)")
+                # the fields that changed, never their values: a playbook is private to its
+                # owner, and the trail is read by managers
+                changes: dict[str, tuple[Any, Any]] = dict.fromkeys(
+                    changed, ("(private)", "(changed)")
+                )
                 await audit.record(
                     uow,
                     actor=command.actor,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.automation.ports import PLAYBOOK_SORT_FIELDS
@@ -77,13 +77,19 @@ class PlaybooksController(Controller):
         page: NamedDependency[PageParams],
         sort: NamedDependency[Sort],
         q: SearchParam = None,
+        owner_id: FromQuery[UUID | None] = None,
     ) -> Page[PlaybookRead]:
-        """The caller's playbooks (an administrator's list holds everybody's); ``q`` is a
-        case-insensitive substring of the name; ``sort``: ``name``, ``created_at``,
-        ``updated_at`` (default ``-updated_at``)."""
+        """The caller's playbooks (an administrator's list holds everybody's, ``owner_id``
+        narrows it to one user's); ``q`` is a case-insensitive substring of the name;
+        ``sort``: ``name``, ``created_at``, ``updated_at`` (default ``-updated_at``)."""
         result = await list_playbooks(
             ListPlaybooksQuery(
-                actor=actor, q=q, limit=page.limit, offset=page.offset, sort=str(sort)
+                actor=actor,
+                q=q,
+                owner_id=owner_id,
+                limit=page.limit,
+                offset=page.offset,
+                sort=str(sort),
             )
         )
         return page.page([PlaybookRead.of(v) for v in result.items], result.total)

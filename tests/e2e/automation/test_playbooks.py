@@ -65,6 +65,14 @@ async def test_owner_only(desk: Desk) -> None:
     assert (await desk.ok(desk.admin, "GET", path))["id"] == mine["id"]
     everyone = await desk.ok(desk.admin, "GET", "/playbooks", params={"limit": 200})
     assert mine["id"] in [p["id"] for p in everyone["items"]]
+    theirs = await desk.ok(
+        desk.admin, "GET", "/playbooks", params={"owner_id": desk.client_user.user_id}
+    )
+    assert [p["id"] for p in theirs["items"]] == [mine["id"]]
+    peek = await desk.ok(
+        desk.other_client, "GET", "/playbooks", params={"owner_id": desk.client_user.user_id}
+    )
+    assert peek["total"] == 0
     assert (await desk.call(desk.client_user, "GET", "/playbooks")).status_code == 200
     assert (await desk.call(None, "GET", "/playbooks")).status_code == 401
 
@@ -186,3 +194,22 @@ async def test_content_limits_name_the_field(desk: Desk) -> None:
     ):
         answer = await desk.call(desk.tech, "POST", "/playbooks", json=body)
         assert answer.status_code in (400, 422), (body, answer.text)
+
+
+async def test_the_audit_trail_keeps_playbooks_private(desk: Desk) -> None:
+    secret = f"secret {uuid.uuid4().hex}"
+    made = await desk.ok(
+        desk.client_user, "POST", "/playbooks", 201, json={"name": secret, "content": {"k": 1}}
+    )
+    await desk.ok(
+        desk.client_user, "PATCH", f"/playbooks/{made['id']}", json={"name": secret + "2"}
+    )
+    trail = await desk.call(
+        desk.manager, "GET", "/audit", params={"entity_type": "playbook", "entity_id": made["id"]}
+    )
+    assert trail.status_code == 200
+    entries = trail.json()["items"]
+    assert [e["action"] for e in entries] == ["update", "create"] or [
+        e["action"] for e in entries
+    ] == ["create", "update"]
+    assert secret not in trail.text

@@ -47,6 +47,7 @@ async def test_without_documents_the_report_lists_none(tmp_path: Path) -> None:
 
 
 def test_a_required_import_nobody_exports_stops_the_build(tmp_path: Path) -> None:
+    # documents without maintenance (the only other module it needs)
     specs = [spec for spec in modules() if spec.name in {"identity", "documents"}]
     with pytest.raises(RuntimeError, match=r"maintenance\.intervention_access"):
         build_container(_settings(tmp_path), specs=specs)  # type: ignore[arg-type]

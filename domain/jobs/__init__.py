@@ -1,0 +1,1 @@
+"""The AI jobs context: transcriptions and virtual try-on, their life cycle and rules."""
