@@ -146,6 +146,13 @@ class TooLarge(DomainError):
     title = "Payload too large"
 
 
+class UnsupportedMediaType(DomainError):
+    """415: content of a type the route does not take (judged from the bytes for uploads)."""
+
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
 class Unauthenticated(DomainError):
     """No credentials, or credentials that cannot be trusted."""
 

@@ -47,10 +47,16 @@ class ModuleSpec:
     modules as ``"<this module>.<port>"`` (see ``imports``)."""
     imports: Mapping[str, str] = field(default_factory=dict)
     """``{"<Dependency provider on this container>": "<module>.<port>"}``: ports published by
-    other modules, wired by the composition root (never by importing their code)."""
+    other modules, wired by the composition root (never by importing their code). A trailing
+    ``?`` (``"documents.intervention_documents?"``) makes the import optional: when no
+    installed module exports it, the Dependency provider keeps its default."""
     rate_limits: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """Rate-limit buckets its routes name (``opt={"rate_limit": "<bucket>"}``):
     ``{"<bucket>": (requests, window seconds)}``; ``ATELIER_RATE_LIMITS`` can override them."""
+    checks: Callable[[Any], Sequence[str]] | None = None
+    """``(settings) -> problems``: the module's own configuration checks that depend on the
+    profile (run by ``atelier check-config``, ``serve`` and ``migrate`` with the secrets),
+    e.g. a secret the production profile requires."""
     setup: Callable[[Any], None] | None = None
     """Called once with the built module container: in-process wiring such as subscribing
     cache invalidation to the module's own domain events."""

@@ -18,6 +18,7 @@ INSTALLED: tuple[str, ...] = (
     "notifications",
     "automation",
     "media",
+    "documents",
 )
 
 

@@ -38,6 +38,7 @@ from domain.shared.errors import (
     RuleViolated,
     TooLarge,
     Unauthenticated,
+    UnsupportedMediaType,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +57,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,  # InvalidTransition too
     PreconditionFailed: 412,
+    UnsupportedMediaType: 415,
     RuleViolated: 422,  # ValidationFailed too
     TooLarge: 413,
     RateLimited: 429,
