@@ -32,7 +32,10 @@ from application.notifications.handlers import (
 )
 from application.notifications.mail import MAIL_JOB, QueueNotificationMail, SendNotificationMail
 from application.notifications.subscriptions import SUBSCRIPTIONS
-from application.notifications.use_cases.check_maintenance_due import CheckMaintenanceDue
+from application.notifications.use_cases.check_maintenance_due import (
+    CheckMaintenanceDue,
+    NothingDue,
+)
 from application.notifications.use_cases.list_notifications import ListNotifications
 from application.notifications.use_cases.mark_all_read import MarkAllNotificationsRead
 from application.notifications.use_cases.mark_read import MarkNotificationRead
@@ -120,8 +123,11 @@ class NotificationsContainer(containers.DeclarativeContainer):
     """identity.user_directory, wired by the composition root."""
     mail_contacts: providers.Dependency[MailContacts] = providers.Dependency()
     """identity.mail_contacts."""
-    maintenance_due: providers.Dependency[MaintenanceDue] = providers.Dependency()
-    """maintenance.maintenance_due."""
+    maintenance_due: providers.Dependency[MaintenanceDue] = providers.Dependency(
+        default=providers.Object(NothingDue())
+    )
+    """maintenance.maintenance_due when the maintenance module is installed (else nothing is
+    ever due)."""
 
     clock = platform.clock
     database = platform.database
@@ -191,7 +197,7 @@ MODULE = ModuleSpec(
     imports={
         "user_directory": "identity.user_directory",
         "mail_contacts": "identity.mail_contacts",
-        "maintenance_due": "maintenance.maintenance_due",
+        "maintenance_due": "maintenance.maintenance_due?",
     },
     jobs=_jobs,
     schedules=_schedules,

@@ -7,12 +7,13 @@ the inbox of its transaction, so a tick run twice (two workers, a retry) notifie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from application.contracts.identity import UserDirectory
-from application.contracts.maintenance import MaintenanceDue
+from application.contracts.maintenance import DueEquipment, MaintenanceDue
 from application.notifications import rules
 from application.notifications.ports import NotificationsUnitOfWork
 from application.notifications.publishing import create_notifications, publish_notifications
@@ -20,6 +21,14 @@ from application.shared.clock import Clock
 from application.shared.realtime import Broadcaster
 
 HANDLER = "notifications.maintenance_due"
+
+
+class NothingDue(MaintenanceDue):
+    """The port's stand-in when no installed module publishes ``maintenance.maintenance_due``
+    (the maintenance module is not installed): nothing is ever due."""
+
+    async def due_on(self, day: date) -> Sequence[DueEquipment]:
+        return ()
 
 
 def day_source(day: date) -> UUID:
