@@ -83,6 +83,9 @@ UNIQUE_RULES: dict[str, UniqueRule] = {
     "uq_calendar_feeds_technician_id": UniqueRule(
         "calendar_feed_exists", "This technician already has a calendar feed."
     ),
+    "uq_variable_types_name": UniqueRule(
+        "variable_type_taken", "This variable type name is already taken."
+    ),
     "uq_categories_name_key": UniqueRule("name_taken", "A category with this name exists."),
     "uq_colors_name_key": UniqueRule("name_taken", "A colour with this name exists."),
     "uq_themes_name_key": UniqueRule("name_taken", "A theme with this name exists."),

@@ -9,7 +9,7 @@ composition root, the HTTP app, the worker and the CLI iterate the registered sp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,3 +54,7 @@ class ModuleSpec:
     setup: Callable[[Any], None] | None = None
     """Called once with the built module container: in-process wiring such as subscribing
     cache invalidation to the module's own domain events."""
+    startup: Callable[[Any], Awaitable[None]] | None = None
+    """Awaited with the module container when the HTTP app starts, after the pools are open
+    (e.g. queue a warm-up job). It must be quick and must not fail the start: it catches and
+    logs its own errors."""

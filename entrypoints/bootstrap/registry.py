@@ -15,6 +15,7 @@ from entrypoints.bootstrap.module import ModuleSpec
 INSTALLED: tuple[str, ...] = (
     "identity",
     "maintenance",
+    "automation",
     "media",
 )
 

@@ -18,7 +18,13 @@ from litestar.channels import ChannelsPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 
-from entrypoints.bootstrap.container import Container, shutdown, start
+from entrypoints.bootstrap.container import (
+    Container,
+    installed_specs,
+    module_container,
+    shutdown,
+    start,
+)
 from entrypoints.http import routes
 from entrypoints.http.body import json_body_guard
 from entrypoints.http.dependencies import CONTAINER_STATE_KEY
@@ -61,6 +67,16 @@ def _cors(origins: Sequence[str]) -> CORSConfig | None:
         allow_credentials=False,
         max_age=600,
     )
+
+
+async def _start_modules(container: Container) -> None:
+    """Each installed module's ``startup`` hook (after the pools are open)."""
+    for spec in installed_specs(container):
+        if spec.startup is not None:
+            try:
+                await spec.startup(module_container(container, spec.name))
+            except Exception:  # a warm-up must never stop the app from serving
+                log.exception("module_startup_failed", module=spec.name)
 
 
 async def _close(container: Container) -> None:
@@ -132,6 +148,7 @@ def create_app(
         openapi_config=openapi_config() if settings.docs_enabled else None,
         on_startup=[
             partial(start, container),
+            partial(_start_modules, container),
             *([tune_gc_for_serving] if serving else []),
             *([jobs.start] if jobs else []),
         ],

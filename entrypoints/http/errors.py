@@ -36,6 +36,7 @@ from domain.shared.errors import (
     PreconditionFailed,
     RateLimited,
     RuleViolated,
+    TooLarge,
     Unauthenticated,
 )
 
@@ -56,6 +57,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Conflict: 409,  # InvalidTransition too
     PreconditionFailed: 412,
     RuleViolated: 422,  # ValidationFailed too
+    TooLarge: 413,
     RateLimited: 429,
     DependencyUnavailable: 503,
 }

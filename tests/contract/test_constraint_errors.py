@@ -69,6 +69,7 @@ CODES = {
     "uq_equipment_serial_key": "serial_taken",
     "uq_technicians_user_id": "technician_exists",
     "uq_interventions_preventive_key": "preventive_exists",
+    "uq_variable_types_name": "variable_type_taken",
     "uq_categories_name_key": "name_taken",
     "uq_colors_name_key": "name_taken",
     "uq_themes_name_key": "name_taken",

@@ -211,7 +211,6 @@ def test_a_module_added_by_the_recipe_touches_two_shared_files(tmp_path: Path) -
         "entrypoints.bootstrap",
         "entrypoints.http",
     ):
-        # beside maintenance in each list, whichever modules follow it
         text = text.replace(f'"{layer}.maintenance"', f'"{layer}.maintenance", "{layer}.notes"')
     pyproject.write_text(text)
 
