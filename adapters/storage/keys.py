@@ -48,4 +48,3 @@ class StreamDigest:
 
     def blob(self, key: str, content_type: str) -> StoredBlob:
         return StoredBlob(key=key, size=self.size, sha256=self.sha256, content_type=content_type)
-
