@@ -223,9 +223,9 @@ async def test_variable_types_unique_names_and_lists(backend: Backend) -> None:
         assert await uow.variable_types.get(other.id) is None
 
 
+# the memory profile installs them at start-up instead (InstallExamples)
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_sql_migration_installs_the_examples(backend: Backend) -> None:
-    if backend.name == "memory":
-        pytest.skip("the memory profile installs them at start-up (InstallExamples)")
     async with backend.uow() as uow:
         for example in EXAMPLES:
             found = await uow.variable_types.get_by_name(example.name)
