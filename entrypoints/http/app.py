@@ -20,7 +20,7 @@ from litestar.datastructures import State
 from litestar.routes import HTTPRoute
 
 from entrypoints.bootstrap.container import Container, shutdown, start
-from entrypoints.http import routes
+from entrypoints.http import openapi_truth, routes
 from entrypoints.http.dependencies import CONTAINER_STATE_KEY
 from entrypoints.http.docs import openapi_config, static_router
 from entrypoints.http.errors import exception_handlers
@@ -155,6 +155,7 @@ def create_app(
         debug=False,
     )
     _options_answer_every_method(app)
+    openapi_truth.install(app)
     # Outermost layer, around Litestar's router, CORS and exception handling, so 404/405 and
     # preflight answers get a request id, hardening headers, metrics and an access-log line.
     app.asgi_handler = EdgeMiddleware(app.asgi_handler, metrics)
