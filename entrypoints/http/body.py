@@ -13,7 +13,8 @@ Runs as route middleware (after routing, so it knows the handler) on handlers th
 4. a NUL character in any string (keys included) -> 422 ``nul_character``; an integer beyond
    64 bits or a number beyond float range -> 422 ``number_out_of_range``;
 5. :func:`decode_strictly`: the document is converted to the type of ``data`` with msgspec in
-   strict mode (a string where an integer is expected is 422, as is ``1.0`` or ``true``), and a
+   strict mode (a string where an integer is expected is 422, as is ``1.5`` or ``true``; ``1.0``
+   is the integer 1, as in JSON Schema), and a
    failure is 422 ``validation_failed`` naming the field by its path (``password``,
    ``working_hours.0.start``); a missing required field is named too.
 
@@ -210,7 +211,8 @@ def field_path(error: msgspec.ValidationError) -> tuple[str, str]:
     return ".".join(path) or "body", text
 
 
-def _body_type(route_handler: Any) -> Any:
+def body_type(route_handler: Any) -> Any:
+    """The type the handler's ``data`` is decoded to (None without one)."""
     opt = getattr(route_handler, "opt", None)
     if isinstance(opt, dict) and _TYPE_OPT in opt:
         return opt[_TYPE_OPT]
@@ -222,17 +224,29 @@ def _body_type(route_handler: Any) -> Any:
     return annotation
 
 
+def _integral_floats_as_ints(value: Any) -> Any:
+    """``30.0`` -> ``30``: JSON (and JSON Schema) makes no difference between them, so an
+    integer field takes either; ``30.5`` and ``"30"`` stay refused."""
+    if isinstance(value, float) and value.is_integer() and _INT_MIN <= value <= _UINT_MAX:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
+
+
 def decode_strictly(route_handler: Any, document: Any) -> None:
     """Convert ``document`` to the type of the handler's ``data`` in msgspec's strict mode:
     422 ``validation_failed`` naming the field on failure (Litestar converts leniently)."""
     if document is NO_BODY:
         return
-    annotation = _body_type(route_handler)
+    annotation = body_type(route_handler)
     if annotation is None or annotation is Any:
         return
     try:
         msgspec.convert(
-            document,
+            _integral_floats_as_ints(document),
             annotation,
             strict=True,
             dec_hook=getattr(route_handler, "default_deserializer", None),

@@ -16,12 +16,16 @@ module's routes, present and future, get the same rules without declaring anythi
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from litestar import Request
+from litestar.constants import RESERVED_KWARGS
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
+from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.errors import DomainError, FieldError
@@ -72,10 +76,13 @@ def _decode(raw: str, *, plus_is_space: bool = True) -> str:
     return unquote_to_bytes(raw).decode("utf-8")
 
 
-def check_query_string(query_string: bytes) -> None:
-    """422 naming the first parameter whose name or value is not UTF-8 or holds a NUL."""
+def check_query_string(query_string: bytes, rules: QueryRules | None = None) -> None:
+    """422 naming the first parameter whose name or value is not UTF-8 or holds a NUL, that
+    is given twice (unless it takes a list) or that is ``null`` where that is no value."""
+    rules = rules or QueryRules()
     if not query_string:
         return
+    seen: set[str] = set()
     for pair in query_string.decode("latin-1").split("&"):
         if not pair:
             continue
@@ -100,6 +107,15 @@ def check_query_string(query_string: bytes) -> None:
             ) from None
         if "\x00" in value:
             raise _nul(label)
+        if value == "null" and name in rules.not_null:
+            raise _parameter_problem(
+                label, "validation_failed", "null is not a value here", "A parameter is invalid."
+            )
+        if name in seen and name not in rules.repeatable:
+            raise _parameter_problem(
+                label, "repeated_parameter", "is given more than once", "A parameter is repeated."
+            )
+        seen.add(name)
 
 
 def _nul(name: str) -> EdgeProblem:
@@ -117,13 +133,66 @@ def check_path_parameters(path_params: Any) -> None:
             raise _nul(str(name))
 
 
+_QUERY_OPT = "atelier_query_parameters"
+_PATH_PARAMETER = re.compile(r"{(\w+)(?::[^}]*)?}")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRules:
+    """What the guard needs to know of a handler's query parameters (its own and those of its
+    dependencies): which may repeat (lists) and which must not be the word ``null`` (Litestar
+    decodes query values leniently: ``?status=null`` would silently mean "no filter" for an
+    optional parameter that is not text)."""
+
+    repeatable: frozenset[str] = frozenset()
+    not_null: frozenset[str] = frozenset()
+
+
+def _query_fields(route_handler: Any) -> list[tuple[str, Any]]:
+    signatures = [getattr(route_handler, "parsed_fn_signature", None)]
+    dependencies = route_handler.resolve_dependencies()
+    signatures += [getattr(d, "parsed_fn_signature", None) for d in dependencies.values()]
+    path_names = {m for path in route_handler.paths for m in _PATH_PARAMETER.findall(path)}
+    skipped = {*RESERVED_KWARGS, *dependencies, *path_names, "data"}
+    fields: list[tuple[str, Any]] = []
+    for signature in signatures:
+        for name, field_definition in (signature.parameters if signature else {}).items():
+            kwarg = field_definition.kwarg_definition
+            if name in skipped or isinstance(kwarg, DependencyKwarg | BodyKwarg):
+                continue
+            if isinstance(kwarg, ParameterKwarg):
+                if kwarg.header or kwarg.cookie:
+                    continue
+                name = kwarg.query or name
+            fields.append((name, field_definition))
+    return fields
+
+
+def query_rules(route_handler: Any) -> QueryRules:
+    opt = getattr(route_handler, "opt", None)
+    if not isinstance(opt, dict) or not hasattr(route_handler, "resolve_dependencies"):
+        return QueryRules()
+    rules: QueryRules | None = opt.get(_QUERY_OPT)
+    if rules is None:
+        repeatable, not_null = set(), set()
+        for name, field_definition in _query_fields(route_handler):
+            if field_definition.is_non_string_sequence:
+                repeatable.add(name)
+            elif field_definition.is_optional and not any(
+                t.annotation is str for t in field_definition.inner_types
+            ):
+                not_null.add(name)
+        rules = opt[_QUERY_OPT] = QueryRules(frozenset(repeatable), frozenset(not_null))
+    return rules
+
+
 async def check_request(request: Request[Any, Any, Any]) -> None:
     """Every rule of the guard, in order; raises the first problem found."""
     scope = request.scope
     handler = scope.get("route_handler")
     if scope["method"] != "OPTIONS" and is_secured(handler):
         current_actor(request)  # 401 (or 503) before any other answer
-    check_query_string(scope.get("query_string", b""))
+    check_query_string(scope.get("query_string", b""), query_rules(handler))
     check_path_parameters(scope.get("path_params"))
     kind = json_body_kind(handler)
     if kind != NOT_JSON:

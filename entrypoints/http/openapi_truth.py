@@ -17,8 +17,18 @@ anything beyond its own errors. From the shape of each operation (and nothing el
   UserRead_`` -> ``UserPage``); a path parameter whose URL segment carries a suffix is named
   and typed as the handler declares it (``opt={"path_parameter": {"calendar": PathName(
   "technician_id", suffix=".ics", schema={...})}}`` -> ``/technicians/{technician_id}.ics``).
+- **Bodies are described by the decoder itself**: each request body's schema (and the
+  components it uses) is msgspec's own JSON Schema of the type the handler decodes
+  (``msgspec.json.schema_components``), so every constraint (lengths, ranges, patterns, the
+  constraints of list items, required fields) is the one the server applies. Members a body
+  does not define are accepted and ignored by the server: they are documented as any JSON
+  value without NUL characters and with integers in 64 bits (``JsonValue``), which is what
+  the body guard lets through.
 - **Parameters**: a query, path or header parameter cannot be JSON ``null``: its
   ``oneOf [T, null]`` becomes ``T`` (with the parameter's constraints kept).
+- **Text has no NUL** (the request guard and the body guard refuse it, 422): every string
+  schema without a pattern, format or enum gets the pattern ``^[^\\x00]*$``, and every
+  object with free-form keys gets it as ``propertyNames``.
 """
 
 from __future__ import annotations
@@ -29,15 +39,19 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.routes import HTTPRoute
+
+from entrypoints.http.body import NOT_JSON, REQUIRED, body_type, json_body_kind
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_REF = "#/components/schemas/Problem"
 PATH_PARAMETER_OPT = "path_parameter"
 _REF_PREFIX = "#/components/schemas/"
 _GENERIC = re.compile(r"^(?P<outer>[A-Za-z0-9]+)_(?P<inner>[A-Za-z0-9_.]+)_$")
+NO_NUL = "^[^\\x00]*$"
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -108,6 +122,23 @@ def rename_components(document: dict[str, Any]) -> None:
     walk(document)
 
 
+def _no_nul(node: Any) -> None:
+    """Add :data:`NO_NUL` to every plain string schema and free-form object under ``node``."""
+    if isinstance(node, dict):
+        kind = node.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "string" in kinds and not {"pattern", "format", "enum", "const"} & set(node):
+            node["pattern"] = NO_NUL
+        if "object" in kinds and node.get("additionalProperties") is not False:
+            node.setdefault("propertyNames", {"pattern": NO_NUL})
+        for key, value in node.items():
+            if key not in {"examples", "example", "default", "const", "enum"}:
+                _no_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_nul(value)
+
+
 # -- parameters --------------------------------------------------------------------------------
 def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
     """``{"oneOf": [T, {"type": "null"}], maxLength: 5}`` -> ``T`` with ``maxLength: 5``."""
@@ -128,24 +159,91 @@ def _parameters(operation: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # -- the pass ----------------------------------------------------------------------------------
-def _handler_opts(app: Litestar) -> dict[tuple[str, str], dict[str, Any]]:
-    """``(path_format, method) -> opt`` of every route handler of ``app``."""
-    opts: dict[tuple[str, str], dict[str, Any]] = {}
+def _handlers(app: Litestar) -> dict[tuple[str, str], Any]:
+    """``(path_format, method) -> route handler`` of ``app``."""
+    handlers: dict[tuple[str, str], Any] = {}
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
             for method in handler.http_methods:
-                opts[(route.path_format, method.lower())] = dict(handler.opt or {})
-    return opts
+                handlers[(route.path_format, method.lower())] = handler
+    return handlers
 
 
-def _rename_path(
-    path: str, item: dict[str, Any], opts: dict[tuple[str, str], dict[str, Any]]
-) -> str:
+JSON_VALUE = "JsonValue"
+_INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**64 - 1}
+
+
+def _json_value_schema() -> dict[str, Any]:
+    ref = {"$ref": f"{_REF_PREFIX}{JSON_VALUE}"}
+    return {
+        "description": "Any JSON value without NUL characters, integers within 64 bits.",
+        "anyOf": [
+            {"type": "string", "pattern": NO_NUL},
+            dict(_INT64),
+            {"type": "number", "not": {"type": "integer"}},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": ref},
+            {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": ref},
+        ],
+    }
+
+
+def _body_schemas(document: dict[str, Any], handlers: dict[tuple[str, str], Any]) -> None:
+    """Replace each JSON request body's schema by msgspec's schema of the decoded type."""
+    targets: list[tuple[dict[str, Any], Any]] = []
+    for (path, method), handler in handlers.items():
+        operation = document.get("paths", {}).get(path, {}).get(method)
+        content = (operation or {}).get("requestBody", {}).get("content", {})
+        media = content.get("application/json")
+        if media is None or json_body_kind(handler) == NOT_JSON:
+            continue
+        annotation = body_type(handler)
+        if annotation is None or annotation is Any:
+            continue
+        targets.append((media, annotation))
+        operation["requestBody"]["required"] = json_body_kind(handler) == REQUIRED
+    if not targets:
+        return
+    schemas, components = msgspec.json.schema_components(
+        [annotation for _, annotation in targets], ref_template=_REF_PREFIX + "{name}"
+    )
+    for (media, _), schema in zip(targets, schemas, strict=True):
+        media["schema"] = _free_form_is_json_value(schema)
+    registry = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in components.items():
+        registry[name] = _free_form_is_json_value(schema)
+    registry[JSON_VALUE] = _json_value_schema()
+
+
+def _free_form_is_json_value(node: Any) -> Any:
+    """``{}`` (any value) and an object's unlisted members become :data:`JSON_VALUE`."""
+    ref = {"$ref": f"{_REF_PREFIX}{JSON_VALUE}"}
+    if isinstance(node, dict):
+        if not node:
+            return ref
+        out = {
+            k: _free_form_is_json_value(v) if k not in _LITERAL_KEYS else v for k, v in node.items()
+        }
+        if out.get("type") == "object" and "additionalProperties" not in out:
+            out["additionalProperties"] = ref
+        return out
+    if isinstance(node, list):
+        return [_free_form_is_json_value(v) for v in node]
+    return node
+
+
+_LITERAL_KEYS = frozenset({"default", "examples", "example", "enum", "const", "required"})
+
+
+def _rename_path(path: str, item: dict[str, Any], handlers: dict[tuple[str, str], Any]) -> str:
     declared: dict[str, PathName] = {}
     for method in _METHODS:
-        declared.update(opts.get((path, method), {}).get(PATH_PARAMETER_OPT, {}))
+        handler = handlers.get((path, method))
+        opt = getattr(handler, "opt", None) or {}
+        declared.update(opt.get(PATH_PARAMETER_OPT, {}))
     for old, spec in declared.items():
         path = path.replace(f"{{{old}}}", f"{{{spec.name}}}{spec.suffix}")
         for method in _METHODS:
@@ -214,11 +312,12 @@ def _head_of(get: dict[str, Any]) -> dict[str, Any]:
 
 def finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     """The document with every rule of the module's docstring applied (in place)."""
-    opts = _handler_opts(app)
+    handlers = _handlers(app)
+    _body_schemas(document, handlers)
     paths: dict[str, Any] = document.get("paths", {})
     finished: dict[str, Any] = {}
     for path, item in paths.items():
-        new_path = _rename_path(path, item, opts)
+        new_path = _rename_path(path, item, handlers)
         for method in _METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
@@ -227,6 +326,13 @@ def finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             item["head"] = _head_of(item["get"])
         finished[new_path] = item
     document["paths"] = finished
+    _no_nul(document.get("components", {}).get("schemas", {}))
+    for item in finished.values():
+        for method in _METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                _no_nul(operation.get("parameters", []))
+                _no_nul(operation.get("requestBody", {}))
     rename_components(document)
     return document
 

@@ -32,7 +32,15 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2_000)]
 LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
+# The identity rule (``domain.identity.values.email_problem``) as a pattern: a local part of 1
+# to 64 characters, one ``@``, two or more dot-separated labels not starting with ``-``; no
+# whitespace or control character anywhere.
+_NOT_IN_EMAIL = (
+    "@\\s\\x00-\\x1f\\x7f-\\x9f\\xad\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\ufeff"
+)
+_LABEL = f"(?!-)[^.{_NOT_IN_EMAIL}]+"
+EMAIL_PATTERN = f"^[^{_NOT_IN_EMAIL}]{{1,64}}@{_LABEL}(?:\\.{_LABEL})+$"
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1_024)]
 Token = Annotated[str, msgspec.Meta(min_length=1, max_length=4_096)]
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -120,6 +128,9 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
+IF_MATCH_PATTERN = r'^(\*|"[0-9]{1,20}")$'
+
+
 def parse_if_match(header: str | None) -> int | None:
     """The version an ``If-Match`` header asks for; ``None`` when absent or ``*``.
 
@@ -147,7 +158,16 @@ def _bad_if_match() -> BadRequest:
 
 
 def provide_if_match(
-    if_match: Annotated[str | None, HeaderParameter(name="If-Match", max_length=64)] = None,
+    if_match: Annotated[
+        str | None,
+        HeaderParameter(
+            name="If-Match",
+            description='The ETag of the version the change applies to (`"3"`), or `*`; '
+            "anything else is 400 `malformed_if_match`.",
+            # documented only: parse_if_match checks it (400, not Litestar's 422)
+            schema_extra={"pattern": IF_MATCH_PATTERN, "maxLength": 22},
+        ),
+    ] = None,
 ) -> int | None:
     """Dependency: the expected version from ``If-Match`` (or ``None``)."""
     return parse_if_match(if_match)
