@@ -7,8 +7,11 @@ schema-valid requests accepted and schema-violating ones refused, ``Allow`` on 4
 required where documented...) and every phase (examples, coverage, fuzzing, stateful). Any
 failure fails the test with Schemathesis' report (each failure with a ``curl`` to replay it).
 
-``ATELIER_FUZZ_MAX_EXAMPLES`` (default 5: the bounded run of ``nox -s fuzz``) sets the cases
-per operation; ``nox -s fuzz-long`` sets 100.
+``ATELIER_FUZZ_MAX_EXAMPLES`` (default 5) sets the cases per operation and
+``ATELIER_FUZZ_PHASES`` the phases (default all four). ``nox -s fuzz`` (in the default run) is
+bounded: 5 cases per operation, phases examples, fuzzing and stateful; ``nox -s fuzz-long``
+adds the coverage phase (every boundary and every way to violate each constraint, some 5,000
+requests a profile) and 100 cases per operation.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.support import run_schemathesis, serve, settings_for
+from tests.fuzz.support import ALL_PHASES, run_schemathesis, serve, settings_for
 from tests.support.services import free_port
 
 pytestmark = pytest.mark.slow
 
 MAX_EXAMPLES = int(os.environ.get("ATELIER_FUZZ_MAX_EXAMPLES", "5"))
 SEED = os.environ.get("ATELIER_FUZZ_SEED")
+PHASES = os.environ.get("ATELIER_FUZZ_PHASES", ALL_PHASES)
 
 
 @pytest.fixture(params=["embedded", "production"])
@@ -45,11 +49,14 @@ def test_the_whole_schema_holds(served_values: dict[str, str], tmp_path: Path) -
     with serve(served_values, tmp_path, free_port()) as served:
         started = time.monotonic()
         result = run_schemathesis(
-            served, max_examples=MAX_EXAMPLES, seed=int(SEED) if SEED else None
+            served, max_examples=MAX_EXAMPLES, phases=PHASES, seed=int(SEED) if SEED else None
         )
         seconds = time.monotonic() - started
         server_log = served.log.read_text(errors="replace")
     summary = result.stdout[result.stdout.rfind("SUMMARY") :]
-    print(f"\n{served_values['profile']}: {seconds:.0f} s, max examples {MAX_EXAMPLES}\n{summary}")
+    print(
+        f"\n{served_values['profile']}: {seconds:.0f} s, max examples {MAX_EXAMPLES}, "
+        f"phases {PHASES}\n{summary}"
+    )
     assert result.returncode == 0, f"{result.stdout[-60_000:]}\n{result.stderr[-5_000:]}"
     assert "unhandled_exception" not in server_log, server_log[-10_000:]
