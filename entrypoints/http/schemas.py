@@ -114,11 +114,23 @@ def sort_provider(allowed: Collection[str], default: str) -> Callable[..., Sort]
     sync_to_thread=False)}``."""
     allowed_set = frozenset(allowed)
 
-    def provide_sort(
-        sort_by: Annotated[str | None, QueryParameter(name="sort", max_length=64)] = None,
-    ) -> Sort:
+    choices = "|".join(re.escape(name) for name in sorted(allowed_set))
+    sort_parameter = Annotated[
+        str | None,
+        QueryParameter(
+            name="sort",
+            max_length=64,
+            description=f"One of {', '.join(sorted(allowed_set))}; a leading - sorts descending.",
+            # documented only: parse_sort answers 422 naming ``sort``
+            schema_extra={"pattern": f"^(-?({choices}))?$"},
+        ),
+    ]
+
+    def provide_sort(sort_by: str | None = None) -> Sort:
         return parse_sort(sort_by, allowed_set, default)
 
+    # a real object, not a string: this module's postponed annotations cannot see the locals
+    provide_sort.__annotations__["sort_by"] = sort_parameter
     return provide_sort
 
 
@@ -176,6 +188,12 @@ def provide_if_match(
 # -- time query parameters -------------------------------------------------------------------
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_INSTANT_CHARS = 40
+#: What ``from``/``to`` accept: a date, or an RFC 3339 timestamp with its offset.
+INSTANT_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
+)
+_INSTANT = re.compile(INSTANT_PATTERN)
 
 
 def parse_instant(field: str, value: str | None) -> datetime | None:
@@ -183,9 +201,9 @@ def parse_instant(field: str, value: str | None) -> datetime | None:
     ``None`` stays ``None``; anything else is a 422 naming ``field``."""
     if value is None:
         return None
-    text = value.strip()
+    text = value
     try:
-        if len(text) > MAX_INSTANT_CHARS:
+        if len(text) > MAX_INSTANT_CHARS or not _INSTANT.fullmatch(text):
             raise ValueError(text)
         if _DATE.match(text):
             return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)

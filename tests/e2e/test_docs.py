@@ -154,3 +154,37 @@ async def test_dashboard_fields_say_what_they_mean(client: AsyncTestClient[Any])
     for component in ("InterventionStats", "EquipmentStats", "KpiRead", "TechnicianStats"):
         for name, field in schemas[component]["properties"].items():
             assert field.get("description"), (component, name)
+
+
+async def test_documented_constraints_are_the_servers(client: AsyncTestClient[Any]) -> None:
+    """The constraints issue 7 listed, as the document states them (the fuzz tier checks the
+    server agrees on every one, both ways)."""
+    from entrypoints.http.idempotency import KEY_PATTERN
+    from entrypoints.http.schemas import EMAIL_PATTERN, IF_MATCH_PATTERN, INSTANT_PATTERN
+
+    document = (await client.get("/schema/openapi.json")).json()
+    paths, schemas = document["paths"], document["components"]["schemas"]
+
+    def parameter(path: str, method: str, name: str) -> dict[str, Any]:
+        found = [p for p in paths[path][method]["parameters"] if p["name"] == name]
+        assert found, (method, path, name)
+        return found[0]["schema"]  # type: ignore[no-any-return]
+
+    assert parameter("/api/v1/equipment", "get", "sort")["pattern"].startswith("^(-?(")
+    assert "serial_number" in parameter("/api/v1/equipment", "get", "sort")["pattern"]
+    assert parameter("/api/v1/planning", "get", "from")["pattern"] == INSTANT_PATTERN
+    assert parameter("/api/v1/equipment/{equipment_id}", "patch", "If-Match")["pattern"] == (
+        IF_MATCH_PATTERN
+    )
+    assert parameter("/api/v1/equipment", "post", "Idempotency-Key")["pattern"] == KEY_PATTERN
+    assert parameter("/api/v1/equipment", "get", "status") == {
+        "$ref": "#/components/schemas/EquipmentStatus"
+    }  # a query parameter is never JSON null
+    assert schemas["RegisterBody"]["properties"]["email"]["pattern"] == EMAIL_PATTERN
+    assert "Monday" in schemas["PreventiveBody"]["properties"]["week_start"]["description"]
+    skills = schemas["TechnicianCreate"]["properties"]["skills"]
+    assert skills["items"]["minLength"] == 1  # list items keep their constraints
+    assert schemas["RegisterBody"]["additionalProperties"] == {
+        "$ref": "#/components/schemas/JsonValue"
+    }
+    assert schemas["RegisterBody"]["properties"]["first_name"]["pattern"] == "^[^\\x00]*$"

@@ -164,3 +164,26 @@ async def test_content_type_has_one_charset(shop: Workshop) -> None:
     metrics = await shop.client.get("/metrics")
     assert metrics.headers["content-type"].count("charset") == 1
     assert metrics.headers["content-type"].startswith("text/plain")
+
+
+async def test_query_values_follow_their_documented_patterns(shop: Workshop) -> None:
+    for query, field in [
+        ("sort=nonsense", "sort"),
+        ("sort=--name", "sort"),
+        ("from=2026-11-21T09Z", "from"),
+        ("from=%202026-11-21", "from"),
+        ("status=null", "status"),
+        ("q=a&q=b", "q"),
+    ]:
+        answer = await shop.client.get(f"{API}/equipment?{query}", headers=shop.admin.headers)
+        if field == "from":
+            answer = await shop.client.get(f"{API}/planning?{query}", headers=shop.admin.headers)
+        assert answer.status_code == 422, (query, answer.text)
+        assert [e["field"] for e in answer.json()["errors"]] == [field], query
+    for query in ("sort=-name", "sort=", "q=null", "status=down"):
+        answer = await shop.client.get(f"{API}/equipment?{query}", headers=shop.admin.headers)
+        assert answer.status_code == 200, (query, answer.text)
+    answer = await shop.client.get(
+        f"{API}/planning?from=2026-11-21T09:00:00.5%2B02:00", headers=shop.admin.headers
+    )
+    assert answer.status_code == 200, answer.text
