@@ -182,6 +182,15 @@ async def test_documented_constraints_are_the_servers(client: AsyncTestClient[An
     }  # a query parameter is never JSON null
     assert schemas["RegisterBody"]["properties"]["email"]["pattern"] == EMAIL_PATTERN
     assert "Monday" in schemas["PreventiveBody"]["properties"]["week_start"]["description"]
+    for component, field in [
+        ("RegisterBody", "password"),
+        ("UserCreate", "password"),
+        ("ChangePasswordBody", "new_password"),
+        ("PasswordResetConfirmBody", "new_password"),
+    ]:
+        password = schemas[component]["properties"][field]
+        assert (password["minLength"], password["maxLength"]) == (12, 128), component
+    assert schemas["LoginBody"]["properties"]["password"]["minLength"] == 1
     skills = schemas["TechnicianCreate"]["properties"]["skills"]
     assert skills["items"]["minLength"] == 1  # list items keep their constraints
     assert schemas["RegisterBody"]["additionalProperties"] == {
