@@ -16,6 +16,8 @@ import logging
 from application.shared.uow import OutboxSignal
 
 log = logging.getLogger("atelier.events")
+NOTIFY_WAIT_SECONDS = 0.5
+"""How long the listener waits for a notification before it looks at ``stop`` again."""
 
 
 class InProcessSignal(OutboxSignal):
@@ -73,7 +75,7 @@ class PostgresNotifications:
                 await conn.execute(f"LISTEN {self._channel}")
                 self._signal.notify()  # events committed while we were not listening
                 while not stop.is_set():
-                    async for _ in conn.notifies(timeout=1.0):
+                    async for _ in conn.notifies(timeout=NOTIFY_WAIT_SECONDS):
                         self._signal.notify()
             except Exception as exc:  # noqa: BLE001 - reconnect; the relay polls meanwhile
                 log.warning("outbox listener lost its connection: %s", type(exc).__name__)

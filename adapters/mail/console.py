@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from application.identity.ports import EmailMessage, Mailer
+from application.shared.mail import EmailMessage, Mailer
 
 
 class ConsoleMailer(Mailer):

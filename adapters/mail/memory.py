@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.identity.ports import EmailMessage, Mailer
+from application.shared.mail import EmailMessage, Mailer
 
 
 class MemoryMailer(Mailer):

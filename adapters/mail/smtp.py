@@ -1,15 +1,19 @@
-"""SMTP delivery with the standard library, off the event loop."""
+"""SMTP delivery with aiosmtplib (asyncio; every step bounded by a timeout).
+
+A message with an HTML body is sent as ``multipart/alternative`` (the plain text first, then
+the HTML). A server that cannot be reached, refuses the message or does not answer in time
+is ``DependencyUnavailable``: the caller (a job with retries) tries again later.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
-import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate, make_msgid
 
-from application.identity.ports import EmailMessage, Mailer
+import aiosmtplib
+
+from application.shared.mail import EmailMessage, Mailer
 from domain.shared.errors import DependencyUnavailable
 
 
@@ -24,6 +28,7 @@ class SmtpSettings:
     use_ssl: bool = False
     """Implicit TLS (port 465); ``starttls`` is then ignored."""
     timeout_seconds: float = 10.0
+    """Bound of each step: connecting, each command, sending the message."""
 
 
 class SmtpMailer(Mailer):
@@ -36,38 +41,34 @@ class SmtpMailer(Mailer):
         mime["To"] = message.to
         mime["Subject"] = message.subject
         mime["Date"] = formatdate(localtime=False, usegmt=True)
-        mime["Message-ID"] = make_msgid()
+        mime["Message-ID"] = make_msgid(domain=self._settings.sender.rpartition("@")[2] or None)
         mime.set_content(message.text)
         if message.html is not None:
             mime.add_alternative(message.html, subtype="html")
         return mime
 
-    def _send_blocking(self, mime: MimeMessage) -> None:
+    def _client(self) -> aiosmtplib.SMTP:
         s = self._settings
-        with self._connect() as smtp:
-            if not s.use_ssl and s.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if s.username:
-                smtp.login(s.username, s.password or "")
-            smtp.send_message(mime)
+        return aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            username=s.username or None,
+            password=s.password or None,
+            use_tls=s.use_ssl,
+            start_tls=False if s.use_ssl else s.starttls,
+            timeout=s.timeout_seconds,
+        )
 
     async def send(self, message: EmailMessage) -> None:
         mime = self._build(message)
         try:
-            await asyncio.to_thread(self._send_blocking, mime)
-        except (smtplib.SMTPException, OSError) as exc:
-            raise DependencyUnavailable("The mail server did not accept the message.") from exc
-
-    def _connect(self) -> smtplib.SMTP:
-        s = self._settings
-        if s.use_ssl:
-            context = ssl.create_default_context()
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=context)
-        return smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+            async with self._client() as smtp:
+                await smtp.send_message(mime)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise DependencyUnavailable(
+                "The mail server did not accept the message.", code="mail_unavailable"
+            ) from exc
 
     async def ping(self) -> None:
-        def _noop() -> None:
-            with self._connect() as smtp:
-                smtp.noop()
-
-        await asyncio.to_thread(_noop)
+        async with self._client() as smtp:
+            await smtp.noop()

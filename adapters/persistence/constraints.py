@@ -36,6 +36,10 @@ FIELDS: dict[str, str] = {
     "equipment.type_key": "type",
     "equipment.location_key": "location",
     "technicians.specialty_key": "specialty",
+    "categories.name_key": "name",
+    "colors.name_key": "name",
+    "themes.name_key": "name",
+    "theme_colors.color_id": "color_ids",
 }
 
 #: referred table -> the noun of "no <noun> has this id".
@@ -46,6 +50,10 @@ TARGETS: dict[str, str] = {
     "interventions": "intervention",
     "refresh_families": "session",
     "schedule_entries": "planning entry",
+    "categories": "category",
+    "colors": "colour",
+    "images": "image",
+    "themes": "theme",
 }
 
 
@@ -75,6 +83,12 @@ UNIQUE_RULES: dict[str, UniqueRule] = {
     "uq_calendar_feeds_technician_id": UniqueRule(
         "calendar_feed_exists", "This technician already has a calendar feed."
     ),
+    "uq_variable_types_name": UniqueRule(
+        "variable_type_taken", "This variable type name is already taken."
+    ),
+    "uq_categories_name_key": UniqueRule("name_taken", "A category with this name exists."),
+    "uq_colors_name_key": UniqueRule("name_taken", "A colour with this name exists."),
+    "uq_themes_name_key": UniqueRule("name_taken", "A theme with this name exists."),
 }
 
 

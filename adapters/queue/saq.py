@@ -391,6 +391,11 @@ class SaqWorker:
         class _Worker(Worker[Any]):
             # inside `atelier serve` the server owns the signals
             SIGNALS = Worker.SIGNALS if handle_signals else []
+            upkeep_tasks: list[asyncio.Task[None]] = []  # replaced per worker by upkeep()
+
+            async def upkeep(self) -> list[asyncio.Task[None]]:
+                self.upkeep_tasks = await super().upkeep()
+                return self.upkeep_tasks
 
         self._worker = _Worker(
             queue.queue,
@@ -410,6 +415,13 @@ class SaqWorker:
 
     async def stop(self) -> None:
         if self._task is not None:
+            # The upkeep loops (sweep, schedule, abort, worker info) sleep between rounds and
+            # have nothing to finish: stop them now, so that SAQ's shutdown grace period is
+            # spent only on running jobs (it would otherwise always wait it out in full).
+            if getattr(self._worker, "event", None) is not None:
+                self._worker.event.set()
+            for task in self._worker.upkeep_tasks:
+                task.cancel()
             await self._worker.stop()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -2,8 +2,9 @@
 
 One long-lived client is opened lazily (under a lock) and closed by ``aclose``. Uploads
 stream: objects up to one part go up in a single ``put_object``, larger ones as a multipart
-upload of 8 MiB parts that is aborted if anything fails. Network and service failures
-surface as ``DependencyUnavailable(code="storage_unavailable")``; a missing key as NotFound.
+upload of 8 MiB parts (one part held at a time) that is aborted if anything fails. Network
+and service failures surface as ``DependencyUnavailable(code="storage_unavailable")``; a
+missing key as NotFound.
 
 Every call is bounded: ``connect_timeout`` and ``read_timeout`` per attempt, at most
 ``max_attempts`` attempts (botocore's standard retry mode, its backoff in between). With
@@ -24,7 +25,7 @@ from aiohttp import ClientError as HttpClientError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.storage.keys import StreamDigest, rechunk, validate_key
+from adapters.storage.keys import StreamDigest, validate_key
 from application.shared.storage import BlobStorage, StoredBlob
 from domain.shared.errors import DependencyUnavailable, NotFound
 
@@ -177,20 +178,46 @@ class S3BlobStorage(BlobStorage):
         *,
         content_type: str = "application/octet-stream",
     ) -> StoredBlob:
+        """At most one part is held (plus the caller's current chunk and the copy being
+        sent): a part goes up as soon as a byte beyond it has arrived, so a stream that
+        fits in one part is a single ``put_object``."""
         validate_key(key)
         client = await self._get_client()
         digest = StreamDigest()
-        parts = rechunk(_digesting(chunks, digest), PART_SIZE)
+        buffer = bytearray()
+        upload: _MultipartUpload | None = None
         try:
-            first = await anext(parts, b"")
-            second = await anext(parts, None)
-            if second is None:
-                await self._put_object(client, key, first, content_type)
+            async for chunk in chunks:  # the caller's stream: its errors are not the storage's
+                digest.update(chunk)
+                buffer += chunk
+                while len(buffer) > PART_SIZE:  # a full part that is not the last one
+                    if upload is None:
+                        upload = await self._start_multipart(client, key, content_type)
+                    with memoryview(buffer) as view:
+                        part = bytes(view[:PART_SIZE])
+                    del buffer[:PART_SIZE]
+                    await upload.send(part)
+                    del part
+            if upload is None:
+                await self._put_object(client, key, bytes(buffer), content_type)
             else:
-                await self._multipart(client, key, content_type, first, second, parts)
-        finally:
-            await parts.aclose()
+                await upload.send(bytes(buffer))
+                buffer.clear()
+                await upload.complete()
+        except BaseException:
+            if upload is not None:
+                await upload.abort()
+            raise
         return digest.blob(key, content_type)
+
+    async def _start_multipart(self, client: Any, key: str, content_type: str) -> _MultipartUpload:
+        created = await self._in_bucket(
+            client,
+            lambda: client.create_multipart_upload(
+                Bucket=self._bucket, Key=key, ContentType=content_type
+            ),
+        )
+        return _MultipartUpload(client, self._bucket, key, created["UploadId"])
 
     async def _put_object(self, client: Any, key: str, body: bytes, content_type: str) -> None:
         await self._in_bucket(
@@ -222,52 +249,6 @@ class S3BlobStorage(BlobStorage):
         with _mapped_errors():
             await self._create(client)
         return True
-
-    async def _multipart(
-        self,
-        client: Any,
-        key: str,
-        content_type: str,
-        first: bytes,
-        second: bytes,
-        rest: AsyncIterator[bytes],
-    ) -> None:
-        upload = await self._in_bucket(
-            client,
-            lambda: client.create_multipart_upload(
-                Bucket=self._bucket, Key=key, ContentType=content_type
-            ),
-        )
-        upload_id = upload["UploadId"]
-        done: list[dict[str, Any]] = []
-
-        async def send(body: bytes) -> None:
-            number = len(done) + 1
-            answer = await client.upload_part(
-                Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
-            )
-            done.append({"PartNumber": number, "ETag": answer["ETag"]})
-
-        try:
-            with _mapped_errors():
-                await send(first)
-                await send(second)
-            async for part in rest:  # the caller's stream: its errors are not the storage's
-                with _mapped_errors():
-                    await send(part)
-            with _mapped_errors():
-                await client.complete_multipart_upload(
-                    Bucket=self._bucket,
-                    Key=key,
-                    UploadId=upload_id,
-                    MultipartUpload={"Parts": done},
-                )
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(
-                    client.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
-                )
-            raise
 
     def get(self, key: str, *, chunk_size: int = 64 * 1024) -> AsyncIterator[bytes]:
         validate_key(key)
@@ -329,7 +310,35 @@ class S3BlobStorage(BlobStorage):
             ) from exc
 
 
-async def _digesting(chunks: AsyncIterable[bytes], digest: StreamDigest) -> AsyncIterator[bytes]:
-    async for chunk in chunks:
-        digest.update(chunk)
-        yield chunk
+class _MultipartUpload:
+    """One multipart upload: parts sent in order, then completed, or aborted on failure."""
+
+    def __init__(self, client: Any, bucket: str, key: str, upload_id: str) -> None:
+        self._client, self._bucket, self._key, self._id = client, bucket, key, upload_id
+        self._done: list[dict[str, Any]] = []
+
+    async def send(self, body: bytes) -> None:
+        number = len(self._done) + 1
+        with _mapped_errors():
+            answer = await self._client.upload_part(
+                Bucket=self._bucket, Key=self._key, UploadId=self._id, PartNumber=number,
+                Body=body,
+            )  # fmt: skip
+        self._done.append({"PartNumber": number, "ETag": answer["ETag"]})
+
+    async def complete(self) -> None:
+        with _mapped_errors():
+            await self._client.complete_multipart_upload(
+                Bucket=self._bucket,
+                Key=self._key,
+                UploadId=self._id,
+                MultipartUpload={"Parts": self._done},
+            )
+
+    async def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(
+                self._client.abort_multipart_upload(
+                    Bucket=self._bucket, Key=self._key, UploadId=self._id
+                )
+            )

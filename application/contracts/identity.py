@@ -3,6 +3,8 @@
 * ``Authenticator`` (``identity.authenticate``): an access token -> the caller (``Actor``), or
   ``Unauthenticated``; the HTTP platform's authentication middleware calls it per request.
 * ``UserDirectory`` (``identity.user_directory``): what other modules may ask about users.
+* ``MailContacts`` (``identity.mail_contacts``): where and whether to e-mail a user (the
+  notifications module's mail; the user's choice lives in their preferences).
 """
 
 from __future__ import annotations
@@ -47,4 +49,23 @@ class UserDirectory(Protocol):
 
     async def manager_ids(self) -> Sequence[UUID]:
         """Ids of every active manager (escalation notifications)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MailContact:
+    """Where to e-mail a user, and whether they accept notification e-mail."""
+
+    user_id: UUID
+    email: str
+    name: str
+    is_active: bool
+    notification_email: bool
+    """False when the user turned e-mail off: ``settings.notifications.email`` (or
+    ``settings.notifications``) is ``false`` in their preferences."""
+
+
+class MailContacts(Protocol):
+    async def mail_contact(self, user_id: UUID) -> MailContact | None:
+        """The contact of an existing user (active or not); None when there is no such user."""
         ...

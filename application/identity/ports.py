@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from application.shared.mail import EmailMessage as EmailMessage  # re-exported
+from application.shared.mail import Mailer as Mailer  # re-exported
 from application.shared.pagination import Sort
 from application.shared.uow import UnitOfWork
 from domain.identity.password_reset import PasswordResetToken
@@ -171,20 +173,6 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
     password_resets: PasswordResetRepository
     preferences: PreferencesRepository
     revocations: RevocationRepository
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EmailMessage:
-    to: str
-    subject: str
-    text: str
-    html: str | None = None
-
-
-class Mailer(Protocol):
-    async def send(self, message: EmailMessage) -> None:
-        """Deliver or queue the message; raise ``DependencyUnavailable`` when it cannot."""
-        ...
 
 
 class SecurityLog(Protocol):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from application.contracts.documents import DocumentSummary
 from domain.maintenance.assignment import Candidate
 from domain.maintenance.enums import (
     EquipmentStatus,
@@ -358,19 +359,23 @@ class TimelineEvent:
     """created, assign, start, complete, cancel, ... (from the audit trail)."""
     actor_id: UUID | None
     changes: Mapping[str, object]
+    text: str = ""
+    """The entry as a sentence, with names and plain times (``application.maintenance
+    .timeline``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InterventionReportData:
-    """Data of ``GET /interventions/{id}/report.pdf``; ``documents`` is filled by the
-    documents module when it exists (empty here)."""
+    """Data of ``GET /interventions/{id}/report.pdf``; ``documents`` comes from the
+    documents module's published port when that module is installed (empty otherwise)."""
 
     intervention: InterventionView
     equipment: EquipmentView
     technician: TechnicianView | None
     timeline: tuple[TimelineEvent, ...]
-    documents: Sequence[object]
+    documents: Sequence[DocumentSummary]
     generated_at: datetime
+    technician_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

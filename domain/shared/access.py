@@ -127,7 +127,18 @@ _MANAGE_MEDIA = {
         Role.TECHNICIAN: _only(read=_A),
         Role.CLIENT: _only(read=_A),
     }
-    for r in (Resource.THEMES, Resource.CATEGORIES, Resource.COLOURS, Resource.IMAGES)
+    for r in (Resource.THEMES, Resource.CATEGORIES, Resource.COLOURS)
+}
+
+# images: "upload own; read public and own" -- OWN reads cover public images too (the media
+# module decides what an image "related to the actor" is); owners may delete their own
+_IMAGES = {
+    Resource.IMAGES: {
+        Role.ADMIN: _every(Resource.IMAGES, _A),
+        Role.MANAGER: _every(Resource.IMAGES, _A),
+        Role.TECHNICIAN: _only(read=_O, create=_O, delete=_O),
+        Role.CLIENT: _only(read=_O, create=_O, delete=_O),
+    }
 }
 
 _OWNED_BY_EACH = {
@@ -210,6 +221,7 @@ MATRIX: Mapping[Resource, Mapping[Role, Mapping[Action, Scope]]] = {
         Role.CLIENT: _only(read=_A, validate=_A),
     },
     **_MANAGE_MEDIA,
+    **_IMAGES,
     **_OWNED_BY_EACH,
 }
 

@@ -138,6 +138,21 @@ class StillReferenced(Conflict):
     title = "Still referenced"
 
 
+class TooLarge(DomainError):
+    """413: a value is over its size limit (``errors`` names the field), e.g. a playbook
+    ``content`` over 256 KiB inside a body the edge accepted."""
+
+    code = "too_large"
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(DomainError):
+    """415: content of a type the route does not take (judged from the bytes for uploads)."""
+
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
 class Unauthenticated(DomainError):
     """No credentials, or credentials that cannot be trusted."""
 

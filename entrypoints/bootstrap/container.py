@@ -136,6 +136,7 @@ def _smtp_mailer(settings: Settings) -> Any:
             password=settings.smtp_password or None,
             starttls=settings.smtp_starttls,
             use_ssl=settings.smtp_port == 465,
+            timeout_seconds=settings.smtp_timeout_seconds,
         )
     )
 
@@ -322,9 +323,12 @@ def _wire_ports(container: Container, specs: Sequence[ModuleSpec]) -> None:
     by_name = {spec.name: spec for spec in specs}
     for spec in specs:
         for local, published in spec.imports.items():
-            module, _, port = published.partition(".")
+            optional = published.endswith("?")
+            module, _, port = published.removesuffix("?").partition(".")
             exporter = by_name.get(module)
             if exporter is None or port not in exporter.exports:
+                if optional:  # the module is not installed: the Dependency keeps its default
+                    continue
                 raise RuntimeError(f"{spec.name} imports {published!r}, which nobody exports")
             source = getattr(module_container(container, module), exporter.exports[port])
             getattr(module_container(container, spec.name), local).override(source)

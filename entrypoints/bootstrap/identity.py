@@ -5,7 +5,8 @@ The root container mounts ``IdentityContainer`` as ``container.identity`` with t
 (clock, cache, hasher, token service, event bus, database, mailer) and ``IdentitySettings``.
 Use cases are Factories (a fresh unit of work per call); stateless collaborators are Singletons.
 Identity publishes the ``identity.authenticate`` port (the HTTP platform's authentication
-calls it) and ``identity.user_directory`` (what other modules may ask about users).
+calls it), ``identity.user_directory`` (what other modules may ask about users) and
+``identity.mail_contacts`` (a user's address and e-mail choice, for notification mail).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dependency_injector import containers, providers
 
 from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from application.identity.authenticate import Authenticate
+from application.identity.contacts import IdentityMailContacts
 from application.identity.directory import IdentityUserDirectory
 from application.identity.login_throttle import LoginThrottle
 from application.identity.passwords import DummyHash, build_password_policy
@@ -223,6 +225,8 @@ class IdentityContainer(containers.DeclarativeContainer):
         memory=providers.Singleton(IdentityUserDirectory, uow.provider),
     )
 
+    mail_contacts = providers.Singleton(IdentityMailContacts, read_uow.provider)
+
     session_state = providers.Singleton(
         SessionState,
         cache,
@@ -285,7 +289,11 @@ MODULE = ModuleSpec(
     container=IdentityContainer,
     settings=IdentitySettings,
     tables="adapters.persistence.sqlalchemy.identity.tables",
-    exports={"authenticate": "authenticate", "user_directory": "user_directory"},
+    exports={
+        "authenticate": "authenticate",
+        "user_directory": "user_directory",
+        "mail_contacts": "mail_contacts",
+    },
     rate_limits={
         "register": (5, 60),
         # every attempt from one address, sized for a site of a few hundred people behind one

@@ -21,8 +21,11 @@ from adapters.persistence.memory.maintenance import (
     MemoryMaintenanceUnitOfWork,
 )
 from adapters.queue.base import check_cron
+from application.contracts.documents import InterventionDocuments
 from application.contracts.maintenance import PUBLISHED
 from application.maintenance.commands import EscalateOverdueCommand
+from application.maintenance.due import MaintenanceDueReport
+from application.maintenance.intervention_access import MaintenanceInterventionAccess
 from application.maintenance.policy import MaintenancePolicy
 from application.maintenance.ports import UserDirectory
 from application.maintenance.use_cases.assign_intervention import AssignIntervention
@@ -156,6 +159,11 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=MaintenanceSettings)
     user_directory: providers.Dependency[UserDirectory] = providers.Dependency()
     """identity.user_directory, wired by the composition root."""
+    intervention_documents: providers.Dependency[InterventionDocuments | None] = (
+        providers.Dependency(default=providers.Object(None))
+    )
+    """documents.intervention_documents when the documents module is installed (else None:
+    the report lists no documents)."""
 
     clock = platform.clock
     cache = platform.cache
@@ -213,7 +221,9 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     start_intervention = providers.Factory(StartIntervention, uow, clock)
     complete_intervention = providers.Factory(CompleteIntervention, uow, clock)
     cancel_intervention = providers.Factory(CancelIntervention, uow, clock)
-    intervention_report = providers.Factory(GetInterventionReport, read_uow, trail, clock)
+    intervention_report = providers.Factory(
+        GetInterventionReport, read_uow, trail, clock, user_directory, intervention_documents
+    )
     escalate_overdue = providers.Factory(EscalateOverdue, uow, clock, policy)
 
     list_planning = providers.Factory(ListPlanning, read_uow, policy)
@@ -229,6 +239,11 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     revoke_calendar_feed = providers.Factory(RevokeCalendarFeed, uow, clock)
 
     dashboard_stats = providers.Factory(GetDashboardStats, dashboard_reader, clock)
+    maintenance_due = providers.Singleton(MaintenanceDueReport, read_uow.provider)
+    """Published as ``maintenance.maintenance_due`` (the daily maintenance-due notification)."""
+
+    # -- published ports -----------------------------------------------------------------
+    intervention_access = providers.Singleton(MaintenanceInterventionAccess, read_uow.provider)
 
 
 MODULE = ModuleSpec(
@@ -237,7 +252,14 @@ MODULE = ModuleSpec(
     settings=MaintenanceSettings,
     tables="adapters.persistence.sqlalchemy.maintenance.tables",
     publishes=PUBLISHED,
-    imports={"user_directory": "identity.user_directory"},
+    imports={
+        "user_directory": "identity.user_directory",
+        "intervention_documents": "documents.intervention_documents?",
+    },
+    exports={
+        "intervention_access": "intervention_access",
+        "maintenance_due": "maintenance_due",
+    },
     # the public calendar feed (no bearer token): calendar apps poll every few minutes
     rate_limits={"calendar_feed": (60, 60)},
     jobs=_jobs,

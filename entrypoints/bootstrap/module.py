@@ -9,7 +9,7 @@ composition root, the HTTP app, the worker and the CLI iterate the registered sp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,10 +47,20 @@ class ModuleSpec:
     modules as ``"<this module>.<port>"`` (see ``imports``)."""
     imports: Mapping[str, str] = field(default_factory=dict)
     """``{"<Dependency provider on this container>": "<module>.<port>"}``: ports published by
-    other modules, wired by the composition root (never by importing their code)."""
+    other modules, wired by the composition root (never by importing their code). A trailing
+    ``?`` (``"documents.intervention_documents?"``) makes the import optional: when no
+    installed module exports it, the Dependency provider keeps its default."""
     rate_limits: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """Rate-limit buckets its routes name (``opt={"rate_limit": "<bucket>"}``):
     ``{"<bucket>": (requests, window seconds)}``; ``ATELIER_RATE_LIMITS`` can override them."""
+    checks: Callable[[Any], Sequence[str]] | None = None
+    """``(settings) -> problems``: the module's own configuration checks that depend on the
+    profile (run by ``atelier check-config``, ``serve`` and ``migrate`` with the secrets),
+    e.g. a secret the production profile requires."""
     setup: Callable[[Any], None] | None = None
     """Called once with the built module container: in-process wiring such as subscribing
     cache invalidation to the module's own domain events."""
+    startup: Callable[[Any], Awaitable[None]] | None = None
+    """Awaited with the module container when the HTTP app starts, after the pools are open
+    (e.g. queue a warm-up job). It must be quick and must not fail the start: it catches and
+    logs its own errors."""

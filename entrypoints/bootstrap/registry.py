@@ -15,6 +15,10 @@ from entrypoints.bootstrap.module import ModuleSpec
 INSTALLED: tuple[str, ...] = (
     "identity",
     "maintenance",
+    "notifications",
+    "automation",
+    "media",
+    "documents",
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,17 +47,38 @@ def _strength_problem(name: str, value: str) -> str | None:
 
 def _embedded_secrets_file(settings: Settings) -> dict[str, str]:
     path = settings.data_path / "secrets.json"
+    stored: dict[str, str] = {}
     if path.is_file():
-        stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
         if stored.get("jwt_secret") and stored.get("password_pepper"):
             return stored
     ensure_private_dir(path.parent)
-    stored = {"jwt_secret": _generate(), "password_pepper": _generate()}
+    # keep what else is stored there (modules' secrets: see ``stored_secret``)
+    stored = {**stored, "jwt_secret": _generate(), "password_pepper": _generate()}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(stored, handle)
     path.chmod(0o600)
     return stored
+
+
+def stored_secret(settings: Settings, name: str, generate: Callable[[], str]) -> str:
+    """A secret of the embedded profile kept in ``<data_dir>/secrets.json`` (mode 0600)
+    under ``name``, generated on first use by ``generate`` (modules' secrets, e.g. the
+    documents module's first encryption key). The other entries are kept as they are."""
+    path = settings.data_path / "secrets.json"
+    stored: dict[str, str] = {}
+    if path.is_file():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    if stored.get(name):
+        return stored[name]
+    ensure_private_dir(path.parent)
+    stored[name] = generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(stored, handle)
+    path.chmod(0o600)
+    return stored[name]
 
 
 def _verification_keys(settings: Settings) -> tuple[dict[str, str], list[str]]:

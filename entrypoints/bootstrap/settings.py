@@ -113,6 +113,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     smtp_password: str = ""
     smtp_starttls: bool = True
     mail_sender: str = "atelier@localhost"
+    smtp_timeout_seconds: float = 10.0
     # rate limits: "route=N/period" entries overriding the defaults (see README)
     rate_limits: list[str] = []
     rate_limit_enabled: bool = True
@@ -131,6 +132,11 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     relay_batch_size: int = 200
     event_delivery_retries: int = 8
     outbox_retention_days: int = 7
+    # real-time WebSockets (entrypoints/http/realtime.py)
+    ws_auth_timeout_seconds: float = 5.0
+    ws_heartbeat_seconds: float = 25.0
+    ws_auth_recheck_seconds: float = 60.0
+    ws_queue_size: int = 256
     # the modules' sections, by module name (filled by ``load_settings``; not a variable)
     sections: dict[str, Any] = {}
 
@@ -241,6 +247,11 @@ def range_problems(get: Callable[[str], Any]) -> list[tuple[str, str]]:
         _between(get, "relay_poll_seconds", 0.05, 60),
         _between(get, "relay_batch_size", 1, 10_000),
         _between(get, "event_delivery_retries", 0, 50),
+        _between(get, "smtp_timeout_seconds", 0.1, 300),
+        _between(get, "ws_auth_timeout_seconds", 0.1, 60),
+        _between(get, "ws_heartbeat_seconds", 0.1, 3600),
+        _between(get, "ws_auth_recheck_seconds", 0.1, 3600),
+        _between(get, "ws_queue_size", 1, 100_000),
         _between(get, "outbox_retention_days", 1, 365),
     ]
     return [check for check in checks if check is not None]

@@ -179,6 +179,11 @@ def _storage(settings: Settings) -> list[str]:
 
 def _secrets(settings: Settings) -> list[str]:
     problems = secret_problems(settings)
+    from entrypoints.bootstrap.registry import modules
+
+    for spec in modules():
+        if spec.checks is not None:
+            problems += spec.checks(settings)
     if _needs_data_dir(settings):
         problem = folder_problem("ATELIER_DATA_DIR", settings.data_path)
         if problem:

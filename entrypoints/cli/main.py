@@ -18,6 +18,8 @@ SECRET_FIELDS = {
     "smtp_password",
     "admin_password",
 }
+#: Endings that make any setting, of the platform or of a module, a secret in listings.
+SECRET_ENDINGS = ("password", "secret", "api_key", "token", "keys", "pepper")
 
 
 def _fail(problems: list[str]) -> None:
@@ -43,6 +45,19 @@ def _checked_settings(parts: Collection[str] | None = None) -> Settings:
     if problems:
         _fail(problems)
     return settings
+
+
+def is_secret(name: str) -> bool:
+    """A setting never printed: the known secrets and any name that says it holds one."""
+    return name in SECRET_FIELDS or name.endswith(SECRET_ENDINGS)
+
+
+def _shown(name: str, value: object) -> object:
+    if is_secret(name):
+        return "****" if value else "(unset)"
+    if isinstance(value, str) and "://" in value:
+        return _mask_url(value)
+    return value
 
 
 def _mask_url(url: str) -> str:
@@ -276,13 +291,11 @@ def check_config() -> None:
     click.echo(f"cache: {settings.cache_kind}")
     click.echo(f"mailer: {settings.mailer}")
     click.echo("settings:")
-    for name, value in msgspec.structs.asdict(settings).items():
-        shown = value
-        if name in SECRET_FIELDS:
-            shown = "****" if value else "(unset)"
-        elif isinstance(value, str) and "://" in value:
-            shown = _mask_url(value)
-        click.echo(f"  ATELIER_{name.upper()} = {shown}")
+    values = {k: v for k, v in msgspec.structs.asdict(settings).items() if k != "sections"}
+    for section in settings.sections.values():  # the modules' own variables
+        values |= msgspec.structs.asdict(section)
+    for name, value in values.items():
+        click.echo(f"  ATELIER_{name.upper()} = {_shown(name, value)}")
     if problems:
         click.echo(f"{len(problems)} problem(s):", err=True)
         _fail(problems)

@@ -508,6 +508,9 @@ def register(cli: click.Group) -> None:
                   show_default=True, help="--scale: rows per batch.")  # fmt: skip
     @click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False,
                   path_type=Path), default=None, help="--demo: another YAML document.")  # fmt: skip
+    @click.option("--media", "media_file", type=click.Path(exists=True, dir_okay=False,
+                  path_type=Path), default=None,
+                  help="Load media categories, colours and themes from YAML.")  # fmt: skip
     def seed(
         demo: bool,
         scale: int | None,
@@ -515,20 +518,32 @@ def register(cli: click.Group) -> None:
         technicians: int | None,
         batch_size: int,
         data_file: Path | None,
+        media_file: Path | None,
     ) -> None:
-        """Load demo data (--demo) or generate a large data set (--scale N)."""
-        if demo == (scale is not None):
-            raise click.UsageError("choose exactly one of --demo and --scale N")
-        settings = _settings()
-        if settings.profile == "embedded":
-            from entrypoints.cli.main import migrate_database
+        """Load demo data (--demo), generate a large data set (--scale N) or load media
+        catalogue data (--media FILE.yaml)."""
+        if [demo, scale is not None, media_file is not None].count(True) != 1:
+            raise click.UsageError("choose exactly one of --demo, --scale N and --media FILE")
+        settings = prepared_settings()
+        if media_file is not None:
+            from entrypoints.cli.media import run_media_seed
 
-            migrate_database(settings)
-        if demo:
+            run_media_seed(settings, media_file)
+        elif demo:
             _run_demo(settings, data_file or DEMO_FILE)
         else:
             assert scale is not None
             _run_scale(settings, scale, equipment, technicians, batch_size)
+
+
+def prepared_settings() -> Settings:
+    """The settings of a seeding command, the embedded database migrated first."""
+    settings = _settings()
+    if settings.profile == "embedded":
+        from entrypoints.cli.main import migrate_database
+
+        migrate_database(settings)
+    return settings
 
 
 def _run_demo(settings: Settings, data_file: Path) -> None:

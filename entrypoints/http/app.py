@@ -19,7 +19,13 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.routes import HTTPRoute
 
-from entrypoints.bootstrap.container import Container, shutdown, start
+from entrypoints.bootstrap.container import (
+    Container,
+    installed_specs,
+    module_container,
+    shutdown,
+    start,
+)
 from entrypoints.http import openapi_truth, routes
 from entrypoints.http.dependencies import CONTAINER_STATE_KEY
 from entrypoints.http.docs import openapi_config, static_router
@@ -28,6 +34,7 @@ from entrypoints.http.logging import configure_logging
 from entrypoints.http.metrics import PLATFORM_GAUGES, Metrics
 from entrypoints.http.middleware import EdgeMiddleware
 from entrypoints.http.operations import OPERATION_HANDLERS
+from entrypoints.http.realtime import BoundedSubscriber
 from entrypoints.worker.runtime import Background
 
 log = structlog.get_logger("atelier.http.app")
@@ -63,6 +70,16 @@ def _cors(origins: Sequence[str]) -> CORSConfig | None:
     )
 
 
+async def _start_modules(container: Container) -> None:
+    """Each installed module's ``startup`` hook (after the pools are open)."""
+    for spec in installed_specs(container):
+        if spec.startup is not None:
+            try:
+                await spec.startup(module_container(container, spec.name))
+            except Exception:  # a warm-up must never stop the app from serving
+                log.exception("module_startup_failed", module=spec.name)
+
+
 async def _close(container: Container) -> None:
     try:
         await shutdown(container)
@@ -71,8 +88,6 @@ async def _close(container: Container) -> None:
 
 
 GC_GEN0_THRESHOLD = 10_000
-#: Messages a socket may have waiting before the oldest are dropped (see entrypoints/http).
-SOCKET_BACKLOG = 256
 
 
 def tune_gc_for_serving() -> None:
@@ -133,8 +148,11 @@ def create_app(
     channels = ChannelsPlugin(
         backend=container.channels_backend(),
         arbitrary_channels_allowed=True,
-        subscriber_max_backlog=SOCKET_BACKLOG,
-        subscriber_backlog_strategy="dropleft",
+        # a bounded queue per socket; a socket whose queue overflows is closed (4408),
+        # nothing is dropped silently (entrypoints/http/realtime.py)
+        subscriber_max_backlog=settings.ws_queue_size,
+        subscriber_backlog_strategy="backoff",
+        subscriber_class=BoundedSubscriber,
     )
     app = Litestar(
         route_handlers=handlers,
@@ -147,6 +165,7 @@ def create_app(
         openapi_config=openapi_config() if settings.docs_enabled else None,
         on_startup=[
             partial(start, container),
+            partial(_start_modules, container),
             *([tune_gc_for_serving] if serving else []),
             *([jobs.start] if jobs else []),
         ],

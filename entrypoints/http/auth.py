@@ -51,8 +51,9 @@ _AUTHENTICATE_KEY = "authenticate_port"
 AUTHENTICATE_PORT = "identity.authenticate"
 
 
-def _authenticate(scope: Scope) -> Any:
-    """The ``identity.authenticate`` port, resolved once per app."""
+def authenticator(scope: Scope) -> Any:
+    """The ``identity.authenticate`` port (an ``Authenticator``), resolved once per app;
+    the real-time sockets (``realtime.py``) authenticate through it too."""
     app_state = scope["litestar_app"].state
     authenticate = app_state.get(_AUTHENTICATE_KEY)
     if authenticate is None:
@@ -95,7 +96,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
                 )
             else:
                 try:
-                    state[ACTOR_KEY] = await _authenticate(scope)(token)
+                    state[ACTOR_KEY] = await authenticator(scope)(token)
                 except DomainError as exc:  # Unauthenticated, or a dependency is down
                     state[AUTH_ERROR_KEY] = exc
         await next_app(scope, receive, send)

@@ -36,7 +36,9 @@ from domain.shared.errors import (
     PreconditionFailed,
     RateLimited,
     RuleViolated,
+    TooLarge,
     Unauthenticated,
+    UnsupportedMediaType,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -55,7 +57,9 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,  # InvalidTransition too
     PreconditionFailed: 412,
+    UnsupportedMediaType: 415,
     RuleViolated: 422,  # ValidationFailed too
+    TooLarge: 413,
     RateLimited: 429,
     DependencyUnavailable: 503,
 }

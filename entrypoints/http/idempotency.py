@@ -175,3 +175,53 @@ async def idempotent(
         return stored.response()
     finally:
         await cache.delete(lock_key)
+
+
+async def idempotent_upload(
+    cache: Cache,
+    actor: Actor,
+    *,
+    route: str,
+    key: str | None,
+    produce: Callable[[], Awaitable[tuple[Stored, str]]],
+    fingerprint_only: Callable[[], Awaitable[str]],
+    lock_ttl_seconds: float = 900.0,
+) -> Response[bytes]:
+    """``Idempotency-Key`` for streamed uploads, whose body is never held: the fingerprint
+    is known only once the body has been read. ``produce`` stores the upload and returns
+    its answer with the fingerprint of what it read; ``fingerprint_only`` reads (and
+    discards) the body of a retry to compare it with the first one. The lock lives as long
+    as a long upload may take (``lock_ttl_seconds``)."""
+    if key is None:
+        return (await produce())[0].response()
+    digest = hashlib.sha256(_check_key(key).encode()).hexdigest()
+    record_key = f"idempotency:{actor.user_id}:{route}:{digest}"
+    lock_key = f"{record_key}:lock"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_SECONDS
+    while True:
+        existing = await cache.get(record_key)
+        if existing is not None:
+            return _replay(existing, await fingerprint_only())
+        if await cache.set_if_absent(lock_key, b"1", ttl_seconds=lock_ttl_seconds):
+            break
+        if loop.time() >= deadline:
+            raise EdgeProblem(
+                409,
+                "idempotency_in_progress",
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+                title="Request in progress",
+                headers={"Retry-After": "1"},
+            )
+        await asyncio.sleep(POLL_SECONDS)
+    try:
+        existing = await cache.get(record_key)
+        if existing is not None:
+            return _replay(existing, await fingerprint_only())
+        stored, fingerprint = await produce()
+        if stored.status < 400:
+            stored.fingerprint = fingerprint
+            await cache.set(record_key, msgspec.json.encode(stored), ttl_seconds=TTL_SECONDS)
+        return stored.response()
+    finally:
+        await cache.delete(lock_key)

@@ -19,6 +19,7 @@ from application.shared.relay import OutboxRelay
 log = logging.getLogger("atelier.events")
 
 MAX_BACKOFF_SECONDS = 10.0
+LISTENER_STOP_SECONDS = 2.0
 
 
 class RelayRunner:
@@ -58,9 +59,12 @@ class RelayRunner:
                 await self._wait(stop)
         finally:
             if listener is not None:
-                listener.cancel()
+                # The listener sees ``stop`` within its notification wait; cancelling it
+                # instead would make psycopg cancel the wait on the server (up to 5 s).
+                if not stop.is_set():
+                    listener.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await listener
+                    await asyncio.wait_for(listener, LISTENER_STOP_SECONDS)
 
     async def _wait(self, stop: asyncio.Event) -> None:
         """Until a commit signals, ``stop`` is set or the poll interval ends."""

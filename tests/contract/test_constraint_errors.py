@@ -58,6 +58,10 @@ UNIQUES = sorted(
 RENAMED = {
     "users.email_normalized": "email",
     "equipment.serial_key": "serial_number",
+    "categories.name_key": "name",
+    "colors.name_key": "name",
+    "themes.name_key": "name",
+    "theme_colors.color_id": "color_ids",
 }
 #: unique constraints with a code of their own (API.md and the existing answers)
 CODES = {
@@ -65,6 +69,10 @@ CODES = {
     "uq_equipment_serial_key": "serial_taken",
     "uq_technicians_user_id": "technician_exists",
     "uq_interventions_preventive_key": "preventive_exists",
+    "uq_variable_types_name": "variable_type_taken",
+    "uq_categories_name_key": "name_taken",
+    "uq_colors_name_key": "name_taken",
+    "uq_themes_name_key": "name_taken",
 }
 
 

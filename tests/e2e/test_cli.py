@@ -144,14 +144,22 @@ def test_serve_embedded_from_an_empty_folder(
 
 def test_check_config_masks_secrets(tmp_path: Path) -> None:
     secret = "Zr4t9Qm2Lx8Vb6Nc1Hs5Jd7Kf3Gw0Py-TuEaRoIi"
-    env = _env(tmp_path, ATELIER_JWT_SECRET=secret, ATELIER_PASSWORD_PEPPER=secret[::-1])
+    admin = "leaky-admin-password-123"
+    env = _env(
+        tmp_path,
+        ATELIER_JWT_SECRET=secret,
+        ATELIER_PASSWORD_PEPPER=secret[::-1],
+        ATELIER_ADMIN_PASSWORD=admin,  # a module section's secret (identity)
+    )
     result = _run(["check-config"], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "profile: embedded" in result.stdout
     assert "persistence: sqlite" in result.stdout
-    assert secret not in result.stdout
-    assert secret[::-1] not in result.stdout
+    for hidden in (secret, secret[::-1], admin):
+        assert hidden not in result.stdout
     assert "ATELIER_JWT_SECRET = ****" in result.stdout
+    assert "ATELIER_ADMIN_PASSWORD = ****" in result.stdout
+    assert "ATELIER_SECTIONS" not in result.stdout  # each module variable on its own line
 
 
 def test_check_config_refuses_a_weak_production_secret(tmp_path: Path) -> None:
@@ -210,10 +218,11 @@ def test_check_config_names_every_problem_of_production_at_once(tmp_path: Path) 
         "ATELIER_S3_SECRET_ACCESS_KEY",
         "ATELIER_JWT_SECRET",
         "ATELIER_PASSWORD_PEPPER",
+        "ATELIER_DOCUMENT_KEYS",
         "ATELIER_TRUSTED_PROXIES",
     ):
         assert [p for p in problems if variable in p], f"{variable} not named: {problems}"
-    assert len(problems) == 8, problems
+    assert len(problems) == 9, problems
     assert "python3 -c" in result.stderr
     assert "Traceback" not in result.stderr
 

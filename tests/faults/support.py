@@ -96,6 +96,7 @@ def cli_env(extra: dict[str, str]) -> dict[str, str]:
         ATELIER_PROFILE="production",
         ATELIER_JWT_SECRET=SECRET,
         ATELIER_PASSWORD_PEPPER=SECRET[::-1],
+        ATELIER_DOCUMENT_KEYS="faults1=" + "A" * 43,
         ATELIER_BCRYPT_ROUNDS="4",
         ATELIER_LOG_LEVEL="WARNING",
         ATELIER_RATE_LIMITS="default=100000/m,login=1000/m",

@@ -1,67 +1,73 @@
 """``GET /interventions/{id}/report.pdf``: the intervention report built with fpdf2.
 
 Sections: the intervention, its equipment, the technician, the timeline (from the audit
-trail) and the documents (an empty list until the documents module fills it). The core
-Helvetica font covers Latin-1 only: other characters are replaced by ``?`` rather than
-failing the whole report.
+trail, as sentences with people's names and plain times) and the documents (from the
+documents module when it is installed). Text is set in DejaVu Sans, shipped in ``fonts/``
+(Bitstream Vera licence, ``fonts/LICENSE``), so every name prints as written (accents,
+Greek, Cyrillic...); a character the font lacks is drawn as a blank rather than failing the
+whole report.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from application.contracts.documents import DocumentSummary
+from application.maintenance.timeline import plain_time
 from application.maintenance.views import InterventionReportData
 
 MEDIA_TYPE = "application/pdf"
 _LABEL_WIDTH = 50
+FONTS = Path(__file__).resolve().parent / "fonts"
+FAMILY = "DejaVu"
+
+# fpdf2 logs every glyph the font lacks (and subsetting details) at INFO/WARNING
+logging.getLogger("fpdf").setLevel(logging.ERROR)
 
 
-def _latin1(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+    return plain_time(value) if value else "-"
+
+
+def _size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"  # pragma: no cover
 
 
 class _Report(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
-        self.set_font("Helvetica", "I", 8)
+        self.set_font(FAMILY, "", 8)
         self.cell(0, 10, f"Atelier - page {self.page_no()}", align="C")
 
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 8, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FAMILY, "B", 13)
+    pdf.cell(0, 8, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 10)
 
 
 def _rows(pdf: FPDF, rows: Iterable[tuple[str, object]]) -> None:
     for label, value in rows:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(_LABEL_WIDTH, 6, _latin1(label))
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 6, _latin1(value) or "-", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _changes(changes: Any) -> str:
-    if not isinstance(changes, dict) or not changes:
-        return ""
-    parts = []
-    for name, pair in changes.items():
-        if isinstance(pair, list | tuple) and len(pair) == 2:
-            parts.append(f"{name}: {pair[0]} -> {pair[1]}")
-        else:
-            parts.append(f"{name}: {pair}")
-    return "; ".join(parts)
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.cell(_LABEL_WIDTH, 6, _text(label))
+        pdf.set_font(FAMILY, "", 10)
+        pdf.multi_cell(0, 6, _text(value) or "-", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _paragraphs(pdf: FPDF, title: str, lines: Sequence[str]) -> None:
@@ -69,21 +75,29 @@ def _paragraphs(pdf: FPDF, title: str, lines: Sequence[str]) -> None:
     if not lines:
         pdf.multi_cell(0, 6, "None.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for line in lines:
-        pdf.multi_cell(0, 6, _latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6, _text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+
+
+def _document_line(d: DocumentSummary) -> str:
+    lock = ", encrypted" if d.encrypted else ""
+    return f"{d.name} - {d.kind}, {_size(d.size)}{lock}, added {plain_time(d.created_at)}"
 
 
 def intervention_report(data: InterventionReportData) -> bytes:
     i, e, t = data.intervention, data.equipment, data.technician
     pdf = _Report(format="A4")
-    pdf.set_title(_latin1(f"Intervention report - {i.title}"))
+    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(f"Intervention report - {i.title}")
     pdf.set_author("Atelier")
     pdf.set_creation_date(data.generated_at)
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, _latin1(f"Intervention report: {i.title}"), new_x=XPos.LMARGIN,
+    pdf.set_font(FAMILY, "B", 16)
+    pdf.multi_cell(0, 9, f"Intervention report: {i.title}", new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)  # fmt: skip
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     pdf.cell(0, 6, f"Generated {_when(data.generated_at)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     _heading(pdf, "Intervention")
@@ -127,7 +141,7 @@ def intervention_report(data: InterventionReportData) -> bytes:
         _rows(
             pdf,
             [
-                ("Id", t.id),
+                ("Name", data.technician_name or "-"),
                 ("Specialty", t.specialty),
                 ("Experience", t.experience_level.value),
                 ("Skills", ", ".join(t.skills)),
@@ -135,9 +149,6 @@ def intervention_report(data: InterventionReportData) -> bytes:
                 ("Base location", t.base_location),
             ],
         )
-    timeline = [
-        f"{_when(ev.at)}  {ev.action}  {_changes(ev.changes)}".rstrip() for ev in data.timeline
-    ]
-    _paragraphs(pdf, "Timeline", timeline)
-    _paragraphs(pdf, "Documents", [str(d) for d in data.documents])
+    _paragraphs(pdf, "Timeline", [ev.text for ev in data.timeline])
+    _paragraphs(pdf, "Documents", [_document_line(d) for d in data.documents])
     return bytes(pdf.output())

@@ -11,6 +11,7 @@ from entrypoints.bootstrap.validation import PERSISTENCE, validate
 
 STRONG = "q8XvN2r7LzP0wKc5Tj3mYb9HdF6sGa1E-uVnRxQ4"
 NO_FILE = Path("/nonexistent/.env")
+DOCUMENT_KEY = "k1=" + "A" * 43
 
 
 def _problems(tmp_path: Path, **env: str) -> list[str]:
@@ -27,6 +28,7 @@ def _production(**env: str) -> dict[str, str]:
         "ATELIER_S3_BUCKET": "atelier",
         "ATELIER_JWT_SECRET": STRONG,
         "ATELIER_PASSWORD_PEPPER": STRONG[::-1],
+        "ATELIER_DOCUMENT_KEYS": DOCUMENT_KEY,
         **env,
     }
 
@@ -100,3 +102,19 @@ def test_an_unusable_data_folder_is_named_once(tmp_path: Path) -> None:
 def test_nothing_is_created_while_checking(tmp_path: Path) -> None:
     _problems(tmp_path)
     assert not (tmp_path / "var").exists()
+
+
+def test_production_refuses_to_start_without_a_document_key(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, **_production(ATELIER_DOCUMENT_KEYS=""))
+    assert len(problems) == 1
+    assert problems[0].startswith("ATELIER_DOCUMENT_KEYS is required in production")
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [("k1", "look like id="), ("k1=c2hvcnQ", "32 bytes"), ("k1=" + "A" * 43 + ",k1=" + "B" * 43,
+      "appears twice"), ("bad id=" + "A" * 43, "look like id=")],
+)  # fmt: skip
+def test_malformed_document_keys_are_named(tmp_path: Path, value: str, fragment: str) -> None:
+    problems = _problems(tmp_path, **_production(ATELIER_DOCUMENT_KEYS=value))
+    assert any("ATELIER_DOCUMENT_KEYS" in p and fragment in p for p in problems), problems

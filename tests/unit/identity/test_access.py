@@ -23,6 +23,7 @@ from domain.shared.errors import Forbidden, NotFound
 CRUD = "read create update delete"
 ALL_CRUD = " ".join(f"{a}:all" for a in CRUD.split())
 OWN_CRUD = " ".join(f"{a}:own" for a in CRUD.split())
+OWN_IMAGES = "read:own create:own delete:own"
 INTERVENTION_ALL = ALL_CRUD + " assign:all start:all complete:all report:all cancel:all"
 
 # resource -> (admin, manager, technician, client); "action:scope" words, missing = none.
@@ -56,7 +57,9 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "themes": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
     "categories": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
     "colours": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
-    "images": (ALL_CRUD, ALL_CRUD, "read:all", "read:all"),
+    # "upload own; read public and own": own reads include public images (the media module
+    # decides); owners may delete their own uploads
+    "images": (ALL_CRUD, ALL_CRUD, OWN_IMAGES, OWN_IMAGES),
     "jobs": (ALL_CRUD, OWN_CRUD, OWN_CRUD, OWN_CRUD),
 }  # fmt: skip
 ROLES = (Role.ADMIN, Role.MANAGER, Role.TECHNICIAN, Role.CLIENT)

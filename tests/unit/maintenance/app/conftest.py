@@ -103,6 +103,7 @@ class Kit:
             "policy": self.policy,
             "reader": MemoryDashboardReader(self.store),
             "trail": MemoryAuditTrail(self.store),
+            "documents": None,  # the documents module's port (not installed here)
         }
         names = [n for n in inspect.signature(cls.__init__).parameters if n != "self"]
         return cls(**{n: deps[n] for n in names})

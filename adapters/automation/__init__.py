@@ -1,0 +1,2 @@
+"""The automation module's adapters: RE2 patterns, the bounded YAML codec, the Galaxy
+client."""

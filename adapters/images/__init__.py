@@ -1,0 +1,1 @@
+"""Image codecs: reading headers and rewriting image bytes (Pillow)."""

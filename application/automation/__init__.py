@@ -1,0 +1,1 @@
+"""Automation use cases: playbooks, variable types and the cached Galaxy catalogue."""

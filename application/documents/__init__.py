@@ -1,0 +1,1 @@
+"""The documents context's use cases and ports."""

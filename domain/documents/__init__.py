@@ -1,0 +1,1 @@
+"""The documents context: files attached to interventions and equipment."""

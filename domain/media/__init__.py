@@ -1,0 +1,1 @@
+"""The media library: categories, colours, themes and images (rules only, no I/O)."""
