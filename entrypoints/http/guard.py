@@ -6,7 +6,9 @@ module's routes, present and future, get the same rules without declaring anythi
 1. **Authentication first.** A handler whose resolved ``security`` is not empty (``BEARER``
    on the handler, its controller or router) needs a valid access token: without one the
    answer is 401 (or the 503 of an identity check that could not run) before anything about
-   the request's headers, query or body is looked at.
+   the request's headers, query or body is looked at. A handler whose requirements include
+   the empty one (``security=[*BEARER, {}]``: a token *or* something else, such as a signed
+   link) checks its caller itself.
 2. **Query and path parameters** get the edge rules of JSON bodies: a parameter name or value
    that is not UTF-8 once percent-decoded, or that holds a NUL character (PostgreSQL refuses
    NUL in text), is 422 naming the parameter.
@@ -53,7 +55,9 @@ def is_secured(route_handler: Any) -> bool:
     secured = opt.get(_SECURED_OPT) if isinstance(opt, dict) else None
     if secured is None:
         resolve = getattr(route_handler, "resolve_security", None)
-        secured = bool(resolve()) if resolve is not None else False
+        requirements = list(resolve()) if resolve is not None else []
+        # an empty requirement ({}) makes authentication optional, as in OpenAPI
+        secured = bool(requirements) and all(requirements)
         if isinstance(opt, dict):
             opt[_SECURED_OPT] = secured
     return bool(secured)
