@@ -25,6 +25,7 @@ nox.options.sessions = [
     "integration",
     "e2e",
     "faults",
+    "fuzz",
 ]
 nox.options.error_on_missing_interpreters = True
 nox.options.stop_on_first_error = False
@@ -88,3 +89,28 @@ def faults(session: nox.Session) -> None:
     """Dependencies frozen (SIGSTOP), stopped and restarted under load: private PostgreSQL,
     Redis and S3 servers started by the tier (never the shared ones)."""
     session.run(*PYTEST, "tests/faults", *session.posargs, env=_require_services(session))
+
+
+@nox.session(venv_backend="none")
+def fuzz(session: nox.Session) -> None:
+    """Schemathesis over the whole OpenAPI document, every check, on both profiles (each test
+    starts the app itself); bounded: 5 cases per operation, phases examples, fuzzing and
+    stateful."""
+    env = {
+        **_require_services(session),
+        "ATELIER_FUZZ_MAX_EXAMPLES": "5",
+        "ATELIER_FUZZ_PHASES": "examples,fuzzing,stateful",
+    }
+    session.run(*PYTEST, "-s", "tests/fuzz", *session.posargs, env=env)
+
+
+@nox.session(venv_backend="none", name="fuzz-long")
+def fuzz_long(session: nox.Session) -> None:
+    """The same run, benchmark-sized: the coverage phase too (every boundary of every
+    constraint) and 100 cases per operation (not in the default sessions)."""
+    env = {
+        **_require_services(session),
+        "ATELIER_FUZZ_MAX_EXAMPLES": "100",
+        "ATELIER_FUZZ_PHASES": "examples,coverage,fuzzing,stateful",
+    }
+    session.run(*PYTEST, "-s", "tests/fuzz", *session.posargs, env=env)

@@ -17,6 +17,7 @@ from litestar import Litestar, Router
 from litestar.channels import ChannelsPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.routes import HTTPRoute
 
 from entrypoints.bootstrap.container import (
     Container,
@@ -25,8 +26,7 @@ from entrypoints.bootstrap.container import (
     shutdown,
     start,
 )
-from entrypoints.http import routes
-from entrypoints.http.body import json_body_guard
+from entrypoints.http import openapi_truth, routes
 from entrypoints.http.dependencies import CONTAINER_STATE_KEY
 from entrypoints.http.docs import openapi_config, static_router
 from entrypoints.http.errors import exception_handlers
@@ -102,6 +102,22 @@ def tune_gc_for_serving() -> None:
     gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
 
 
+def _options_answer_every_method(app: Litestar) -> None:
+    """Litestar's automatic ``OPTIONS`` handler reads ``Allow`` from the route that created it,
+    which for a path whose methods are spread over several handlers (``GET`` and ``PATCH`` of
+    ``/things/{id}``) is an earlier, partial route: point each at its final route."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            closure = getattr(handler.fn, "__closure__", None) or ()
+            if handler.handler_name != "options_handler":
+                continue
+            for cell in closure:
+                if isinstance(cell.cell_contents, HTTPRoute):
+                    cell.cell_contents = route
+
+
 def create_app(
     container: Container,
     *,
@@ -122,7 +138,6 @@ def create_app(
     api = Router(
         path=routes.API_PREFIX,
         route_handlers=routes.api_routers(container),
-        middleware=list(routes.api_middleware()),
     )
     handlers: list[Any] = [api, *OPERATION_HANDLERS, *extra_route_handlers]
     # jobs and event deliveries run in the serving process unless `atelier worker` runs them
@@ -143,7 +158,7 @@ def create_app(
         route_handlers=handlers,
         plugins=[channels],
         state=State({CONTAINER_STATE_KEY: container, "metrics": metrics}),
-        middleware=[json_body_guard],
+        middleware=list(routes.route_middleware()),
         exception_handlers=exception_handlers(),
         cors_config=_cors(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
@@ -158,6 +173,8 @@ def create_app(
         logging_config=None,
         debug=False,
     )
+    _options_answer_every_method(app)
+    openapi_truth.install(app)
     # Outermost layer, around Litestar's router, CORS and exception handling, so 404/405 and
     # preflight answers get a request id, hardening headers, metrics and an access-log line.
     app.asgi_handler = EdgeMiddleware(app.asgi_handler, metrics)

@@ -1,13 +1,14 @@
 """Bearer-token authentication for the API (part of the HTTP platform, for every module).
 
-:class:`AuthenticationMiddleware` (route middleware on the ``/api/v1`` router), when an
+:class:`AuthenticationMiddleware` (app middleware, after routing, for every route), when an
 ``Authorization: Bearer`` header is present, runs the identity module's published
 ``identity.authenticate`` port once: the :class:`Actor` (or the reason it failed) is kept in
 ``scope["state"]``. It never answers by itself, so public routes ignore a bad token and the
 rate limiter can key on the user id. The client address is resolved on demand
 (:func:`client_address`), once per request. Protected handlers declare ``actor: Actor`` through
 ``Provide(provide_actor)``, which raises ``Unauthenticated`` (401 with ``WWW-Authenticate:
-Bearer``) when there is no valid token.
+Bearer``) when there is no valid token; ``guard.request_guard`` does so for every handler that
+declares a security requirement, before anything else about the request is checked.
 """
 
 from __future__ import annotations

@@ -11,21 +11,27 @@ Runs as route middleware (after routing, so it knows the handler) on handlers th
    own (``@post(..., request_max_body_size=N)``), which is how upload routes raise it;
 3. not UTF-8 or not JSON -> 400 ``malformed_json``; nested deeper than 64 -> 400 ``too_deep``;
 4. a NUL character in any string (keys included) -> 422 ``nul_character``; an integer beyond
-   64 bits or a number beyond float range -> 422 ``number_out_of_range``.
+   64 bits or a number beyond float range -> 422 ``number_out_of_range``;
+5. :func:`decode_strictly`: the document is converted to the type of ``data`` with msgspec in
+   strict mode (a string where an integer is expected is 422, as is ``1.5`` or ``true``; ``1.0``
+   is the integer 1, as in JSON Schema), and a
+   failure is 422 ``validation_failed`` naming the field by its path (``password``,
+   ``working_hours.0.start``); a missing required field is named too.
 
 The decoded document is cached on the request by Litestar, so the handler's ``data`` is then
-converted from it (msgspec: unknown fields ignored, ``Meta`` constraints -> 422).
+converted from it (msgspec: unknown fields ignored, ``Meta`` constraints -> 422). The guard runs
+in ``guard.request_guard``, after the authentication check.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.enums import RequestEncodingType, ScopeType
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import SerializationException
-from litestar.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.errors import FieldError
 from entrypoints.http.errors import EdgeProblem
@@ -38,10 +44,13 @@ _NON_JSON_ENCODINGS = {
     RequestEncodingType.URL_ENCODED.value,
     RequestEncodingType.MESSAGEPACK.value,
 }
-_NOT_JSON = "not-json"
-_REQUIRED = "required"
-_OPTIONAL = "optional"
+NOT_JSON = "not-json"
+REQUIRED = "required"
+OPTIONAL = "optional"
 _KIND_OPT = "atelier_json_body_kind"  # cached in the handler's own ``opt`` mapping
+_TYPE_OPT = "atelier_json_body_type"
+#: :func:`guard_json_body`'s answer for an empty optional body.
+NO_BODY: Any = object()
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -60,13 +69,13 @@ def json_body_kind(route_handler: Any) -> str:
         signature = getattr(route_handler, "parsed_fn_signature", None)
         parameter = signature.parameters.get("data") if signature is not None else None
         if parameter is None:
-            kind = _NOT_JSON
+            kind = NOT_JSON
         else:
             media_type = getattr(parameter.kwarg_definition, "media_type", None)
             if getattr(media_type, "value", media_type) in _NON_JSON_ENCODINGS:
-                kind = _NOT_JSON
+                kind = NOT_JSON
             else:
-                kind = _OPTIONAL if parameter.has_default or parameter.is_optional else _REQUIRED
+                kind = OPTIONAL if parameter.has_default or parameter.is_optional else REQUIRED
         if isinstance(opt, dict):
             opt[_KIND_OPT] = kind
     return kind
@@ -137,8 +146,9 @@ def _out_of_range(field: str) -> EdgeProblem:
     )
 
 
-async def guard_json_body(request: Request[Any, Any, Any], *, required: bool = True) -> None:
-    """Run every check; on success the decoded document is cached on ``request``."""
+async def guard_json_body(request: Request[Any, Any, Any], *, required: bool = True) -> Any:
+    """Run every check; on success the decoded document is cached on ``request`` and
+    returned (:data:`NO_BODY` for an empty optional body)."""
     content_type = request.headers.get("content-type")
     if content_type is not None and not is_json_media_type(content_type.split(";", 1)[0]):
         raise EdgeProblem(
@@ -153,7 +163,7 @@ async def guard_json_body(request: Request[Any, Any, Any], *, required: bool = T
             raise EdgeProblem(
                 400, "body_required", "This route needs a JSON body.", title="Missing body"
             )
-        return
+        return NO_BODY
     if content_type is None:
         raise EdgeProblem(
             415,
@@ -177,16 +187,76 @@ async def guard_json_body(request: Request[Any, Any, Any], *, required: bool = T
     except (msgspec.DecodeError, ValueError):
         raise _malformed("The body is not valid JSON.") from None
     check_document(document)
+    return document
 
 
-def json_body_guard(app: ASGIApp) -> ASGIApp:
-    """Litestar middleware factory applying :func:`guard_json_body` to JSON routes."""
+_AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`")
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[([^\]]*)\]")
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            kind = json_body_kind(scope.get("route_handler"))
-            if kind != _NOT_JSON:
-                await guard_json_body(Request(scope, receive, send), required=kind == _REQUIRED)
-        await app(scope, receive, send)
 
-    return middleware
+def field_path(error: msgspec.ValidationError) -> tuple[str, str]:
+    """``(field, message)`` of a msgspec validation error: ``Expected `int`, got `str` - at
+    `$.items[0].minutes``` -> ``("items.0.minutes", "Expected `int`, got `str`")``; a missing
+    field is named by itself (``Object missing required field `password``` -> ``password``)."""
+    text = str(error)
+    path: list[str] = []
+    at = _AT.search(text)
+    if at is not None:
+        text = text[: at.start()]
+        path = [next(g for g in m.groups() if g is not None) for m in _STEP.finditer(at["path"])]
+    missing = _MISSING.match(text)
+    if missing is not None:
+        path.append(missing["name"])
+    return ".".join(path) or "body", text
+
+
+def body_type(route_handler: Any) -> Any:
+    """The type the handler's ``data`` is decoded to (None without one)."""
+    opt = getattr(route_handler, "opt", None)
+    if isinstance(opt, dict) and _TYPE_OPT in opt:
+        return opt[_TYPE_OPT]
+    signature = getattr(route_handler, "parsed_fn_signature", None)
+    parameter = signature.parameters.get("data") if signature is not None else None
+    annotation = parameter.annotation if parameter is not None else None
+    if isinstance(opt, dict):
+        opt[_TYPE_OPT] = annotation
+    return annotation
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """``30.0`` -> ``30``: JSON (and JSON Schema) makes no difference between them, so an
+    integer field takes either; ``30.5`` and ``"30"`` stay refused."""
+    if isinstance(value, float) and value.is_integer() and _INT_MIN <= value <= _UINT_MAX:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
+
+
+def decode_strictly(route_handler: Any, document: Any) -> None:
+    """Convert ``document`` to the type of the handler's ``data`` in msgspec's strict mode:
+    422 ``validation_failed`` naming the field on failure (Litestar converts leniently)."""
+    if document is NO_BODY:
+        return
+    annotation = body_type(route_handler)
+    if annotation is None or annotation is Any:
+        return
+    try:
+        msgspec.convert(
+            _integral_floats_as_ints(document),
+            annotation,
+            strict=True,
+            dec_hook=getattr(route_handler, "default_deserializer", None),
+        )
+    except msgspec.ValidationError as exc:
+        field, message = field_path(exc)
+        raise EdgeProblem(
+            422,
+            "validation_failed",
+            "The input is not valid.",
+            title="Validation failed",
+            errors=[FieldError(field=field, message=message)],
+        ) from None

@@ -35,7 +35,13 @@ from entrypoints.bootstrap.container import module_container
 from entrypoints.http.auth import provide_actor
 from entrypoints.http.docs import BEARER_SCHEME
 from entrypoints.http.idempotency import Idempotency, Stored, stored_json
-from entrypoints.http.schemas import etag_for, provide_if_match, provide_page, sort_provider
+from entrypoints.http.schemas import (
+    INSTANT_PATTERN,
+    etag_for,
+    provide_if_match,
+    provide_page,
+    sort_provider,
+)
 from entrypoints.http.state import (
     CONTAINER_STATE_KEY,
     container_of,
@@ -91,6 +97,7 @@ FromParam = Annotated[
     QueryParameter(
         name="from",
         max_length=40,
+        schema_extra={"pattern": INSTANT_PATTERN},
         description="RFC 3339 timestamp or date (00:00 UTC), inclusive.",
     ),
 ]
@@ -99,16 +106,25 @@ ToParam = Annotated[
     QueryParameter(
         name="to",
         max_length=40,
+        schema_extra={"pattern": INSTANT_PATTERN},
         description="RFC 3339 timestamp or date (00:00 UTC), exclusive.",
     ),
 ]
 CreatedFromParam = Annotated[
     str | None,
-    QueryParameter(max_length=40, description="RFC 3339 timestamp or date, inclusive."),
+    QueryParameter(
+        max_length=40,
+        description="RFC 3339 timestamp or date, inclusive.",
+        schema_extra={"pattern": INSTANT_PATTERN},
+    ),
 ]
 CreatedToParam = Annotated[
     str | None,
-    QueryParameter(max_length=40, description="RFC 3339 timestamp or date, exclusive."),
+    QueryParameter(
+        max_length=40,
+        description="RFC 3339 timestamp or date, exclusive.",
+        schema_extra={"pattern": INSTANT_PATTERN},
+    ),
 ]
 SearchParam = Annotated[
     str | None, QueryParameter(max_length=200, description="Case-insensitive substring.")

@@ -41,12 +41,15 @@ POLL_SECONDS = 0.05
 MAX_KEY_CHARS = 255
 JSON = "application/json"
 _KEPT_HEADERS = ("Location", "ETag")
+#: 1 to 255 printable ASCII characters, not starting or ending with a space (HTTP strips them).
+KEY_PATTERN = r"^[!-~](?:[ -~]{0,253}[!-~])?$"
 
 IdempotencyKeyHeader = Annotated[
     str | None,
     HeaderParameter(
         name="Idempotency-Key",
         max_length=MAX_KEY_CHARS,
+        pattern=KEY_PATTERN,
         description="Any unique string (e.g. a UUID); a retry with the same key and body "
         "within 24 h returns the first answer and creates nothing.",
     ),

@@ -2,6 +2,14 @@
 
 It wraps Litestar's whole handler (router, CORS and exception handling), so it also sees the
 answers Litestar produces before any route middleware runs (404, 405, CORS preflight).
+
+It also gives every route two HTTP basics, so no module has to declare them:
+
+- ``HEAD`` on every ``GET`` route (uptime checkers use it): the request is routed as a ``GET``
+  and the answer's status and headers (``Content-Length`` included) are sent without the body;
+  ``Allow`` (of ``OPTIONS`` and 405 answers) lists ``HEAD`` wherever it lists ``GET``;
+- ``Content-Type`` carries one ``charset`` (Litestar appends ``; charset=utf-8`` to every
+  ``text/*`` type, even one that already has it: ``text/calendar``, Prometheus' ``text/plain``).
 """
 
 from __future__ import annotations
@@ -56,6 +64,45 @@ def request_id_from(scope: Scope) -> str:
                 return candidate
             break
     return uuid.uuid4().hex
+
+
+_CONTENT_TYPE = b"content-type"
+_ALLOW = b"allow"
+
+
+def one_charset(content_type: bytes) -> bytes:
+    """``text/plain; charset=utf-8; charset=utf-8`` -> ``text/plain; charset=utf-8``."""
+    if content_type.lower().count(b"charset=") < 2:
+        return content_type
+    seen = False
+    kept: list[bytes] = []
+    for part in content_type.split(b";"):
+        if part.strip().lower().startswith(b"charset="):
+            if seen:
+                continue
+            seen = True
+        kept.append(part.strip())
+    return b"; ".join(kept)
+
+
+def with_head(allow: bytes) -> bytes:
+    """``GET, POST`` -> ``GET, HEAD, POST`` (``HEAD`` is answered wherever ``GET`` is)."""
+    methods = [m.strip() for m in allow.split(b",") if m.strip()]
+    if b"GET" in methods and b"HEAD" not in methods:
+        methods.insert(methods.index(b"GET") + 1, b"HEAD")
+    return b", ".join(methods)
+
+
+def _http_basics(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    out = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower == _CONTENT_TYPE:
+            value = one_charset(value)
+        elif lower == _ALLOW:
+            value = with_head(value)
+        out.append((name, value))
+    return out
 
 
 def _is_preflight(scope: Scope) -> bool:
@@ -121,14 +168,19 @@ class EdgeMiddleware:
         status = 500
         started = time.perf_counter()
 
-        preflight = scope["method"] == "OPTIONS" and _is_preflight(scope)
+        method: str = scope["method"]
+        preflight = method == "OPTIONS" and _is_preflight(scope)
         held_start: Message | None = None
+        head = method == "HEAD"
+        if head:  # routed as a GET; the server's own scope keeps HEAD (it sends no body)
+            scope = {**scope, "method": "GET"}
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, held_start
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = with_edge_headers(message.get("headers", ()), raw_id, csp)
+                headers = _http_basics(list(message.get("headers", ())))
+                message["headers"] = with_edge_headers(headers, raw_id, csp)
                 if preflight and status == 400:
                     held_start = message  # Litestar's text answer: rewritten below
                     return
@@ -136,6 +188,12 @@ class EdgeMiddleware:
                 message = _preflight_problem(held_start, message, path, request_id)
                 await send(held_start)
                 held_start = None
+            elif head and message["type"] == "http.response.body":
+                message = {
+                    "type": "http.response.body",
+                    "body": b"",
+                    "more_body": message.get("more_body", False),
+                }
             await send(message)
 
         token = REQUEST_ID.set(request_id)
@@ -145,7 +203,6 @@ class EdgeMiddleware:
             REQUEST_ID.reset(token)
             elapsed = time.perf_counter() - started
             route: Any = scope.get("path_template") if "route_handler" in scope else None
-            method: str = scope["method"]
             self.metrics.observe(method, route, status, elapsed)
             self.access_log.request(
                 request_id=request_id,

@@ -10,7 +10,11 @@ from litestar import MediaType, Request, Response, get
 
 from entrypoints.bootstrap.container import health_checks
 from entrypoints.http.dependencies import container_of
-from entrypoints.http.errors import DEPENDENCY_RETRY_AFTER_SECONDS, problem_response
+from entrypoints.http.errors import (
+    DEPENDENCY_RETRY_AFTER_SECONDS,
+    problem_response,
+    problem_responses,
+)
 from entrypoints.http.metrics import CONTENT_TYPE, Metrics
 
 PING_TIMEOUT_SECONDS = 1.5
@@ -72,7 +76,12 @@ def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/health/ready", tags=["operations"], summary="Readiness")
+@get(
+    "/health/ready",
+    tags=["operations"],
+    summary="Readiness",
+    responses=problem_responses(503),
+)
 async def ready(request: Request[Any, Any, Any]) -> Response[Any]:
     """200 when the database, cache and storage answer; 503 problem naming what is down."""
     try:

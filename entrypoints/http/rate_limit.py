@@ -123,7 +123,12 @@ def _caller(scope: Scope) -> str:
 
 
 class RateLimitMiddleware(ASGIMiddleware):
-    """Runs after :class:`AuthenticationMiddleware` (it needs the actor)."""
+    """Runs after :class:`AuthenticationMiddleware` (it needs the actor), on the API's paths
+    only (``/health``, ``/metrics`` and the docs are not limited)."""
+
+    @staticmethod
+    def should_bypass_for_scope(scope: Scope) -> bool:
+        return not scope["path"].startswith("/api/")
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         config = _config(scope)

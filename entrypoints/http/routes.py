@@ -15,6 +15,7 @@ from typing import Any
 from entrypoints.bootstrap.container import Container, installed_specs
 from entrypoints.http.audit import AuditController
 from entrypoints.http.auth import AuthenticationMiddleware
+from entrypoints.http.guard import request_guard
 from entrypoints.http.metrics import DomainGauge
 from entrypoints.http.rate_limit import RateLimitMiddleware
 
@@ -33,10 +34,12 @@ def api_routers(container: Container) -> list[Any]:
     return routers
 
 
-def api_middleware() -> Sequence[Any]:
-    """Middleware of the /api/v1 router, outermost first: authentication, then the rate
-    limits (which key on the caller the authentication found)."""
-    return [AuthenticationMiddleware(), RateLimitMiddleware()]
+def route_middleware() -> Sequence[Any]:
+    """The app's middleware (after routing, so they know the handler), outermost first: who is
+    calling (authentication), the rate limits of the API routes (keyed on that caller, so a
+    401 counts too), then the request guard (401 before anything about the request; query,
+    path and body rules)."""
+    return [AuthenticationMiddleware(), RateLimitMiddleware(), request_guard]
 
 
 # Factories of the domain gauges exposed on /metrics.

@@ -32,7 +32,15 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2_000)]
 LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
+# The identity rule (``domain.identity.values.email_problem``) as a pattern: a local part of 1
+# to 64 characters, one ``@``, two or more dot-separated labels not starting with ``-``; no
+# whitespace or control character anywhere.
+_NOT_IN_EMAIL = (
+    "@\\s\\x00-\\x1f\\x7f-\\x9f\\xad\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\ufeff"
+)
+_LABEL = f"(?!-)[^.{_NOT_IN_EMAIL}]+"
+EMAIL_PATTERN = f"^[^{_NOT_IN_EMAIL}]{{1,64}}@{_LABEL}(?:\\.{_LABEL})+$"
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1_024)]
 Token = Annotated[str, msgspec.Meta(min_length=1, max_length=4_096)]
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -106,11 +114,23 @@ def sort_provider(allowed: Collection[str], default: str) -> Callable[..., Sort]
     sync_to_thread=False)}``."""
     allowed_set = frozenset(allowed)
 
-    def provide_sort(
-        sort_by: Annotated[str | None, QueryParameter(name="sort", max_length=64)] = None,
-    ) -> Sort:
+    choices = "|".join(re.escape(name) for name in sorted(allowed_set))
+    sort_parameter = Annotated[
+        str | None,
+        QueryParameter(
+            name="sort",
+            max_length=64,
+            description=f"One of {', '.join(sorted(allowed_set))}; a leading - sorts descending.",
+            # documented only: parse_sort answers 422 naming ``sort``
+            schema_extra={"pattern": f"^(-?({choices}))?$"},
+        ),
+    ]
+
+    def provide_sort(sort_by: str | None = None) -> Sort:
         return parse_sort(sort_by, allowed_set, default)
 
+    # a real object, not a string: this module's postponed annotations cannot see the locals
+    provide_sort.__annotations__["sort_by"] = sort_parameter
     return provide_sort
 
 
@@ -118,6 +138,9 @@ def sort_provider(allowed: Collection[str], default: str) -> Callable[..., Sort]
 def etag_for(version: int) -> str:
     """The strong ETag of a resource version: ``'"3"'``."""
     return f'"{version}"'
+
+
+IF_MATCH_PATTERN = r'^(\*|"[0-9]{1,20}")$'
 
 
 def parse_if_match(header: str | None) -> int | None:
@@ -147,7 +170,16 @@ def _bad_if_match() -> BadRequest:
 
 
 def provide_if_match(
-    if_match: Annotated[str | None, HeaderParameter(name="If-Match", max_length=64)] = None,
+    if_match: Annotated[
+        str | None,
+        HeaderParameter(
+            name="If-Match",
+            description='The ETag of the version the change applies to (`"3"`), or `*`; '
+            "anything else is 400 `malformed_if_match`.",
+            # documented only: parse_if_match checks it (400, not Litestar's 422)
+            schema_extra={"pattern": IF_MATCH_PATTERN, "maxLength": 22},
+        ),
+    ] = None,
 ) -> int | None:
     """Dependency: the expected version from ``If-Match`` (or ``None``)."""
     return parse_if_match(if_match)
@@ -156,6 +188,12 @@ def provide_if_match(
 # -- time query parameters -------------------------------------------------------------------
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_INSTANT_CHARS = 40
+#: What ``from``/``to`` accept: a date, or an RFC 3339 timestamp with its offset.
+INSTANT_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
+)
+_INSTANT = re.compile(INSTANT_PATTERN)
 
 
 def parse_instant(field: str, value: str | None) -> datetime | None:
@@ -163,9 +201,9 @@ def parse_instant(field: str, value: str | None) -> datetime | None:
     ``None`` stays ``None``; anything else is a 422 naming ``field``."""
     if value is None:
         return None
-    text = value.strip()
+    text = value
     try:
-        if len(text) > MAX_INSTANT_CHARS:
+        if len(text) > MAX_INSTANT_CHARS or not _INSTANT.fullmatch(text):
             raise ValueError(text)
         if _DATE.match(text):
             return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)

@@ -95,7 +95,8 @@ async def test_streamed_body_without_content_length_is_cut_at_the_limit(
 ) -> None:
     """Chunked upload straight through ASGI: bytes are counted as they arrive and reading stops
     at the first chunk past the limit."""
-    app = create_app(make_container(tmp_path, max_body_bytes=2048), extra_route_handlers=PROBES)
+    container = make_container(tmp_path, max_body_bytes=2048, rate_limit_enabled=False)
+    app = create_app(container, extra_route_handlers=PROBES)  # not started: no rate limits
     chunks = [b'{"name": "', *([b"a" * 512] * 40), b'"}']
     sent: list[int] = []
 

@@ -28,6 +28,7 @@ from entrypoints.http.auth import (
     provide_client_address,
 )
 from entrypoints.http.docs import BEARER_SCHEME
+from entrypoints.http.errors import problem_responses
 from entrypoints.http.identity.dependencies import use_case
 from entrypoints.http.identity.schemas import (
     ChangePasswordBody,
@@ -69,6 +70,7 @@ class AuthController(Controller):
         dependencies={"register": use_case("register")},
         opt={OPT_KEY: "register"},
         summary="Sign up (role client)",
+        responses=problem_responses(403, 409),
     )
     async def register(
         self, data: JSONBody[RegisterBody], register: NamedDependency[Register]
@@ -91,6 +93,7 @@ class AuthController(Controller):
         opt={OPT_KEY: "login"},
         status_code=200,
         summary="Log in",
+        responses=problem_responses(401),
     )
     async def login(
         self,
@@ -110,6 +113,7 @@ class AuthController(Controller):
         opt={OPT_KEY: "refresh"},
         status_code=200,
         summary="Rotate a refresh token",
+        responses=problem_responses(401),
     )
     async def refresh(
         self,
@@ -157,6 +161,7 @@ class AuthController(Controller):
         dependencies={"change_password": use_case("change_password")},
         status_code=HTTP_204_NO_CONTENT,
         summary="Change one's password",
+        responses=problem_responses(400),
         security=BEARER,
     )
     async def change_password(
@@ -201,6 +206,7 @@ class AuthController(Controller):
         opt={OPT_KEY: "password_reset_confirm"},
         status_code=HTTP_204_NO_CONTENT,
         summary="Set a new password with a reset token",
+        responses=problem_responses(400),
     )
     async def confirm_reset(
         self,

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.identity.policy import IdentityPolicy
 from application.identity.views import PreferencesView, TokenPair, UserView
 from domain.shared.access import Role
 from entrypoints.http.schemas import Email, Name, Password, Token
@@ -49,9 +50,23 @@ class UserRead(msgspec.Struct, kw_only=True):
         )
 
 
+_POLICY = IdentityPolicy()
+#: A password being set: the policy's length (the policy also refuses common passwords and
+#: ones containing the e-mail's local part, 422 naming the field).
+NewPassword = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=_POLICY.password_min_length,
+        max_length=_POLICY.password_max_length,
+        description=f"{_POLICY.password_min_length} to {_POLICY.password_max_length} "
+        "characters; not a common password, not containing the e-mail's local part.",
+    ),
+]
+
+
 class RegisterBody(msgspec.Struct, kw_only=True):
     email: Email
-    password: Password
+    password: NewPassword
     first_name: Name
     last_name: Name
 
@@ -89,7 +104,7 @@ class LogoutBody(msgspec.Struct, kw_only=True):
 
 class ChangePasswordBody(msgspec.Struct, kw_only=True):
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 class PasswordResetBody(msgspec.Struct, kw_only=True):
@@ -98,12 +113,12 @@ class PasswordResetBody(msgspec.Struct, kw_only=True):
 
 class PasswordResetConfirmBody(msgspec.Struct, kw_only=True):
     token: Token
-    new_password: Password
+    new_password: NewPassword
 
 
 class UserCreate(msgspec.Struct, kw_only=True):
     email: Email
-    password: Password
+    password: NewPassword
     first_name: Name
     last_name: Name
     role: Role

@@ -24,6 +24,7 @@ from application.identity.use_cases.put_preferences import PutPreferences, PutPr
 from application.identity.use_cases.update_user import UpdateUser, UpdateUserCommand
 from domain.shared.access import Actor, Role
 from entrypoints.http.auth import provide_actor
+from entrypoints.http.errors import problem_responses
 from entrypoints.http.identity.auth_controller import BEARER, user_response
 from entrypoints.http.identity.dependencies import use_case
 from entrypoints.http.identity.schemas import (
@@ -94,7 +95,12 @@ class UsersController(Controller):
             offset=result.offset,
         )
 
-    @post("/", dependencies={"create_user": use_case("create_user")}, summary="Create a user")
+    @post(
+        "/",
+        dependencies={"create_user": use_case("create_user")},
+        summary="Create a user",
+        responses=problem_responses(409),
+    )
     async def create_user(
         self,
         data: JSONBody[UserCreate],
@@ -194,6 +200,7 @@ class UsersController(Controller):
         },
         status_code=HTTP_204_NO_CONTENT,
         summary="Deactivate a user",
+        responses=problem_responses(422),
     )
     async def deactivate_user(
         self,

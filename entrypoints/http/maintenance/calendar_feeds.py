@@ -42,6 +42,7 @@ from entrypoints.http.maintenance.schemas.calendar_feeds import (
     IssuedCalendarFeedRead,
 )
 from entrypoints.http.maintenance.schemas.common import parse_instant
+from entrypoints.http.openapi_truth import PATH_PARAMETER_OPT, PathName
 
 FEEDS_PATH = "/planning/feeds"
 ICS_SUFFIX = ".ics"
@@ -139,6 +140,16 @@ class CalendarFeedController(Controller):
         summary="A technician's schedule as iCalendar, for calendar apps (``<token>.ics``)",
         media_type=ics.MEDIA_TYPE,
         responses=problem_responses(404, 422, 429),
+        opt={
+            PATH_PARAMETER_OPT: {
+                "feed": PathName(
+                    "token",
+                    suffix=".ics",
+                    schema={"type": "string", "maxLength": TOKEN_LENGTH},
+                    description="The secret token of the feed URL (shown once when issued).",
+                )
+            }
+        },
     )
     async def feed(
         self,

@@ -43,6 +43,7 @@ from entrypoints.http.maintenance.schemas.planning import (
     PreventiveRead,
     RescheduleBody,
 )
+from entrypoints.http.openapi_truth import PATH_PARAMETER_OPT, PathName
 from entrypoints.http.schemas import Page, PageParams
 
 ICS_SUFFIX = ".ics"
@@ -176,6 +177,16 @@ class PlanningController(Controller):
         summary="A technician's schedule as iCalendar (``/planning/technicians/{id}.ics``)",
         media_type=ics.MEDIA_TYPE,
         responses=problem_responses(401, 403, 404, 422),
+        opt={
+            PATH_PARAMETER_OPT: {
+                "calendar": PathName(
+                    "technician_id",
+                    suffix=".ics",
+                    schema={"type": "string", "format": "uuid"},
+                    description="The technician profile's id.",
+                )
+            }
+        },
     )
     async def calendar(
         self,

@@ -1,6 +1,7 @@
 """msgspec bodies and answers of the planning routes (conflicts, availability, preventive)."""
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -112,7 +113,13 @@ class AvailabilityRead(msgspec.Struct, kw_only=True):
 
 
 class PreventiveBody(msgspec.Struct, kw_only=True):
-    week_start: date
+    week_start: Annotated[
+        date,
+        msgspec.Meta(
+            description="The Monday starting the ISO week to plan; another day is 422 "
+            "(`week_start`)."
+        ),
+    ]
 
 
 class PreventiveCreatedRead(msgspec.Struct, kw_only=True):
