@@ -901,6 +901,124 @@ async def test_concurrent_overlapping_bookings_exactly_one_wins(backend: Backend
     assert len(stored) == 1
 
 
+async def test_an_overlap_is_refused_without_any_lock(backend: Backend) -> None:
+    """Bookings take no lock: each reads the clashes in its transaction and adds its entry.
+    SQLite and memory serialise the transactions (the second reads the first's entry);
+    PostgreSQL's exclusion constraint refuses the second entry at ``add``. Either way
+    exactly one of several overlapping bookings wins."""
+    t = await add_technician(backend)
+    planned = await _planned(backend, t, 4)
+    start = datetime(2032, 3, 3, 9, tzinfo=UTC)
+
+    async def book(intervention: Intervention, offset_minutes: int) -> str:
+        entry = ScheduleEntry.create(
+            intervention_id=intervention.id,
+            technician_id=t.id,
+            starts_at=start + timedelta(minutes=offset_minutes),
+            estimated_minutes=60,
+        )
+        try:
+            async with backend.uow() as uow:
+                existing = await uow.schedule.overlapping(
+                    entry.starts_at, entry.ends_at, technician_id=t.id
+                )
+                await asyncio.sleep(0.05)  # every booking reads "no clash", if it can
+                ensure_no_conflict(entry, existing)
+                await uow.schedule.add(entry)
+                await uow.commit()
+        except ScheduleConflict as conflict:
+            refused.append(conflict)
+            return "conflict"
+        return "booked"
+
+    refused: list[ScheduleConflict] = []
+
+    outcomes = await asyncio.gather(*(book(i, 10 * n) for n, i in enumerate(planned)))
+    assert sorted(outcomes) == ["booked", "conflict", "conflict", "conflict"]
+    for conflict in refused:
+        assert conflict.code == "schedule_conflict"
+        assert [e.field for e in conflict.errors] == ["scheduled_at"]
+        assert conflict.clashing.technician_id == t.id
+    async with backend.uow() as uow:
+        stored = await uow.schedule.overlapping(
+            start, start + timedelta(hours=3), technician_id=t.id
+        )
+    assert len(stored) == 1
+
+
+async def test_concurrent_assignments_never_double_book(backend: Backend) -> None:
+    """The assignment use case itself, eight requests at once for one technician and
+    overlapping slots: exactly one is planned, the others are 409 ``schedule_conflict``."""
+    from adapters.clock import FixedClock
+    from application.maintenance.commands import AssignInterventionCommand
+    from application.maintenance.policy import MaintenancePolicy
+    from application.maintenance.use_cases.assign_intervention import AssignIntervention
+    from domain.shared.access import Actor
+
+    t = await add_technician(backend)
+    planned = await _planned(backend, t, 8)
+    manager = Actor(await backend.new_user(Role.MANAGER), Role.MANAGER)
+    clock = FixedClock(datetime(2033, 5, 1, 6, tzinfo=UTC))
+    start = datetime(2033, 5, 2, 9, tzinfo=UTC)
+
+    async def assign(intervention: Intervention, n: int) -> str:
+        use_case = AssignIntervention(backend.uow(), clock, MaintenancePolicy())
+        try:
+            await use_case(
+                AssignInterventionCommand(
+                    actor=manager,
+                    intervention_id=intervention.id,
+                    scheduled_at=start + timedelta(minutes=5 * n),
+                    estimated_minutes=60,
+                    technician_id=t.id,
+                )
+            )
+        except ScheduleConflict:
+            return "conflict"
+        return "planned"
+
+    outcomes = await asyncio.gather(*(assign(i, n) for n, i in enumerate(planned)))
+    assert sorted(outcomes) == ["conflict"] * 7 + ["planned"]
+    async with backend.uow() as uow:
+        stored = await uow.schedule.overlapping(
+            start, start + timedelta(hours=3), technician_id=t.id
+        )
+        statuses = [(await uow.interventions.get(i.id)) for i in planned]
+    assert len(stored) == 1
+    assert sum(1 for i in statuses if i is not None and i.technician_id == t.id) == 1
+
+
+async def test_a_move_onto_another_entry_names_the_field(backend: Backend) -> None:
+    """Saving an entry moved onto another one of the same technician: PostgreSQL's exclusion
+    constraint answers 409 ``schedule_conflict`` naming ``scheduled_at`` (the constraint
+    mapping); the other stores rely on the check made in their serialised transaction."""
+    if backend.name != "postgres":
+        pytest.skip("only PostgreSQL enforces overlaps in the store")
+    t = await add_technician(backend)
+    first, second = await _planned(backend, t, 2)
+    start = datetime(2032, 4, 4, 9, tzinfo=UTC)
+    a = ScheduleEntry.create(
+        intervention_id=first.id, technician_id=t.id, starts_at=start, estimated_minutes=60
+    )
+    b = ScheduleEntry.create(
+        intervention_id=second.id,
+        technician_id=t.id,
+        starts_at=start + timedelta(hours=1),  # back to back: no clash
+        estimated_minutes=60,
+    )
+    async with backend.uow() as uow:
+        await uow.schedule.add(a)
+        await uow.schedule.add(b)
+        await uow.commit()
+    async with backend.uow() as uow:
+        with pytest.raises(Conflict) as caught:
+            await uow.schedule.save(
+                b.rescheduled(start + timedelta(minutes=30), 60), expected_version=b.version
+            )
+    assert caught.value.code == "schedule_conflict"
+    assert [e.field for e in caught.value.errors] == ["scheduled_at"]
+
+
 # -- audit and unit of work -----------------------------------------------------------------
 async def test_audit_log_filters_and_order(backend: Backend) -> None:
     actor = await backend.new_user(Role.MANAGER)

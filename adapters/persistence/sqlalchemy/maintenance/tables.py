@@ -16,6 +16,7 @@ Skills and working hours are JSON lists (JSONB on PostgreSQL).
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
 from adapters.persistence.sqlalchemy.metadata import (
     json_column,
@@ -167,6 +168,28 @@ schedule_entries = sa.Table(
     sa.Index(None, "technician_id", "ends_at"),
     sa.Index(None, "starts_at"),
     sa.Index(None, "ends_at"),  # slot overlaps: entries ending after the slot starts
+)
+
+#: PostgreSQL refuses two overlapping entries of one technician (SQLSTATE 23P01), atomically
+#: and across instances: no lock-then-check when booking. Ranges are half-open ``[start,
+#: end)`` like ``ScheduleEntry.overlaps`` (back-to-back slots do not clash). SQLite has no
+#: such constraint: its transactions are serialised (``BEGIN IMMEDIATE``), so the check made
+#: inside the booking transaction holds.
+SCHEDULE_NO_OVERLAP = "ex_schedule_entries_technician_slot"
+schedule_entries.append_constraint(
+    ExcludeConstraint(
+        (schedule_entries.c.technician_id, "="),
+        (sa.func.tstzrange(schedule_entries.c.starts_at, schedule_entries.c.ends_at), "&&"),
+        name=SCHEDULE_NO_OVERLAP,
+        using="gist",
+    ).ddl_if(dialect="postgresql")
+)
+sa.event.listen(
+    schedule_entries,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(  # type: ignore[no-untyped-call]
+        dialect="postgresql"
+    ),
 )
 
 calendar_feeds = sa.Table(
