@@ -207,6 +207,12 @@ class EquipmentRepository(Protocol):
 class InterventionRepository(Protocol):
     async def get(self, intervention_id: UUID) -> Intervention | None: ...
 
+    async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
+        """The read model of one intervention (``overdue`` as of ``now``), not tracked: a
+        read that changes nothing needs no aggregate (SQL: one prepared statement, the row
+        mapped straight to the view)."""
+        ...
+
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
         """Read-only copies (not tracked) of the interventions that exist among ``ids``."""
         ...

@@ -35,6 +35,7 @@ from application.maintenance.ports import (
     ScheduleFilters,
     TechnicianFilters,
 )
+from application.maintenance.views import InterventionView
 from application.shared.audit import AuditEntry, AuditFilters, AuditTrail
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
@@ -594,6 +595,22 @@ async def test_intervention_round_trip(backend: Backend) -> None:
     assert state(again) == state(loaded)
     assert again.version == 4
     assert state(many[item.id]) == state(loaded)
+    later = NOW + timedelta(days=5)  # past due_at: overdue only while not done
+    async with backend.uow() as uow:
+        view = await uow.interventions.view(item.id, later)
+        assert await uow.interventions.view(uuid.uuid4(), later) is None
+    assert view == InterventionView.of(again, later)
+
+
+async def test_the_view_of_one_intervention_is_its_read_model(backend: Backend) -> None:
+    e = await add_equipment(backend)
+    item = await add_intervention(backend, e.id, due_at=NOW + timedelta(hours=1))
+    for now in (NOW, NOW + timedelta(hours=2)):
+        async with backend.uow() as uow:
+            view = await uow.interventions.view(item.id, now)
+        assert view == InterventionView.of(item, now)
+    assert view is not None
+    assert view.overdue
 
 
 async def test_preventive_key_is_unique(backend: Backend) -> None:

@@ -279,6 +279,10 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
     async def get(self, intervention_id: UUID) -> Intervention | None:
         return self._get(intervention_id)  # type: ignore[no-any-return]
 
+    async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
+        found = self._rows.get(intervention_id)
+        return None if found is None else InterventionView.of(found, now)
+
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
         return self._get_many(ids)
 
