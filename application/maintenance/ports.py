@@ -53,6 +53,10 @@ INTERVENTION_SORT_FIELDS = frozenset(
      "completed_at"}
 )  # fmt: skip
 """``priority`` sorts by severity (low < normal < high < critical), not alphabetically."""
+LIST_COUNT_CAP = 10_000
+"""The ``total`` of an equipment or intervention list counts matches up to this many: a
+list with more answers this number (a lower bound). Counting a million index entries would
+cost more than the page itself; this bounds it to a fixed, small cost."""
 
 
 # -- list filters ---------------------------------------------------------------------------

@@ -1203,3 +1203,32 @@ async def test_read_only_unit_of_work_reads_and_cannot_commit(backend: Backend) 
         again = await check.interventions.get(item.id)
         assert again is not None
         assert again.version == 1
+
+
+async def test_a_capped_count_stops_at_the_cap(backend: Backend) -> None:
+    """``page_and_total(count_cap=n)`` (the lists of interventions and equipment) counts at
+    most ``n`` matches, in the page's own statement, an empty page too."""
+    if backend.name == "memory":
+        pytest.skip("an SQL helper")
+    from adapters.persistence.sqlalchemy.maintenance.tables import interventions
+    from adapters.persistence.sqlalchemy.queries import page_and_total
+
+    e = await add_equipment(backend)
+    for _ in range(5):
+        await add_intervention(backend, e.id)
+    conditions = [interventions.c.equipment_id == e.id]
+    key, sort = interventions.c.created_at, Sort("created_at")
+    async with backend.uow() as uow:
+        conn = uow.connection  # type: ignore[attr-defined]
+        for cap, limit, offset, expected in (
+            (3, 2, 0, 3),
+            (10, 2, 0, 5),
+            (3, 2, 9, 3),
+            (3, 0, 0, 3),
+        ):
+            rows, total = await page_and_total(
+                conn, interventions, conditions, key, sort, limit=limit, offset=offset,
+                count_cap=cap,
+            )  # fmt: skip
+            assert total == expected
+            assert len(rows) == (min(limit, 5 - offset) if offset < 5 else 0)

@@ -25,6 +25,7 @@ from adapters.persistence.sqlalchemy.queries import (
 from adapters.persistence.sqlalchemy.repository import SqlRepository
 from application.maintenance.ports import (
     INTERVENTION_SORT_FIELDS,
+    LIST_COUNT_CAP,
     InterventionFilters,
     InterventionRepository,
 )
@@ -147,6 +148,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
             sort,
             limit=limit,
             offset=offset,
+            count_cap=LIST_COUNT_CAP,
         )
         return [mapping.intervention(row) for row in rows], total
 
@@ -167,6 +169,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
             sort,
             limit=limit,
             offset=offset,
+            count_cap=LIST_COUNT_CAP,
             columns=_VIEW_COLUMNS,
         )
         return [mapping.intervention_view(row, now) for row in rows], total
