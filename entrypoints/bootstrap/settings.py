@@ -31,6 +31,7 @@ StorageKind = Literal["local", "s3", "memory"]
 CacheKind = Literal["memory", "redis"]
 MailerKind = Literal["console", "memory", "smtp"]
 QueueKind = Literal["saq", "sqlite", "memory"]
+ServerKind = Literal["granian", "uvicorn"]
 
 
 S = TypeVar("S")
@@ -51,6 +52,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    server: ServerKind = "uvicorn"
     public_url: str = ""
     cors_origins: list[str] = []
     trusted_proxies: list[str] = []
