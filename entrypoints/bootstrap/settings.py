@@ -52,7 +52,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    server: ServerKind = "uvicorn"
+    server: ServerKind = "granian"
     public_url: str = ""
     cors_origins: list[str] = []
     trusted_proxies: list[str] = []
