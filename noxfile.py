@@ -78,17 +78,31 @@ def integration(session: nox.Session) -> None:
     session.run(*PYTEST, "tests/integration", *session.posargs, env=_require_services(session))
 
 
-@nox.session(venv_backend="none")
-def e2e(session: nox.Session) -> None:
-    """HTTP through Litestar on the embedded and production profiles."""
-    session.run(*PYTEST, "tests/e2e", *session.posargs, env=_require_services(session))
+SERVERS = ["granian", "uvicorn"]  # the default server first
+
+
+def _server_env(session: nox.Session, server: str) -> dict[str, str]:
+    return {**_require_services(session), "ATELIER_TEST_SERVER": server}
 
 
 @nox.session(venv_backend="none")
-def faults(session: nox.Session) -> None:
+@nox.parametrize("server", SERVERS)
+def e2e(session: nox.Session, server: str) -> None:
+    """HTTP through Litestar on the embedded and production profiles; ``atelier serve``
+    under each server (``nox -s "e2e(server='granian')"`` for one). Most of the tier runs the
+    app in process, where the server plays no part: it runs once, under the default server;
+    the other server runs the tests that start ``atelier serve`` (tests/e2e/test_cli.py)."""
+    paths = ["tests/e2e"] if server == SERVERS[0] else ["tests/e2e/test_cli.py"]
+    session.run(*PYTEST, *paths, *session.posargs, env=_server_env(session, server))
+
+
+@nox.session(venv_backend="none")
+@nox.parametrize("server", SERVERS)
+def faults(session: nox.Session, server: str) -> None:
     """Dependencies frozen (SIGSTOP), stopped and restarted under load: private PostgreSQL,
-    Redis and S3 servers started by the tier (never the shared ones)."""
-    session.run(*PYTEST, "tests/faults", *session.posargs, env=_require_services(session))
+    Redis and S3 servers started by the tier (never the shared ones); ``atelier serve``
+    under each server."""
+    session.run(*PYTEST, "tests/faults", *session.posargs, env=_server_env(session, server))
 
 
 @nox.session(venv_backend="none")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import async_engine_from_config
 
 from adapters.persistence.sqlalchemy.engine import normalise_url, prepare_sqlite_file
 from adapters.persistence.sqlalchemy.metadata import UtcDateTime
+from adapters.persistence.sqlalchemy.migrations import only_on_its_dialect
 from adapters.persistence.sqlalchemy.tables import load_all
 
 config = context.config
@@ -53,6 +54,7 @@ def _options(dialect_name: str) -> dict[str, Any]:
         "compare_type": True,
         "render_as_batch": dialect_name == "sqlite",
         "render_item": render_item,
+        "include_object": only_on_its_dialect(dialect_name),
     }
 
 

@@ -9,7 +9,9 @@ twins check the same rules themselves; both build their errors here.
 * a unique constraint -> 409 with the constraint's own code when it has one
   (``serial_taken``, ``email_taken``...), else ``duplicate_value``, naming the field(s);
 * a check or NOT NULL constraint -> 422 ``invalid_value`` naming the field(s);
-* a row still referred to by others -> 409 ``still_referenced``.
+* a row still referred to by others -> 409 ``still_referenced``;
+* an exclusion constraint (PostgreSQL) -> 409 with its rule's code, naming its fields
+  (``schedule_conflict``, ``scheduled_at``).
 
 Tables and columns are the SQL names (the memory twins use the same logical names). A
 column is its API field unless :data:`FIELDS` says otherwise (derived, normalised columns
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.shared.errors import (
+    Conflict,
     DuplicateValue,
     FieldError,
     StillReferenced,
@@ -92,6 +95,23 @@ UNIQUE_RULES: dict[str, UniqueRule] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class ExclusionRule:
+    code: str
+    fields: tuple[str, ...]
+    detail: str
+
+
+#: Exclusion constraints (PostgreSQL) by name: the 409 they mean and the fields they name.
+EXCLUSION_RULES: dict[str, ExclusionRule] = {
+    "ex_schedule_entries_technician_slot": ExclusionRule(
+        "schedule_conflict",
+        ("scheduled_at",),
+        "The slot clashes with another planning entry of this technician.",
+    ),
+}
+
+
 def field_of(table: str, column: str) -> str:
     """The API field a column stands for."""
     return FIELDS.get(f"{table}.{column}", column)
@@ -113,6 +133,21 @@ def duplicate(table: str, columns: Sequence[str], constraint: str | None) -> Dup
     if rule is not None:
         return DuplicateValue(fields, rule.detail, code=rule.code)
     return DuplicateValue(fields)
+
+
+def excluded(table: str, constraint: str) -> Conflict:
+    """An exclusion constraint of ``table`` (named ``constraint``) refused a row."""
+    rule = EXCLUSION_RULES.get(constraint)
+    if rule is None:
+        return Conflict(
+            f"This {target_of(table)} conflicts with another one ({constraint}).",
+            errors=[FieldError("id", f"conflicts with another row ({constraint})")],
+        )
+    return Conflict(
+        rule.detail,
+        code=rule.code,
+        errors=[FieldError(name, "clashes with another entry") for name in rule.fields],
+    )
 
 
 def invalid_value(table: str, columns: Sequence[str], what: str) -> ValidationFailed:

@@ -1,10 +1,11 @@
 """Turn a bearer access token into an :class:`Actor`.
 
 Hot path: verify the signature (CPU only), then one cache round trip reading the jti and
-session denylists, the user's cached cut-off and the mark that the denylists are complete.
-The database is asked only when the cut-off is not cached (one query), or when the cache has
-lost its denylists (one query that checks the revocations and reads the cut-off, while the
-copy is rebuilt in the background).
+session denylists, the user's cached record (its cut-off) and the mark that the denylists are
+complete. The database is asked only when the record is not cached (one query), or when the
+cache has lost its denylists (one query that checks the revocations and reads the cut-off,
+while the copy is rebuilt in the background). The record read is kept for the rest of the
+request (``SessionState.current``): ``GET /auth/me`` answers from it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from uuid import UUID
 
 from application.identity.ports import IdentityUnitOfWork
 from application.identity.revocations import RevocationCache
-from application.identity.session_state import SessionState
+from application.identity.session_state import SessionState, UserRecord
 from application.identity.sessions import ACCESS, ISSUED_MS_CLAIM, ROLE_CLAIM, SESSION_CLAIM
 from application.shared.security import TokenClaims, TokenService
 from domain.shared.access import Actor, Role
@@ -61,28 +62,39 @@ class Authenticate:
         self._tokens, self._state, self._new_uow = tokens, state, new_uow
         self._revocations = revocations
 
+    async def _load(self, user_id: UUID) -> UserRecord:
+        """The user's record from the database, then cached."""
+        async with self._new_uow() as uow:
+            user = await uow.users.get(user_id)
+        if user is None:
+            raise _revoked()
+        record = UserRecord.of(user)
+        await self._state.fill(record)
+        return record
+
     async def __call__(self, token: str) -> Actor:
+        self._state.remember(None)
         claims = self._tokens.verify(token, token_type=ACCESS)
         user_id, role, session_id, issued_at = _parse(claims)
-        denied, cutoff, complete = await self._state.lookup(claims.jti, user_id, session_id)
+        denied, record, complete = await self._state.lookup(claims.jti, user_id, session_id)
         if denied:
             raise _revoked()
         if not complete:  # the cache lost its denylists: the database decides
             check = await self._revocations.check(user_id, claims.jti, session_id)
             if check.revoked or check.cutoff is None:
                 raise _revoked()
-            if cutoff is None:
-                await self._state.fill(user_id, check.cutoff)
-            elif not cutoff.accepts(issued_at, session_id):
-                raise _revoked()  # a cached cut-off is a committed one (or newer): it counts
+            if record is not None and not record.cutoff.accepts(issued_at, session_id):
+                raise _revoked()  # a cached record is a committed one (or newer): it counts
             cutoff = check.cutoff
-        elif cutoff is None:
-            async with self._new_uow() as uow:
-                user = await uow.users.get(user_id)
-            if user is None:
-                raise _revoked()
-            cutoff = user.cutoff
-            await self._state.fill(user_id, cutoff)
+            if record is None and cutoff.accepts(issued_at, session_id):
+                record = await self._load(user_id)  # once: then the record is cached
+        elif record is None:
+            record = await self._load(user_id)
+            cutoff = record.cutoff
+        else:
+            cutoff = record.cutoff
         if not cutoff.accepts(issued_at, session_id):
             raise _revoked()
+        if record is not None:
+            self._state.remember(record)  # GET /auth/me of this request needs nothing more
         return Actor(user_id=user_id, role=role, session_id=session_id)

@@ -25,10 +25,10 @@ from datetime import datetime
 from uuid import UUID
 
 from application.identity.ports import AccessCheck, IdentityUnitOfWork
-from application.identity.session_state import SessionState
+from application.identity.session_state import SessionState, UserRecord
 from application.shared.clock import Clock
 from domain.identity.revocations import Revocation, RevocationKind
-from domain.identity.user import TokenCutoff
+from domain.identity.user import User
 from domain.shared.errors import DependencyUnavailable
 
 log = logging.getLogger("atelier.identity.revocations")
@@ -52,14 +52,14 @@ async def record_revocations(
     await state.revoke(revocations, now)
 
 
-async def publish_cutoff(state: SessionState, user_id: UUID, cutoff: TokenCutoff) -> None:
-    """After a commit: the new cut-off to every instance. The change is committed whatever
-    happens here; if the cache is unreachable, the ``pending`` mark written before the
-    commit keeps every instance on the database until it expires."""
+async def publish_user(state: SessionState, user: User) -> None:
+    """After a commit: the user's new record (and cut-off) to every instance. The change is
+    committed whatever happens here; if the cache is unreachable, the ``pending`` mark
+    written before the commit keeps every instance on the database until it expires."""
     try:
-        await state.publish(user_id, cutoff)
+        await state.publish(UserRecord.of(user))
     except DependencyUnavailable:
-        log.warning("could not publish a new cut-off; instances ask the database meanwhile")
+        log.warning("could not publish a changed user; instances ask the database meanwhile")
 
 
 class RevocationCache:

@@ -73,5 +73,5 @@ async def end_sessions(
 ) -> None:
     """Revoke every refresh family of ``user`` but ``keep_session_id`` (not committed).
     The caller has already moved the user's cut-off: it holds the cached cut-off before the
-    commit (``SessionState.hold``) and publishes the new one after (``publish_cutoff``)."""
+    commit (``SessionState.hold``) and publishes the new record after (``publish_user``)."""
     await uow.refresh_tokens.revoke_all_for_user(user.id, now, except_family=keep_session_id)

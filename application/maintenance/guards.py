@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.maintenance.ports import MaintenanceUnitOfWork
+from application.maintenance.views import InterventionView
 from domain.maintenance.equipment import Equipment
 from domain.maintenance.intervention import Intervention
 from domain.maintenance.technician import Technician
@@ -80,6 +81,20 @@ async def load_visible_intervention(
         owned, _ = await load_intervention(uow, actor, intervention_id)
         return owned
     found = await uow.interventions.get(intervention_id)
+    if found is None:
+        raise NotFound("No such intervention.")
+    return found
+
+
+async def view_visible_intervention(
+    uow: MaintenanceUnitOfWork, actor: Actor, intervention_id: UUID, now: datetime
+) -> InterventionView:
+    """The read model of an intervention ``actor`` may read (``NotFound`` otherwise): staff
+    get it in one query with no aggregate built."""
+    if allowed(actor, Resource.INTERVENTIONS, Action.READ) is not Scope.ALL:
+        owned, _ = await load_intervention(uow, actor, intervention_id)
+        return InterventionView.of(owned, now)
+    found = await uow.interventions.view(intervention_id, now)
     if found is None:
         raise NotFound("No such intervention.")
     return found

@@ -53,6 +53,10 @@ INTERVENTION_SORT_FIELDS = frozenset(
      "completed_at"}
 )  # fmt: skip
 """``priority`` sorts by severity (low < normal < high < critical), not alphabetically."""
+LIST_COUNT_CAP = 10_000
+"""The ``total`` of an equipment or intervention list counts matches up to this many: a
+list with more answers this number (a lower bound). Counting a million index entries would
+cost more than the page itself; this bounds it to a fixed, small cost."""
 
 
 # -- list filters ---------------------------------------------------------------------------
@@ -207,6 +211,12 @@ class EquipmentRepository(Protocol):
 class InterventionRepository(Protocol):
     async def get(self, intervention_id: UUID) -> Intervention | None: ...
 
+    async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
+        """The read model of one intervention (``overdue`` as of ``now``), not tracked: a
+        read that changes nothing needs no aggregate (SQL: one prepared statement, the row
+        mapped straight to the view)."""
+        ...
+
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
         """Read-only copies (not tracked) of the interventions that exist among ``ids``."""
         ...
@@ -261,12 +271,13 @@ class InterventionRepository(Protocol):
 class ScheduleRepository(Protocol):
     """Planning entries (one per planned/in-progress/done intervention).
 
-    Clash checks are decided inside the transaction that writes: call ``lock_technician``
-    for the technician (several: ascending id order) **before** reading their entries to
-    check overlaps, then ``add``/``save``. SQL adapters lock the technician row
-    (``SELECT ... FOR UPDATE``; a no-op on SQLite, whose writers are serialised), so two
-    concurrent bookings of one technician are serialised and exactly one of two
-    overlapping ones succeeds. The memory unit of work is serialised already.
+    Clash checks are decided inside the transaction that writes. ``add`` of an entry that
+    overlaps a committed entry of the same technician raises ``ScheduleConflict`` on
+    PostgreSQL (an exclusion constraint: no lock needed, across instances); SQLite and the
+    memory unit of work serialise whole transactions, so an overlap check read in the
+    transaction holds. ``lock_technician`` (several: ascending id order) before reading
+    entries serialises multi-entry changes of a technician (rescheduling, weekly plans):
+    ``SELECT ... FOR UPDATE`` on PostgreSQL, a no-op elsewhere.
     """
 
     async def lock_technician(self, technician_id: UUID) -> None: ...
@@ -283,7 +294,9 @@ class ScheduleRepository(Protocol):
         ...
 
     async def add(self, entry: ScheduleEntry) -> None:
-        """Insert; a second entry for the same intervention raises ``Conflict``."""
+        """Insert; a second entry for the same intervention raises ``Conflict``; an entry
+        overlapping a committed one of the same technician raises ``ScheduleConflict`` where
+        the store enforces it (PostgreSQL)."""
         ...
 
     async def save(self, entry: ScheduleEntry, *, expected_version: int) -> None:

@@ -131,7 +131,7 @@ def evaluate(
         why_not = "not_available"
     elif not in_hours:
         why_not = "outside_working_hours"
-    else:
+    elif schedule := tuple(schedule):  # most technicians have no entry near the slot
         probe = ScheduleEntry.create(
             intervention_id=request.intervention_id or UUID(int=0),
             technician_id=technician.id,

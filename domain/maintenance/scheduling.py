@@ -144,6 +144,7 @@ class ScheduleConflict(Conflict):
                 "conflicting_entry_id": str(clashing.id),
                 "conflicting_intervention_id": str(clashing.intervention_id),
             },
+            errors=[FieldError("scheduled_at", "clashes with another entry")],
         )
         self.clashing = clashing
 

@@ -248,7 +248,15 @@ class IdentityContainer(containers.DeclarativeContainer):
     )
     register = providers.Factory(Register, uow, password_hasher, clock, policy, password_policy)
     login = providers.Factory(
-        Login, uow, password_hasher, dummy_hash, issuer, throttle, security_log, clock
+        Login,
+        uow,
+        password_hasher,
+        dummy_hash,
+        issuer,
+        throttle,
+        security_log,
+        clock,
+        session_state,
     )
     refresh = providers.Factory(Refresh, uow, issuer, security_log, clock, session_state)
     logout = providers.Factory(
@@ -259,7 +267,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         clock,
         access_ttl_seconds=policy.provided.access_ttl_seconds,
     )
-    me = providers.Factory(GetMe, read_uow)
+    me = providers.Factory(GetMe, read_uow, session_state)
     change_password = providers.Factory(
         ChangePassword, uow, password_hasher, password_policy, session_state, security_log, clock
     )

@@ -31,6 +31,7 @@ StorageKind = Literal["local", "s3", "memory"]
 CacheKind = Literal["memory", "redis"]
 MailerKind = Literal["console", "memory", "smtp"]
 QueueKind = Literal["saq", "sqlite", "memory"]
+ServerKind = Literal["granian", "uvicorn"]
 
 
 S = TypeVar("S")
@@ -51,11 +52,14 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    server: ServerKind = "granian"
     public_url: str = ""
     cors_origins: list[str] = []
     trusted_proxies: list[str] = []
     max_body_bytes: int = 1024 * 1024
     request_timeout_seconds: float = 30.0
+    max_in_flight: int = 64
+    in_flight_wait_seconds: float = 0.5
     log_level: str = "INFO"
     log_json: bool = True
     docs_enabled: bool = True
@@ -224,6 +228,8 @@ def range_problems(get: Callable[[str], Any]) -> list[tuple[str, str]]:
     checks = [
         _between(get, "port", 1, 65535),
         _between(get, "workers", 1, 64),
+        _between(get, "max_in_flight", 0, 100_000),
+        _between(get, "in_flight_wait_seconds", 0, 60),
         _between(get, "jwt_leeway_seconds", 0, 30),
         _between(get, "bcrypt_rounds", 4, 31),
         _between(get, "max_body_bytes", 1024, 1024**3),

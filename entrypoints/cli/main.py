@@ -114,13 +114,27 @@ def cli() -> None:
 @click.option("--port", type=int, default=None, help="Port (ATELIER_PORT).")
 @click.option("--workers", type=int, default=None, help="Worker processes (ATELIER_WORKERS).")
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
-def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
+@click.option(
+    "--server",
+    type=click.Choice(["granian", "uvicorn"]),
+    default=None,
+    help="The ASGI server (ATELIER_SERVER).",
+)
+def serve(
+    host: str | None, port: int | None, workers: int | None, reload: bool, server: str | None
+) -> None:
     """Start the HTTP server. The embedded profile migrates its database first.
 
     Order: check the whole configuration, bind the port (a port in use stops here), then the
     start-up work (secrets, migrations, the first administrator), then serve."""
     from entrypoints.bootstrap.secrets import resolve_secrets
-    from entrypoints.cli.serving import LoggedConfig, ServeError, bind_socket, run_server
+    from entrypoints.cli.serving import (
+        LoggedConfig,
+        ServeError,
+        bind_socket,
+        run_granian,
+        run_server,
+    )
     from entrypoints.http.logging import configure_logging
 
     settings = _checked_settings()
@@ -144,6 +158,17 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
     process_count = workers or settings.workers
     if process_count > 1:
         _share_metrics_between_workers()
+    if (server or settings.server) == "granian":
+        if not run_granian(
+            sock,
+            workers=process_count,
+            reload=reload,
+            log_level=settings.log_level,
+            log_json=settings.log_json,
+            shutdown_seconds=max(1, int(settings.request_timeout_seconds)),
+        ):
+            sys.exit(1)
+        return
     config = LoggedConfig(
         "entrypoints.asgi:app_factory",
         factory=True,
@@ -177,6 +202,12 @@ def _share_metrics_between_workers() -> None:
 
     directory = tempfile.mkdtemp(prefix="atelier-metrics-")
     os.environ[MULTIPROCESS_ENV] = directory
+    # prometheus-client picks its value store when first imported; granian forks its workers
+    # from this process, which may have imported it already: pick again (uvicorn spawns fresh
+    # interpreters, which read the variable)
+    from prometheus_client import values
+
+    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 

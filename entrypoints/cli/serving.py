@@ -1,4 +1,5 @@
-"""Running uvicorn for ``atelier serve``: the socket first, then the server.
+"""Running the ASGI server for ``atelier serve`` (uvicorn or granian): the socket first, then
+the server.
 
 The listening socket is bound before any start-up work (migrations, the bootstrap
 administrator, the app and its periodic jobs), so a port already in use stops the command at
@@ -8,6 +9,12 @@ processes, or the reloader), as ``uvicorn.run`` itself does with a socket it bin
 uvicorn is started with ``log_config=None`` and :class:`LoggedConfig` installs Atelier's
 logging in every process it starts (the supervisor and each worker), so its start-up, error
 and shutdown lines come out in the same format as the app's (JSON with ``ATELIER_LOG_JSON``).
+
+granian (Rust I/O, its own worker processes) binds the address itself: the socket bound
+first proves the port free and is closed just before granian binds it (a server started in
+between would make granian fail at once). Its loggers propagate to Atelier's root handler,
+which :func:`atelier_log_handler` installs in each of its processes (through granian's
+``log_dictconfig``).
 """
 
 from __future__ import annotations
@@ -87,3 +94,72 @@ def run_server(config: uvicorn.Config, sock: socket.socket) -> bool:
     finally:
         sock.close()
     return server.started
+
+
+def atelier_log_handler(level_name: str, json: bool) -> logging.Handler:
+    """A ``logging.config`` handler factory: installs Atelier's logging (the root handler) in
+    the process that applies the configuration; the handler it returns does nothing."""
+    configure_logging(level_name, json)
+    return logging.NullHandler()
+
+
+def granian_log_config(level: str, json: bool) -> dict[str, Any]:
+    """granian's ``log_dictconfig``: its loggers propagate to Atelier's root handler."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {
+            "atelier": {
+                "()": "entrypoints.cli.serving.atelier_log_handler",
+                "level_name": level,
+                "json": json,
+            }
+        },
+        "loggers": {
+            "_granian": {"handlers": [], "propagate": True},
+            "granian.access": {"handlers": [], "propagate": True},
+            "atelier.serving": {"handlers": ["atelier"], "propagate": True},
+        },
+    }
+
+
+def run_granian(
+    sock: socket.socket,
+    *,
+    workers: int,
+    reload: bool,
+    log_level: str,
+    log_json: bool,
+    shutdown_seconds: int,
+) -> bool:
+    """Serve with granian on ``sock``'s address until stopped; False when it did not start."""
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    host, port = sock.getsockname()[:2]
+    sock.close()  # granian binds it itself (see the module docstring)
+    level = log_level.lower() if log_level.lower() in LogLevels.__members__ else "info"
+    server = Server(
+        "entrypoints.asgi:app_factory",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        log_enabled=True,
+        log_level=LogLevels(level),
+        log_dictconfig=granian_log_config(log_level, log_json),
+        log_access=False,
+        reload=reload,
+        respawn_failed_workers=True,
+        workers_kill_timeout=shutdown_seconds,
+        websockets=True,
+    )
+    try:
+        server.serve()
+    except KeyboardInterrupt:  # pragma: no cover - Ctrl-C during start-up
+        return True
+    except SystemExit as exc:
+        return exc.code in (0, None)
+    return True

@@ -177,5 +177,10 @@ def create_app(
     openapi_truth.install(app)
     # Outermost layer, around Litestar's router, CORS and exception handling, so 404/405 and
     # preflight answers get a request id, hardening headers, metrics and an access-log line.
-    app.asgi_handler = EdgeMiddleware(app.asgi_handler, metrics)
+    app.asgi_handler = EdgeMiddleware(
+        app.asgi_handler,
+        metrics,
+        max_in_flight=settings.max_in_flight,
+        in_flight_wait_seconds=settings.in_flight_wait_seconds,
+    )
     return app

@@ -47,7 +47,9 @@ def openapi_config(*, title: str = "Atelier API", version: str = "1.0.0") -> Ope
         version=version,
         description=(
             "Maintenance management (CMMS) API. Errors are RFC 9457 problem details "
-            "(application/problem+json) with a stable `code`."
+            "(application/problem+json) with a stable `code`. Any route may answer 503 with "
+            "`Retry-After`: `overloaded` (the worker has too many requests in progress), "
+            "`database_unavailable`, `cache_unavailable` or `storage_unavailable`."
         ),
         path="/schema",
         use_handler_docstrings=True,

@@ -1,4 +1,5 @@
-"""The outermost ASGI layer: request id, hardening headers, access log and metrics.
+"""The outermost ASGI layer: request id, hardening headers, access log, metrics, and the
+per-worker limit of requests in progress.
 
 It wraps Litestar's whole handler (router, CORS and exception handling), so it also sees the
 answers Litestar produces before any route middleware runs (404, 405, CORS preflight).
@@ -10,10 +11,18 @@ It also gives every route two HTTP basics, so no module has to declare them:
   ``Allow`` (of ``OPTIONS`` and 405 answers) lists ``HEAD`` wherever it lists ``GET``;
 - ``Content-Type`` carries one ``charset`` (Litestar appends ``; charset=utf-8`` to every
   ``text/*`` type, even one that already has it: ``text/calendar``, Prometheus' ``text/plain``).
+Overload: at most ``ATELIER_MAX_IN_FLIGHT`` requests of a worker are in progress at once; a
+request beyond waits up to ``ATELIER_IN_FLIGHT_WAIT_SECONDS`` for a place, then gets a 503
+``overloaded`` problem with ``Retry-After`` at once, before Litestar does any work for it. A
+worker flooded with connections thus keeps answering every request within about
+``wait + (in flight x time per request)``: what it admits runs at a bounded concurrency
+instead of every request slowing down together. ``/health/*`` and ``/metrics`` are never
+limited.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -144,14 +153,93 @@ def _preflight_problem(start: Message, body: Message, path: str, request_id: str
     return {"type": "http.response.body", "body": content, "more_body": False}
 
 
+UNLIMITED_PREFIXES = ("/health/", "/metrics")
+OVERLOADED_RETRY_AFTER = b"1"
+
+
+class InFlightLimit:
+    """At most ``limit`` holders at once; others wait (first come, first served) up to
+    ``wait_seconds``. ``limit`` 0: no limit."""
+
+    def __init__(self, limit: int, wait_seconds: float) -> None:
+        self.limit, self.wait_seconds = limit, wait_seconds
+        self.in_flight = 0
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def try_enter(self) -> bool:
+        if self.limit <= 0 or (self.in_flight < self.limit and not self._waiters):
+            self.in_flight += 1
+            return True
+        return False
+
+    async def enter(self) -> bool:
+        """True once admitted (call ``leave`` after); False when no place freed in time."""
+        if self.try_enter():
+            return True
+        if self.wait_seconds <= 0:
+            return False
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), self.wait_seconds)
+        except TimeoutError:
+            if waiter.done() and not waiter.cancelled():
+                return True  # handed a place just as the wait ended: keep it
+            waiter.cancel()
+            return False
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+        return True
+
+    def leave(self) -> None:
+        while self._waiters:  # hand the place over to the oldest waiter
+            waiter = self._waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.in_flight -= 1
+
+
+def _overloaded_messages(path: str, request_id: str, csp: bytes) -> tuple[Message, Message]:
+    body = problem_body(
+        status=503,
+        code="overloaded",
+        title="Service overloaded",
+        detail="Too many requests are in progress; retry shortly.",
+        instance=path,
+        request_id=request_id,
+    )
+    headers = with_edge_headers(
+        [
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", OVERLOADED_RETRY_AFTER),
+        ],
+        request_id.encode("latin-1"),
+        csp,
+    )
+    start: Message = {"type": "http.response.start", "status": 503, "headers": headers}
+    return start, {"type": "http.response.body", "body": body, "more_body": False}
+
+
 class EdgeMiddleware:
     """Per request: a request id (``scope["state"]`` and :data:`REQUEST_ID` for log lines),
-    the edge headers on the answer, one metrics observation and one access-log line."""
+    the in-flight limit, the edge headers on the answer, one metrics observation and one
+    access-log line."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        *,
+        max_in_flight: int = 0,
+        in_flight_wait_seconds: float = 0.5,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.access_log = AccessLog()
+        self.limit = InFlightLimit(max_in_flight, in_flight_wait_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -197,8 +285,19 @@ class EdgeMiddleware:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        limited = self.limit.limit > 0 and not path.startswith(UNLIMITED_PREFIXES)
         try:
-            await self.app(scope, receive, send_wrapper)
+            if limited and not await self.limit.enter():
+                start, body = _overloaded_messages(path, request_id, csp)
+                status = 503
+                await send(start)
+                await send(body)
+                return
+            try:
+                await self.app(scope, receive, send_wrapper)
+            finally:
+                if limited:
+                    self.limit.leave()
         finally:
             REQUEST_ID.reset(token)
             elapsed = time.perf_counter() - started

@@ -35,6 +35,7 @@ from application.maintenance.ports import (
     ScheduleFilters,
     TechnicianFilters,
 )
+from application.maintenance.views import InterventionView
 from application.shared.audit import AuditEntry, AuditFilters, AuditTrail
 from application.shared.events import EventPublisher
 from application.shared.pagination import Sort
@@ -594,6 +595,22 @@ async def test_intervention_round_trip(backend: Backend) -> None:
     assert state(again) == state(loaded)
     assert again.version == 4
     assert state(many[item.id]) == state(loaded)
+    later = NOW + timedelta(days=5)  # past due_at: overdue only while not done
+    async with backend.uow() as uow:
+        view = await uow.interventions.view(item.id, later)
+        assert await uow.interventions.view(uuid.uuid4(), later) is None
+    assert view == InterventionView.of(again, later)
+
+
+async def test_the_view_of_one_intervention_is_its_read_model(backend: Backend) -> None:
+    e = await add_equipment(backend)
+    item = await add_intervention(backend, e.id, due_at=NOW + timedelta(hours=1))
+    for now in (NOW, NOW + timedelta(hours=2)):
+        async with backend.uow() as uow:
+            view = await uow.interventions.view(item.id, now)
+        assert view == InterventionView.of(item, now)
+    assert view is not None
+    assert view.overdue
 
 
 async def test_preventive_key_is_unique(backend: Backend) -> None:
@@ -901,6 +918,124 @@ async def test_concurrent_overlapping_bookings_exactly_one_wins(backend: Backend
     assert len(stored) == 1
 
 
+async def test_an_overlap_is_refused_without_any_lock(backend: Backend) -> None:
+    """Bookings take no lock: each reads the clashes in its transaction and adds its entry.
+    SQLite and memory serialise the transactions (the second reads the first's entry);
+    PostgreSQL's exclusion constraint refuses the second entry at ``add``. Either way
+    exactly one of several overlapping bookings wins."""
+    t = await add_technician(backend)
+    planned = await _planned(backend, t, 4)
+    start = datetime(2032, 3, 3, 9, tzinfo=UTC)
+
+    async def book(intervention: Intervention, offset_minutes: int) -> str:
+        entry = ScheduleEntry.create(
+            intervention_id=intervention.id,
+            technician_id=t.id,
+            starts_at=start + timedelta(minutes=offset_minutes),
+            estimated_minutes=60,
+        )
+        try:
+            async with backend.uow() as uow:
+                existing = await uow.schedule.overlapping(
+                    entry.starts_at, entry.ends_at, technician_id=t.id
+                )
+                await asyncio.sleep(0.05)  # every booking reads "no clash", if it can
+                ensure_no_conflict(entry, existing)
+                await uow.schedule.add(entry)
+                await uow.commit()
+        except ScheduleConflict as conflict:
+            refused.append(conflict)
+            return "conflict"
+        return "booked"
+
+    refused: list[ScheduleConflict] = []
+
+    outcomes = await asyncio.gather(*(book(i, 10 * n) for n, i in enumerate(planned)))
+    assert sorted(outcomes) == ["booked", "conflict", "conflict", "conflict"]
+    for conflict in refused:
+        assert conflict.code == "schedule_conflict"
+        assert [e.field for e in conflict.errors] == ["scheduled_at"]
+        assert conflict.clashing.technician_id == t.id
+    async with backend.uow() as uow:
+        stored = await uow.schedule.overlapping(
+            start, start + timedelta(hours=3), technician_id=t.id
+        )
+    assert len(stored) == 1
+
+
+async def test_concurrent_assignments_never_double_book(backend: Backend) -> None:
+    """The assignment use case itself, eight requests at once for one technician and
+    overlapping slots: exactly one is planned, the others are 409 ``schedule_conflict``."""
+    from adapters.clock import FixedClock
+    from application.maintenance.commands import AssignInterventionCommand
+    from application.maintenance.policy import MaintenancePolicy
+    from application.maintenance.use_cases.assign_intervention import AssignIntervention
+    from domain.shared.access import Actor
+
+    t = await add_technician(backend)
+    planned = await _planned(backend, t, 8)
+    manager = Actor(await backend.new_user(Role.MANAGER), Role.MANAGER)
+    clock = FixedClock(datetime(2033, 5, 1, 6, tzinfo=UTC))
+    start = datetime(2033, 5, 2, 9, tzinfo=UTC)
+
+    async def assign(intervention: Intervention, n: int) -> str:
+        use_case = AssignIntervention(backend.uow(), clock, MaintenancePolicy())
+        try:
+            await use_case(
+                AssignInterventionCommand(
+                    actor=manager,
+                    intervention_id=intervention.id,
+                    scheduled_at=start + timedelta(minutes=5 * n),
+                    estimated_minutes=60,
+                    technician_id=t.id,
+                )
+            )
+        except ScheduleConflict:
+            return "conflict"
+        return "planned"
+
+    outcomes = await asyncio.gather(*(assign(i, n) for n, i in enumerate(planned)))
+    assert sorted(outcomes) == ["conflict"] * 7 + ["planned"]
+    async with backend.uow() as uow:
+        stored = await uow.schedule.overlapping(
+            start, start + timedelta(hours=3), technician_id=t.id
+        )
+        statuses = [(await uow.interventions.get(i.id)) for i in planned]
+    assert len(stored) == 1
+    assert sum(1 for i in statuses if i is not None and i.technician_id == t.id) == 1
+
+
+async def test_a_move_onto_another_entry_names_the_field(backend: Backend) -> None:
+    """Saving an entry moved onto another one of the same technician: PostgreSQL's exclusion
+    constraint answers 409 ``schedule_conflict`` naming ``scheduled_at`` (the constraint
+    mapping); the other stores rely on the check made in their serialised transaction."""
+    if backend.name != "postgres":
+        pytest.skip("only PostgreSQL enforces overlaps in the store")
+    t = await add_technician(backend)
+    first, second = await _planned(backend, t, 2)
+    start = datetime(2032, 4, 4, 9, tzinfo=UTC)
+    a = ScheduleEntry.create(
+        intervention_id=first.id, technician_id=t.id, starts_at=start, estimated_minutes=60
+    )
+    b = ScheduleEntry.create(
+        intervention_id=second.id,
+        technician_id=t.id,
+        starts_at=start + timedelta(hours=1),  # back to back: no clash
+        estimated_minutes=60,
+    )
+    async with backend.uow() as uow:
+        await uow.schedule.add(a)
+        await uow.schedule.add(b)
+        await uow.commit()
+    async with backend.uow() as uow:
+        with pytest.raises(Conflict) as caught:
+            await uow.schedule.save(
+                b.rescheduled(start + timedelta(minutes=30), 60), expected_version=b.version
+            )
+    assert caught.value.code == "schedule_conflict"
+    assert [e.field for e in caught.value.errors] == ["scheduled_at"]
+
+
 # -- audit and unit of work -----------------------------------------------------------------
 async def test_audit_log_filters_and_order(backend: Backend) -> None:
     actor = await backend.new_user(Role.MANAGER)
@@ -1068,3 +1203,32 @@ async def test_read_only_unit_of_work_reads_and_cannot_commit(backend: Backend) 
         again = await check.interventions.get(item.id)
         assert again is not None
         assert again.version == 1
+
+
+async def test_a_capped_count_stops_at_the_cap(backend: Backend) -> None:
+    """``page_and_total(count_cap=n)`` (the lists of interventions and equipment) counts at
+    most ``n`` matches, in the page's own statement, an empty page too."""
+    if backend.name == "memory":
+        pytest.skip("an SQL helper")
+    from adapters.persistence.sqlalchemy.maintenance.tables import interventions
+    from adapters.persistence.sqlalchemy.queries import page_and_total
+
+    e = await add_equipment(backend)
+    for _ in range(5):
+        await add_intervention(backend, e.id)
+    conditions = [interventions.c.equipment_id == e.id]
+    key, sort = interventions.c.created_at, Sort("created_at")
+    async with backend.uow() as uow:
+        conn = uow.connection  # type: ignore[attr-defined]
+        for cap, limit, offset, expected in (
+            (3, 2, 0, 3),
+            (10, 2, 0, 5),
+            (3, 2, 9, 3),
+            (3, 0, 0, 3),
+        ):
+            rows, total = await page_and_total(
+                conn, interventions, conditions, key, sort, limit=limit, offset=offset,
+                count_cap=cap,
+            )  # fmt: skip
+            assert total == expected
+            assert len(rows) == (min(limit, 5 - offset) if offset < 5 else 0)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.server_choice import chosen_server, server_env
 from tests.support.services import free_port
 
 ATELIER = [sys.executable, "-m", "entrypoints.cli.main"]
@@ -33,6 +34,7 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
         ATELIER_BCRYPT_ROUNDS="4",
         PYTHONPATH=str(ROOT),
     )
+    env.update(server_env())
     env.update(extra)
     return env
 
@@ -293,8 +295,9 @@ def test_serve_on_a_port_in_use_stops_before_any_start_up_work(tmp_path: Path) -
 
 @pytest.mark.slow
 def test_every_line_of_serve_is_json_in_one_shape(tmp_path: Path) -> None:
-    """uvicorn's start-up and shutdown lines, alembic's, the app's, the access log and the
-    security events: each line of stdout and stderr is one JSON object with the same keys."""
+    """The server's start-up and shutdown lines (uvicorn's or granian's), alembic's, the
+    app's, the access log and the security events: each line of stdout and stderr is one JSON
+    object with the same keys."""
     port = free_port()
     process = subprocess.Popen(
         [*ATELIER, "serve", "--port", str(port)],
@@ -334,9 +337,14 @@ def test_every_line_of_serve_is_json_in_one_shape(tmp_path: Path) -> None:
     for entry in parsed:
         assert {"event", "level", "logger", "timestamp"} <= set(entry), entry
     events = [p["event"] for p in parsed]
-    assert any(str(e).startswith("Uvicorn running on") for e in events), events
-    assert any(str(e).startswith("Finished server process") for e in events), events
-    assert any(p.get("logger") == "uvicorn.error" for p in parsed)
+    if chosen_server() == "granian":
+        assert any(str(e).startswith("Listening at") for e in events), events
+        assert any(str(e).startswith("Granian shutdown completed") for e in events), events
+        assert any(p.get("logger") == "_granian" for p in parsed)
+    else:
+        assert any(str(e).startswith("Uvicorn running on") for e in events), events
+        assert any(str(e).startswith("Finished server process") for e in events), events
+        assert any(p.get("logger") == "uvicorn.error" for p in parsed)
     assert "bootstrap_admin_created" in events
     failed = [p for p in parsed if p["event"] == "LoginFailed"]
     assert failed, events

@@ -1,8 +1,9 @@
 """The fault tier's harness: ``atelier serve`` on private servers, a write load, timings.
 
-:class:`AppServer` runs the real command (uvicorn, the production profile) against the private
-PostgreSQL, Redis and S3 server of the tier, with small timeouts (``FAULT_SETTINGS``) so that
-the bounds the tests derive from them keep the tier short. :class:`WriteLoad` keeps creating
+:class:`AppServer` runs the real command (the production profile; uvicorn or granian, see
+``ATELIER_TEST_SERVER``) against the private PostgreSQL, Redis and S3 server of the tier,
+with small timeouts (``FAULT_SETTINGS``) so that the bounds the tests derive from them keep
+the tier short. :class:`WriteLoad` keeps creating
 equipment (each creation also writes its audit entry, in the same transaction) and records
 every answer; :func:`outcome` checks afterwards that every 2xx write is there and that no
 write is half there.
@@ -29,6 +30,7 @@ import psycopg
 from adapters.cache.redis import RedisCache
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.storage.s3 import S3BlobStorage
+from tests.support.server_choice import server_env
 from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +108,7 @@ def cli_env(extra: dict[str, str]) -> dict[str, str]:
         ATELIER_S3_BUCKET="atelier-faults",
         **FAULT_SETTINGS,
     )
+    env.update(server_env())
     env.update(extra)
     return env
 

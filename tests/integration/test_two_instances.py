@@ -87,3 +87,47 @@ async def test_password_change_on_a_cuts_sessions_on_b(instances: tuple[Api, Api
         "/api/v1/auth/me", headers={"Authorization": f"Bearer {first['access_token']}"}
     )
     assert stale.status_code == 401
+
+
+async def test_every_change_of_a_user_on_a_is_seen_at_once_by_b(
+    instances: tuple[Api, Api],
+) -> None:
+    """B answers GET /auth/me from its cached user record; each change made through A
+    (profile, login time, role, deactivation) replaces that record before A answers."""
+    a, b = instances
+    admin = await a.session(Role.ADMIN)
+    user_id, email = await a.create_user(Role.TECHNICIAN)
+    pair = (await b.login(email)).json()
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    me = await b.client.get("/api/v1/auth/me", headers=headers)
+    assert me.status_code == 200  # cached on B now
+    first_login = me.json()["last_login_at"]
+    assert first_login is not None
+
+    renamed = await a.client.patch(
+        f"/api/v1/users/{user_id}", headers=headers, json={"first_name": "Renamed"}
+    )
+    assert renamed.status_code == 200
+    me = await b.client.get("/api/v1/auth/me", headers=headers)
+    assert me.json()["first_name"] == "Renamed"
+    assert me.json()["version"] == renamed.json()["version"]
+    assert me.headers["ETag"] == renamed.headers["ETag"]
+
+    second = (await a.login(email)).json()  # a login moves last_login_at
+    me = await b.client.get("/api/v1/auth/me", headers=headers)
+    assert me.json()["last_login_at"] > first_login
+
+    promoted = await a.client.patch(
+        f"/api/v1/users/{user_id}", headers=admin.headers, json={"role": "manager"}
+    )
+    assert promoted.status_code == 200
+    assert (await b.client.get("/api/v1/auth/me", headers=headers)).status_code == 401
+    third = (await a.login(email)).json()
+    fresh = {"Authorization": f"Bearer {third['access_token']}"}
+    assert (await b.client.get("/api/v1/auth/me", headers=fresh)).json()["role"] == "manager"
+
+    deleted = await a.client.delete(f"/api/v1/users/{user_id}", headers=admin.headers)
+    assert deleted.status_code == 204
+    for token in (second["access_token"], third["access_token"]):
+        gone = await b.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert gone.status_code == 401

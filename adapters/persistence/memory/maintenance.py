@@ -18,6 +18,7 @@ from adapters.persistence.memory.store import (
 )
 from application.maintenance.dashboard import compute_stats
 from application.maintenance.ports import (
+    LIST_COUNT_CAP,
     CalendarFeedRepository,
     DashboardReader,
     DashboardStats,
@@ -88,7 +89,13 @@ def _sort_value(value: Any) -> Any:
 
 
 def _page(
-    rows: Iterable[A], keep: Callable[[A], bool], *, limit: int, offset: int, sort: Sort
+    rows: Iterable[A],
+    keep: Callable[[A], bool],
+    *,
+    limit: int,
+    offset: int,
+    sort: Sort,
+    cap: int | None = None,
 ) -> tuple[list[A], int]:
     matches = [r for r in rows if keep(r)]
     matches.sort(key=lambda r: r.id.int)
@@ -96,7 +103,8 @@ def _page(
     missing = [r for r in matches if getattr(r, sort.field) is None]
     present.sort(key=lambda r: _sort_value(getattr(r, sort.field)), reverse=sort.descending)
     ordered = present + missing  # NULLs last in both directions
-    return [snapshot(r) for r in ordered[offset : offset + limit]], len(ordered)
+    total = len(ordered) if cap is None else min(len(ordered), cap)
+    return [snapshot(r) for r in ordered[offset : offset + limit]], total
 
 
 def _fold(text: str | None) -> str | None:
@@ -255,7 +263,9 @@ class MemoryEquipmentRepository(_AggregateTable, EquipmentRepository):
                 and (q is None or any(q in (_fold(t) or "") for t in texts))
             )
 
-        return _page(self._rows.values(), keep, limit=limit, offset=offset, sort=sort)
+        return _page(
+            self._rows.values(), keep, limit=limit, offset=offset, sort=sort, cap=LIST_COUNT_CAP
+        )
 
     async def list_due_before(self, moment: datetime) -> Sequence[Equipment]:
         return [
@@ -278,6 +288,10 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
 
     async def get(self, intervention_id: UUID) -> Intervention | None:
         return self._get(intervention_id)  # type: ignore[no-any-return]
+
+    async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
+        found = self._rows.get(intervention_id)
+        return None if found is None else InterventionView.of(found, now)
 
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
         return self._get_many(ids)
@@ -318,7 +332,9 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
                 and (f.equipment_owner_id is None or owner_of(i) == f.equipment_owner_id)
             )
 
-        return _page(self._rows.values(), keep, limit=limit, offset=offset, sort=sort)
+        return _page(
+            self._rows.values(), keep, limit=limit, offset=offset, sort=sort, cap=LIST_COUNT_CAP
+        )
 
     async def count_open_for_equipment(self, equipment_id: UUID) -> int:
         return sum(

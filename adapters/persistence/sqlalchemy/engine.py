@@ -40,6 +40,13 @@ IDLE_PING_SECONDS = 5.0
 OPERATION_GRACE_SECONDS = 1.0
 """The client waits this much longer than ``statement_timeout`` for an answer."""
 POOL_RECYCLE_SECONDS = 1800
+PREPARE_THRESHOLD = 1
+"""psycopg prepares a statement on its second execution (its default: the sixth)."""
+PREPARED_MAX = 512
+"""Prepared statements kept per connection (psycopg's default: 100)."""
+QUERY_CACHE_SIZE = 2_000
+"""SQLAlchemy's compiled-statement cache per engine (its default: 500): every statement of
+every module stays compiled (a statement not in it is compiled again on each run)."""
 _LAST_USED = "atelier_last_used"
 
 SQLITE_PRAGMAS = (
@@ -184,6 +191,12 @@ def bounded_connect(operation_timeout: float) -> Callable[..., Awaitable[Any]]:
     async def connect(*args: Any, **kwargs: Any) -> Any:
         connection = await connection_class.connect(*args, **kwargs)
         connection.operation_timeout = operation_timeout
+        # server-side prepared statements: a statement is prepared on its second run (a
+        # one-off never takes server memory) and then only bound and executed; room for every
+        # statement the modules run (SQLAlchemy's cached SQL strings), so none is evicted and
+        # prepared again in a loop
+        connection.prepare_threshold = PREPARE_THRESHOLD
+        connection.prepared_max = PREPARED_MAX
         return connection
 
     return connect
@@ -221,6 +234,7 @@ class SqlDatabase:
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
             pool_recycle=POOL_RECYCLE_SECONDS,
+            query_cache_size=QUERY_CACHE_SIZE,
             connect_args={
                 "application_name": "atelier",
                 "options": f"-c statement_timeout={int(statement_timeout_ms)}",

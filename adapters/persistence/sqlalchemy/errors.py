@@ -6,11 +6,12 @@ on it) runs a statement and turns an ``IntegrityError`` into the error
 ``adapters/persistence/constraints.py`` builds for the violated constraint, naming the API
 field: 422 ``unknown_reference`` (foreign key), 409 ``serial_taken`` / ``email_taken`` /
 ``duplicate_value``... (unique), 422 ``invalid_value`` (check, NOT NULL), 409
-``still_referenced`` (a referred row). The SQL unit of work applies the same translation to
+``still_referenced`` (a referred row), 409 with the rule's code for an exclusion constraint
+(PostgreSQL: ``schedule_conflict``). The SQL unit of work applies the same translation to
 any ``IntegrityError`` that reaches the end of its block (the safety net).
 
 Which constraint failed: PostgreSQL names it (``diag.constraint_name``, SQLSTATE 23505,
-23503, 23514, 23502); it is looked up in the shared ``metadata`` (the naming convention makes
+23503, 23514, 23502, 23P01); it is looked up in the shared ``metadata`` (the naming convention makes
 the names predictable) to find its table, column(s) and referred table. SQLite names the
 columns of a unique or NOT NULL constraint and the name of a check, but not the foreign key
 that failed: the failed statement's table and values (kept on the exception by
@@ -40,13 +41,15 @@ from adapters.persistence import constraints
 from adapters.persistence.sqlalchemy.metadata import metadata as shared_metadata
 from domain.shared.errors import DependencyUnavailable, DomainError
 
-Kind = Literal["unique", "foreign_key", "check", "not_null"]
+Kind = Literal["unique", "foreign_key", "check", "not_null", "exclusion"]
 
 UNIQUE_VIOLATION = "23505"
 FOREIGN_KEY_VIOLATION = "23503"
 CHECK_VIOLATION = "23514"
 NOT_NULL_VIOLATION = "23502"
+EXCLUSION_VIOLATION = "23P01"
 _PG_KINDS: dict[str, Kind] = {
+    EXCLUSION_VIOLATION: "exclusion",
     UNIQUE_VIOLATION: "unique",
     FOREIGN_KEY_VIOLATION: "foreign_key",
     CHECK_VIOLATION: "check",
@@ -253,6 +256,11 @@ async def constraint_error(
         target = None
     if violation.kind == "unique":
         return _unique_error(violation, target, metadata)
+    if violation.kind == "exclusion":  # PostgreSQL only; it names the constraint
+        name = violation.constraint or ""
+        found = _named(metadata, name)
+        table_name = found[0].name if found else (violation.table or "")
+        return constraints.excluded(table_name, name)
     if violation.kind == "foreign_key":
         return await _foreign_key_error(conn, violation, statement, target, rows, metadata)
     if violation.kind == "check":

@@ -141,12 +141,19 @@ async def page_and_total(
     limit: int,
     offset: int,
     columns: Sequence[sa.ColumnElement[Any]] | None = None,
+    count_cap: int | None = None,
 ) -> tuple[list[sa.Row[Any]], int]:
     """One page of rows (``LIMIT``/``OFFSET``; every column, or only ``columns``) and the
     total by ``COUNT(*)``, in one round trip: the count is an uncorrelated scalar subquery
     (evaluated once, index-only where an index covers the filters) carried by every row;
-    only an empty page needs a second query for it."""
-    count = sa.select(sa.func.count()).select_from(table).where(*conditions)
+    only an empty page needs a second query for it. ``count_cap``: count at most that many
+    matches (``SELECT count(*) FROM (SELECT 1 ... LIMIT cap)``): a bounded cost however
+    large the table; a larger list reports ``count_cap``."""
+    if count_cap is None:
+        count = sa.select(sa.func.count()).select_from(table).where(*conditions)
+    else:
+        matches = sa.select(sa.literal(1)).select_from(table).where(*conditions)
+        count = sa.select(sa.func.count()).select_from(matches.limit(count_cap).subquery())
     if limit <= 0:
         return [], int((await conn.execute(count)).scalar_one())
     selected = sa.select(*columns) if columns is not None else sa.select(table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.identity.ports import IdentityUnitOfWork, SecurityLog
-from application.identity.revocations import publish_cutoff
+from application.identity.revocations import publish_user
 from application.identity.session_state import SessionState
 from application.identity.sessions import end_sessions
 from application.shared.clock import Clock
@@ -63,7 +63,7 @@ class ChangePassword:
             await end_sessions(uow, fresh, now, keep_session_id=actor.session_id)
             await self._state.hold(fresh.id)
             await uow.commit()
-        await publish_cutoff(self._state, fresh.id, fresh.cutoff)
+        await publish_user(self._state, fresh)
         await self._log.record(
             PasswordChanged.__name__, user_id=fresh.id, ip=command.client_address
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.identity.ports import IdentityUnitOfWork
-from application.identity.revocations import publish_cutoff
+from application.identity.revocations import publish_user
 from application.identity.session_state import SessionState
 from application.identity.sessions import end_sessions
 from application.shared.clock import Clock
@@ -43,4 +43,4 @@ class DeactivateUser:
             await end_sessions(uow, user, now)
             await self._state.hold(user.id)
             await uow.commit()
-        await publish_cutoff(self._state, user.id, user.cutoff)
+        await publish_user(self._state, user)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from application.identity.login_throttle import LoginThrottle
 from application.identity.passwords import DummyHash
 from application.identity.ports import IdentityUnitOfWork, SecurityLog
+from application.identity.revocations import publish_user
+from application.identity.session_state import SessionState
 from application.identity.sessions import SessionIssuer
 from application.identity.views import TokenPair
 from application.shared.clock import Clock
@@ -40,7 +42,9 @@ class Login:
         throttle: LoginThrottle,
         security_log: SecurityLog,
         clock: Clock,
+        state: SessionState,
     ) -> None:
+        self._state = state
         self._uow, self._hasher, self._dummy = uow, hasher, dummy_hash
         self._issuer, self._throttle, self._log, self._clock = issuer, throttle, security_log, clock
 
@@ -82,6 +86,8 @@ class Login:
             fresh.record_login(now)
             await uow.users.record_login(fresh.id, now)
             pair = await self._issuer.start(uow, fresh, now)
+            await self._state.hold(fresh.id)  # the record's last_login_at changes
             await uow.commit()
+        await publish_user(self._state, fresh)
         await self._log.record(LoginSucceeded.__name__, user_id=fresh.id, ip=address)
         return pair

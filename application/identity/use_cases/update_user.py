@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.identity.ports import IdentityUnitOfWork
-from application.identity.revocations import publish_cutoff
+from application.identity.revocations import publish_user
 from application.identity.session_state import SessionState
 from application.identity.sessions import end_sessions
 from application.identity.views import UserView
@@ -65,9 +65,7 @@ class UpdateUser:
             await uow.users.save(user)
             if cut_sessions:
                 await end_sessions(uow, user, now)
-            if role_changes or active_changes:
-                await self._state.hold(user.id)
+            await self._state.hold(user.id)  # any change (role, activation, names, version)
             await uow.commit()
-        if role_changes or active_changes:
-            await publish_cutoff(self._state, user.id, user.cutoff)
+        await publish_user(self._state, user)
         return UserView.of(user)

@@ -2,9 +2,12 @@
 
 The ranking (``domain.maintenance.assignment``) is always computed; the answer lists its
 best ``CANDIDATES_SHOWN`` candidates and how many were ranked (``candidates_total``). A dry run
-stops there and changes nothing. Otherwise the chosen technician is locked, the clash check
-is repeated inside the transaction (409 ``schedule_conflict`` naming the entry), then the
-intervention becomes ``planned`` and its planning entry is written.
+stops there and changes nothing. Otherwise a clash the ranking saw is 409
+``schedule_conflict`` naming the entry; the intervention becomes ``planned`` and its planning
+entry is written. No lock is taken: SQLite and the memory store serialise whole
+transactions, and PostgreSQL's exclusion constraint refuses an entry that overlaps one
+committed meanwhile by another request or instance (the same 409, from
+``ScheduleRepository.add``).
 
 A slot starting more than ``policy.schedule_past_grace`` before now is 422
 ``scheduled_in_past``, for a dry run too (a client learns it before it commits to anything).
@@ -90,19 +93,16 @@ class AssignIntervention:
                     entry_id=None,
                 )
             assert chosen is not None  # _choose raises when nobody can be chosen
-            await uow.schedule.lock_technician(chosen.technician_id)
             entry = ScheduleEntry.create(
                 intervention_id=intervention.id,
                 technician_id=chosen.technician_id,
                 starts_at=starts_at,
                 estimated_minutes=minutes,
             )
-            ensure_no_conflict(
-                entry,
-                await uow.schedule.overlapping(
-                    entry.starts_at, entry.ends_at, technician_id=chosen.technician_id
-                ),
-            )
+            # the clashes the ranking read in this transaction: final where transactions are
+            # serialised (SQLite, memory); on PostgreSQL a booking committed since then is
+            # refused by the store itself when the entry is added (ScheduleConflict)
+            ensure_no_conflict(entry, pool.clashes)
             loaded, before = (
                 intervention.version,
                 audit.fields_of(intervention, audit.LIFECYCLE_FIELDS),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.maintenance.commands import GetInterventionQuery
-from application.maintenance.guards import load_visible_intervention
+from application.maintenance.guards import view_visible_intervention
 from application.maintenance.ports import MaintenanceUnitOfWork
 from application.maintenance.views import InterventionView
 from application.shared.clock import Clock
@@ -14,6 +14,6 @@ class GetIntervention:
         self._uow, self._clock = uow, clock
 
     async def __call__(self, query: GetInterventionQuery) -> InterventionView:
+        now = self._clock.now()
         async with self._uow as uow:
-            intervention = await load_visible_intervention(uow, query.actor, query.intervention_id)
-        return InterventionView.of(intervention, self._clock.now())
+            return await view_visible_intervention(uow, query.actor, query.intervention_id, now)

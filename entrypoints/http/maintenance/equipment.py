@@ -81,7 +81,9 @@ class EquipmentController(Controller):
         maintenance_due: FromQuery[bool | None] = None,
         q: SearchParam = None,
     ) -> Page[EquipmentRead]:
-        """Clients see only the equipment they own."""
+        """Clients see only the equipment they own. ``total`` counts the matches up to
+        10,000: a list with more answers 10,000 (a lower bound; the pages past it are still
+        served)."""
         result = await list_equipment(
             ListEquipmentQuery(
                 actor=actor,

@@ -103,7 +103,9 @@ class InterventionsController(Controller):
         created_from: CreatedFromParam = None,
         created_to: CreatedToParam = None,
     ) -> Page[InterventionRead]:
-        """Clients see the interventions on their own equipment only."""
+        """Clients see the interventions on their own equipment only. ``total`` counts the
+        matches up to 10,000: a list with more answers 10,000 (a lower bound; the pages
+        past it are still served)."""
         filters = InterventionFilters(
             status=status,
             priority=priority,

@@ -92,7 +92,7 @@ class Kit:
         throttle = LoginThrottle(self.limiter, self.policy)
         return Login(
             self.uow(), self.hasher, self.dummy, self.issuer(), throttle, self.security_log,
-            self.clock,
+            self.clock, self.state,
         )  # fmt: skip
 
     def refresh(self) -> Refresh:
@@ -118,7 +118,7 @@ class Kit:
         assert await self.new_revocation_cache().rebuild()
 
     def me(self) -> GetMe:
-        return GetMe(self.uow())
+        return GetMe(self.uow(), self.state)
 
     def change_password(self) -> ChangePassword:
         return ChangePassword(

@@ -8,9 +8,15 @@ import pytest
 
 from adapters.cache.memory import MemoryCache
 from application.identity.authenticate import Authenticate
-from application.identity.session_state import CUTOFF_PREFIX, DENYLIST_PREFIX, SessionState
+from application.identity.session_state import (
+    DENYLIST_PREFIX,
+    USER_PREFIX,
+    SessionState,
+    UserRecord,
+)
 from application.identity.use_cases.logout import Logout, LogoutCommand
 from application.identity.use_cases.update_user import UpdateUserCommand
+from application.identity.views import UserView
 from domain.identity.user import TokenCutoff
 from domain.shared.access import Actor, Role
 from domain.shared.errors import Unauthenticated
@@ -70,6 +76,9 @@ async def test_hot_path_needs_no_database_once_cached() -> None:
     pair = await kit.sign_in("a@example.org")
     kit.opened = 0
     await kit.actor(pair)
+    assert kit.opened == 0  # the login published the user's record
+    await kit.cache.delete(USER_PREFIX + str(pair.user.id))  # expired
+    await kit.actor(pair)
     assert kit.opened == 1  # cache miss: one read, then cached
     for _ in range(3):
         await kit.actor(pair)
@@ -86,6 +95,7 @@ async def test_cache_miss_falls_back_to_the_database(kit: Kit) -> None:
         user.deactivate(kit.clock.now())
         await uow.users.save(user)
         await uow.commit()
+    await kit.cache.delete(USER_PREFIX + str(pair.user.id))  # the login's record expired
     # nothing was published to the cache: the database answers
     with pytest.raises(Unauthenticated):
         await kit.actor(pair)
@@ -113,7 +123,7 @@ async def test_role_change_kills_older_tokens_through_the_cache(kit: Kit) -> Non
             actor=await kit.actor(admin_pair), user_id=pair.user.id, role=Role.MANAGER
         )
     )
-    assert await kit.cache.get(CUTOFF_PREFIX + str(pair.user.id)) is not None
+    assert await kit.cache.get(USER_PREFIX + str(pair.user.id)) is not None
     with pytest.raises(Unauthenticated):
         await kit.actor(pair)
     kit.clock.advance(seconds=1)
@@ -127,7 +137,7 @@ async def test_tokens_issued_in_the_same_second_after_a_cut_survive(kit: Kit) ->
     kit.clock.advance(seconds=0.2)
     user = await kit.stored_user("a@example.org")
     user.revoke_sessions(kit.clock.now())
-    await kit.state.publish(user.id, user.cutoff)
+    await kit.state.publish(UserRecord.of(user))
     kit.clock.advance(seconds=0.3)  # same whole second as the cut-off
     pair = await kit.sign_in("a@example.org")
     assert (await kit.actor(pair)).user_id == user.id
@@ -136,7 +146,7 @@ async def test_tokens_issued_in_the_same_second_after_a_cut_survive(kit: Kit) ->
 async def test_unreadable_cache_entry_is_a_miss(kit: Kit) -> None:
     await kit.seed_user("a@example.org")
     pair = await kit.sign_in("a@example.org")
-    await kit.cache.set(CUTOFF_PREFIX + str(pair.user.id), b"{not json")
+    await kit.cache.set(USER_PREFIX + str(pair.user.id), b"{not json")
     assert (await kit.actor(pair)).user_id == pair.user.id
 
 
@@ -195,15 +205,19 @@ async def test_revocation_is_seen_on_the_next_request_despite_verified_token_cac
 
 async def test_a_cut_off_published_elsewhere_is_seen_on_the_next_request() -> None:
     kit, _ = counting_kit()
-    user = await kit.seed_user("a@example.org")
+    await kit.seed_user("a@example.org")
     pair = await kit.sign_in("a@example.org")
     authenticate = Authenticate(
         VerifiedTokenCache(kit.tokens, kit.clock), kit.state, kit.uow, kit.revocation_cache
     )
     await authenticate(pair.access_token)
     kit.clock.advance(seconds=1)
+    stored = await kit.stored_user("a@example.org")
     await SessionState(kit.cache).publish(
-        user.id, TokenCutoff(active=False, after=kit.clock.now(), kept_session_id=None)
+        UserRecord(
+            UserView.of(stored),
+            TokenCutoff(active=False, after=kit.clock.now(), kept_session_id=None),
+        )
     )
     with pytest.raises(Unauthenticated):
         await authenticate(pair.access_token)

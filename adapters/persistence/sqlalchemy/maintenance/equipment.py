@@ -22,6 +22,7 @@ from adapters.persistence.sqlalchemy.queries import (
 from adapters.persistence.sqlalchemy.repository import SqlRepository
 from application.maintenance.ports import (
     EQUIPMENT_SORT_FIELDS,
+    LIST_COUNT_CAP,
     EquipmentFilters,
     EquipmentRepository,
 )
@@ -134,6 +135,7 @@ class SqlEquipmentRepository(SqlRepository, EquipmentRepository):
             sort,
             limit=limit,
             offset=offset,
+            count_cap=LIST_COUNT_CAP,
         )
         return [mapping.equipment(row) for row in rows], total
 

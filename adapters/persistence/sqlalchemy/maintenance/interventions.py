@@ -25,6 +25,7 @@ from adapters.persistence.sqlalchemy.queries import (
 from adapters.persistence.sqlalchemy.repository import SqlRepository
 from application.maintenance.ports import (
     INTERVENTION_SORT_FIELDS,
+    LIST_COUNT_CAP,
     InterventionFilters,
     InterventionRepository,
 )
@@ -44,6 +45,9 @@ _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
 _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 _BOOKED = [InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value]
+#: Built once: a request only binds the id (no statement construction, one compiled-cache
+#: entry, prepared by psycopg after its first uses).
+_VIEW_BY_ID = sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id"))
 
 
 def overdue(now: datetime) -> sa.ColumnElement[bool]:
@@ -93,6 +97,11 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         self._uow.track(found[0])
         return found[0]
 
+    async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
+        result = await self._conn.execute(_VIEW_BY_ID, {"intervention_id": intervention_id})
+        row = result.first()
+        return None if row is None else mapping.intervention_view(row, now)
+
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
         if not ids:
             return {}
@@ -139,6 +148,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
             sort,
             limit=limit,
             offset=offset,
+            count_cap=LIST_COUNT_CAP,
         )
         return [mapping.intervention(row) for row in rows], total
 
@@ -159,6 +169,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
             sort,
             limit=limit,
             offset=offset,
+            count_cap=LIST_COUNT_CAP,
             columns=_VIEW_COLUMNS,
         )
         return [mapping.intervention_view(row, now) for row in rows], total

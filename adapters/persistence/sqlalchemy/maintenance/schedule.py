@@ -1,10 +1,15 @@
 """``SqlScheduleRepository``: planning entries and the per-technician booking lock.
 
-``lock_technician`` serialises the bookings of one technician. PostgreSQL (READ COMMITTED)
-locks the technician row with ``SELECT ... FOR UPDATE`` until commit: a second booking
-waits there, then its clash check sees the first one's entry. On SQLite every unit of work
-already begins with ``BEGIN IMMEDIATE`` (see ``engine.install_sqlite_pragmas``) and holds
-the database write lock for its whole life, so there is nothing more to lock.
+Clashes: on PostgreSQL the exclusion constraint ``ex_schedule_entries_technician_slot``
+refuses an overlapping entry of the same technician, whatever the instance; ``add`` skips
+such a row (``ON CONFLICT DO NOTHING`` waits for a concurrent booking to commit, then skips)
+and raises ``ScheduleConflict`` naming the entry it clashes with. On SQLite every unit of
+work begins with ``BEGIN IMMEDIATE`` (see ``engine.install_sqlite_pragmas``) and holds the
+write lock for its whole life: a check made in the transaction holds until its commit.
+
+``lock_technician`` still serialises the multi-entry operations of one technician
+(rescheduling, the weekly preventive plan) on PostgreSQL (``SELECT ... FOR UPDATE`` on the
+technician row); bookings no longer take it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from adapters.persistence.sqlalchemy.queries import (
 )
 from adapters.persistence.sqlalchemy.repository import SqlRepository
 from application.maintenance.ports import ScheduleFilters, ScheduleRepository
-from domain.maintenance.scheduling import ScheduleEntry
+from domain.maintenance.scheduling import ScheduleConflict, ScheduleEntry, find_conflict
 from domain.shared.errors import DuplicateValue, PreconditionFailed
 
 S = schedule_entries.c
@@ -80,6 +85,17 @@ class SqlScheduleRepository(SqlRepository, ScheduleRepository):
             )
             # a foreign key that points nowhere still fails (unknown_reference)
             if (await execute_checked(self._conn, statement, guarded=False)).first() is None:
+                # skipped: the intervention has an entry, or the exclusion constraint found a
+                # clash (a concurrent booking waited for and committed): this statement's
+                # fresh snapshot names it
+                clash = find_conflict(
+                    entry,
+                    await self.overlapping(
+                        entry.starts_at, entry.ends_at, technician_id=entry.technician_id
+                    ),
+                )
+                if clash is not None:
+                    raise ScheduleConflict(entry, clash)
                 raise _entry_exists()
             return
         await execute_guarded(

@@ -16,6 +16,7 @@ Skills and working hours are JSON lists (JSONB on PostgreSQL).
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
 from adapters.persistence.sqlalchemy.metadata import (
     json_column,
@@ -151,6 +152,58 @@ interventions = sa.Table(
     ),
 )  # fmt: skip
 
+# Every documented filter and sort of GET /interventions reads an index (PostgreSQL; the
+# embedded SQLite database stays small): a page is one index range read in order, stopped
+# after LIMIT rows. Sorts tie by id ascending and put NULLs last in both directions, so a
+# descending sort on a low-cardinality or nullable column needs its own index; the others
+# are read backwards (rare ties sorted incrementally). ``q`` (ILIKE on title/description)
+# uses trigram indexes (pg_trgm). Migration 0013.
+_I = interventions.c
+INTERVENTION_LIST_INDEXES = (
+    # filters, in the default order (newest first)
+    sa.Index("ix_interventions_status_created_at", _I.status, _I.created_at),
+    sa.Index("ix_interventions_priority_created_at", _I.priority, _I.created_at),
+    sa.Index("ix_interventions_type_created_at", _I.type, _I.created_at),
+    sa.Index("ix_interventions_technician_id_created_at", _I.technician_id, _I.created_at),
+    sa.Index(
+        "ix_interventions_title_trgm",
+        _I.title,
+        postgresql_using="gin",
+        postgresql_ops={"title": "gin_trgm_ops"},
+    ),
+    sa.Index(
+        "ix_interventions_description_trgm",
+        _I.description,
+        postgresql_using="gin",
+        postgresql_ops={"description": "gin_trgm_ops"},
+    ),
+    # sorts
+    sa.Index("ix_interventions_updated_at", _I.updated_at),
+    sa.Index("ix_interventions_status_id", _I.status, _I.id),
+    sa.Index("ix_interventions_status_desc_id", _I.status.desc(), _I.id),
+    sa.Index("ix_interventions_priority_rank_id", _I.priority_rank, _I.id),
+    sa.Index("ix_interventions_priority_rank_desc_id", _I.priority_rank.desc(), _I.id),
+    sa.Index("ix_interventions_title_key", sa.func.lower(_I.title).collate("C")),
+    # an expression key is sorted NULLS LAST both ways (queries.ordered)
+    sa.Index(
+        "ix_interventions_title_key_desc", sa.func.lower(_I.title).collate("C").desc().nulls_last()
+    ),
+    sa.Index("ix_interventions_due_at_desc", _I.due_at.desc().nulls_last()),
+    sa.Index("ix_interventions_scheduled_at", _I.scheduled_at),
+    sa.Index("ix_interventions_scheduled_at_desc", _I.scheduled_at.desc().nulls_last()),
+    sa.Index("ix_interventions_completed_at", _I.completed_at),
+    sa.Index("ix_interventions_completed_at_desc", _I.completed_at.desc().nulls_last()),
+)
+for _index in INTERVENTION_LIST_INDEXES:
+    _index.ddl_if(dialect="postgresql")
+sa.event.listen(
+    interventions,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(  # type: ignore[no-untyped-call]
+        dialect="postgresql"
+    ),
+)
+
 schedule_entries = sa.Table(
     "schedule_entries",
     metadata,
@@ -167,6 +220,28 @@ schedule_entries = sa.Table(
     sa.Index(None, "technician_id", "ends_at"),
     sa.Index(None, "starts_at"),
     sa.Index(None, "ends_at"),  # slot overlaps: entries ending after the slot starts
+)
+
+#: PostgreSQL refuses two overlapping entries of one technician (SQLSTATE 23P01), atomically
+#: and across instances: no lock-then-check when booking. Ranges are half-open ``[start,
+#: end)`` like ``ScheduleEntry.overlaps`` (back-to-back slots do not clash). SQLite has no
+#: such constraint: its transactions are serialised (``BEGIN IMMEDIATE``), so the check made
+#: inside the booking transaction holds.
+SCHEDULE_NO_OVERLAP = "ex_schedule_entries_technician_slot"
+schedule_entries.append_constraint(
+    ExcludeConstraint(
+        (schedule_entries.c.technician_id, "="),
+        (sa.func.tstzrange(schedule_entries.c.starts_at, schedule_entries.c.ends_at), "&&"),
+        name=SCHEDULE_NO_OVERLAP,
+        using="gist",
+    ).ddl_if(dialect="postgresql")
+)
+sa.event.listen(
+    schedule_entries,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(  # type: ignore[no-untyped-call]
+        dialect="postgresql"
+    ),
 )
 
 calendar_feeds = sa.Table(

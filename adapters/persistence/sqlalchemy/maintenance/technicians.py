@@ -84,12 +84,15 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
                 clashes=list(clashes.values()),
                 loads=await uow.interventions.booked_minutes(),
             )
-        rows = (
-            await self._conn.execute(_pool_statement(starts_at, ends_at, intervention_id))
-        ).all()
+        parameters = {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "intervention_id": intervention_id,
+        }
+        rows = (await self._conn.execute(_POOL_STATEMENT, parameters)).all()
         pool, loads, found = [], {}, []
         for row in rows:
-            pool.append(mapping.technician(row))
+            pool.append(_pool_technician(row))
             if row.booked_minutes:
                 loads[row.id] = int(row.booked_minutes)
             if row.clash_id is not None:
@@ -169,12 +172,12 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
         return [mapping.technician(row) for row in rows], total
 
 
-def _pool_statement(
-    starts_at: datetime, ends_at: datetime, intervention_id: UUID | None
-) -> sa.Select[Any]:
+def _build_pool_statement() -> sa.Select[Any]:
     """PostgreSQL: every profile with its booked minutes (the ``ix_interventions_booked``
     partial index, index-only) and its earliest clashing entry (``LATERAL ... LIMIT 1`` on
-    the ``(technician_id, starts_at)`` index), ordered by id: one round trip."""
+    the ``(technician_id, starts_at)`` index), ordered by id: one round trip. Built once;
+    each assignment binds ``starts_at``, ``ends_at`` and ``intervention_id`` (None: none
+    excluded)."""
     booked = (
         sa.select(
             I.technician_id.label("technician_id"),
@@ -184,12 +187,16 @@ def _pool_statement(
         .group_by(I.technician_id)
         .subquery("booked")
     )
-    conditions = [S.technician_id == T.id, S.starts_at < ends_at, S.ends_at > starts_at]
-    if intervention_id is not None:
-        conditions.append(S.intervention_id != intervention_id)
     clash = (
         sa.select(S.id, S.intervention_id, S.starts_at, S.ends_at, S.version)
-        .where(*conditions)
+        .where(
+            S.technician_id == T.id,
+            S.starts_at < sa.bindparam("ends_at", type_=S.starts_at.type),
+            S.ends_at > sa.bindparam("starts_at", type_=S.ends_at.type),
+            S.intervention_id.is_distinct_from(
+                sa.bindparam("intervention_id", type_=S.intervention_id.type)
+            ),
+        )
         .order_by(S.starts_at, S.id)
         .limit(1)
         .lateral("clash")
@@ -211,3 +218,22 @@ def _pool_statement(
         )
         .order_by(T.id)
     )
+
+
+_POOL_STATEMENT = _build_pool_statement()
+
+#: Technicians mapped from rows, by (id, version): the ranking reads every profile on each
+#: assignment, and a profile only changes with its version. Read-only copies (the ranking
+#: never changes them); bounded.
+_POOL_TECHNICIANS: dict[tuple[UUID, int], Technician] = {}
+_POOL_TECHNICIANS_MAX = 50_000
+
+
+def _pool_technician(row: sa.Row[Any]) -> Technician:
+    key = (row.id, row.version)
+    found = _POOL_TECHNICIANS.get(key)
+    if found is None:
+        if len(_POOL_TECHNICIANS) >= _POOL_TECHNICIANS_MAX:
+            _POOL_TECHNICIANS.clear()
+        found = _POOL_TECHNICIANS[key] = mapping.technician(row)
+    return found

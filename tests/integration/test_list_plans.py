@@ -1,0 +1,155 @@
+"""The hot list queries of GET /interventions read indexes, never the whole table.
+
+A seeded PostgreSQL database (a few thousand interventions, analysed); each documented
+filter (with the default order, newest first) and each documented sort (both directions) is
+run through the repository, its SQL captured and explained with ``enable_seqscan = off``: a
+query that no index can serve still plans a ``Seq Scan on interventions``, and fails here.
+The list's capped count (``LIST_COUNT_CAP``) is part of the same statement.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
+from adapters.persistence.sqlalchemy.migrations import upgrade
+from adapters.persistence.sqlalchemy.seeding import ScaleShape, seed_scale
+from application.maintenance.ports import INTERVENTION_SORT_FIELDS, InterventionFilters
+from application.shared.pagination import Sort
+from domain.maintenance.enums import InterventionStatus, InterventionType, Priority
+from tests.support import services
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+DEFAULT = Sort("created_at", descending=True)
+
+
+@pytest.fixture(scope="module")
+def seeded_url() -> Iterator[str]:
+    with services.scratch_postgres_database() as url:
+        upgrade(url)
+        shape = ScaleShape.for_interventions(3_000, equipment=60, technicians=12)
+        seed_scale(url, shape, password_hash="x", now=NOW)
+        import psycopg
+
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+        yield url
+
+
+@pytest.fixture
+async def database(seeded_url: str) -> AsyncIterator[SqlDatabase]:
+    db = SqlDatabase.from_settings(url=seeded_url, pool_size=2, max_overflow=0)
+    try:
+        yield db
+    finally:
+        await db.aclose()
+
+
+async def _some_ids(database: SqlDatabase) -> tuple[Any, Any]:
+    async with database.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.text(
+                    "SELECT equipment_id, technician_id FROM interventions "
+                    "WHERE technician_id IS NOT NULL LIMIT 1"
+                )
+            )
+        ).one()
+    return row.equipment_id, row.technician_id
+
+
+def _cases(equipment_id: Any, technician_id: Any) -> list[tuple[str, InterventionFilters, Sort]]:
+    now = NOW
+    filters = {
+        "status": InterventionFilters(status=InterventionStatus.OPEN, now=now),
+        "priority": InterventionFilters(priority=Priority.CRITICAL, now=now),
+        "type": InterventionFilters(type=InterventionType.PREDICTIVE, now=now),
+        "equipment_id": InterventionFilters(equipment_id=equipment_id, now=now),
+        "technician_id": InterventionFilters(technician_id=technician_id, now=now),
+        "overdue=true": InterventionFilters(overdue=True, now=now),
+        "overdue=false": InterventionFilters(overdue=False, now=now),
+        "q": InterventionFilters(q="pompe", now=now),
+        "created_from": InterventionFilters(created_from=now - timedelta(days=30), now=now),
+        "created_to": InterventionFilters(created_to=now - timedelta(days=300), now=now),
+        "status+priority": InterventionFilters(
+            status=InterventionStatus.OPEN, priority=Priority.CRITICAL, now=now
+        ),
+    }
+    cases = [(name, f, DEFAULT) for name, f in filters.items()]
+    for field in sorted(INTERVENTION_SORT_FIELDS):
+        for descending in (False, True):
+            sort = Sort(field, descending=descending)
+            cases.append((f"sort={'-' if descending else ''}{field}", InterventionFilters(), sort))
+    return cases
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
+
+
+async def _plan(
+    database: SqlDatabase, filters: InterventionFilters, sort: Sort
+) -> list[dict[str, Any]]:
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM interventions" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        async with SqlMaintenanceUnitOfWork(database) as uow:
+            await uow.connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            await uow.interventions.list_views(filters, limit=50, offset=0, sort=sort, now=NOW)
+            assert captured, "the list ran no query on interventions"
+            statement, parameters = captured[0]
+            result = await uow.connection.exec_driver_sql(
+                "EXPLAIN (FORMAT JSON) " + statement, parameters
+            )
+            raw = result.scalar_one()
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", capture)
+    document = raw if isinstance(raw, list) else json.loads(raw)
+    return list(_nodes(document[0]["Plan"]))
+
+
+async def test_every_documented_filter_and_sort_reads_an_index(database: SqlDatabase) -> None:
+    equipment_id, technician_id = await _some_ids(database)
+    scans: dict[str, list[str]] = {}
+    for name, filters, sort in _cases(equipment_id, technician_id):
+        nodes = await _plan(database, filters, sort)
+        seq = [
+            n["Node Type"]
+            for n in nodes
+            if n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "interventions"
+        ]
+        if seq:
+            scans[name] = seq
+    assert scans == {}, f"sequential scans of interventions: {sorted(scans)}"
+
+
+async def test_without_an_index_the_plan_shows_a_sequential_scan(
+    database: SqlDatabase,
+) -> None:
+    """The check above can fail: a filter on a column no index covers plans a Seq Scan."""
+    async with database.engine.connect() as conn:
+        await conn.exec_driver_sql("SET enable_seqscan = off")
+        result = await conn.exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) SELECT id FROM interventions WHERE report = 'x' LIMIT 50"
+        )
+        raw = result.scalar_one()
+        await conn.exec_driver_sql("RESET enable_seqscan")
+    document = raw if isinstance(raw, list) else json.loads(raw)
+    nodes = list(_nodes(document[0]["Plan"]))
+    assert any(n["Node Type"] == "Seq Scan" for n in nodes)
