@@ -6,8 +6,8 @@ Production profile: a scratch PostgreSQL database, Redis (a key prefix of its ow
 under uvicorn (``ATELIER_JOBS_IN_APP=false``) and ``--workers`` ``atelier worker`` processes,
 the offline transcription provider (``--factor``: its processing time as a fraction of the
 fake media's 20 s - 10 min duration; 0.001 makes a job last 0.02 - 0.6 s). The jobs are
-submitted at once over HTTP (``POST /transcriptions``, concurrently, one user with a large
-quota, rate limits off).
+submitted at once over HTTP (``POST /transcriptions``, concurrently, by ``--users`` users
+with a large quota, rate limits off).
 
 Printed: submissions/s, jobs/s through the queue (first submit to last completion),
 submit -> completed p50/p99 (the rows' ``created_at`` and ``completed_at``), and the effect
@@ -73,6 +73,10 @@ def _env(url: str, prefix: str, factor: float, folder: str) -> dict[str, str]:
         "BCRYPT_ROUNDS": "4",
         "LOG_LEVEL": "WARNING",
         "JOBS_IN_APP": "false",
+        # 200 requests at once on one web process: they wait for a connection longer than
+        # the default 2 s (which answers a fast 503 instead); this measures the queue
+        "DATABASE_POOL_SIZE": "20",
+        "DATABASE_POOL_TIMEOUT_SECONDS": "15",
         "RATE_LIMIT_ENABLED": "false",
         "WORKER_CONCURRENCY": "20",
         "WORKER_METRICS_PORT": "0",
@@ -101,18 +105,31 @@ def _create_user(env: dict[str, str]) -> str:
     return email
 
 
-async def _submit_all(base: str, email: str, jobs: int) -> tuple[list[str], float, float]:
+async def _submit_all(
+    base: str, email: str, jobs: int, users: int
+) -> tuple[list[str], float, float]:
+    """``jobs`` submissions at once, spread over ``users`` users (registered first): one
+    user's submissions wait for each other (its quota is counted under a lock), as a real
+    crowd's would not."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        login = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-        login.raise_for_status()
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        tokens = []
+        for n in range(users):
+            address = email if n == 0 else f"bench{n}-{uuid.uuid4().hex[:6]}@example.com"
+            if n:
+                body = {"email": address, "password": PASSWORD, "first_name": "B", "last_name": "U"}
+                (await client.post("/api/v1/auth/register", json=body)).raise_for_status()
+            login = await client.post(
+                "/api/v1/auth/login", json={"email": address, "password": PASSWORD}
+            )
+            login.raise_for_status()
+            tokens.append({"Authorization": f"Bearer {login.json()['access_token']}"})
         run = uuid.uuid4().hex[:8]
 
         async def one(n: int) -> str:
             response = await client.post(
                 "/api/v1/transcriptions",
                 json={"source_url": f"https://media.example.com/{run}/{n}.mp4"},
-                headers=headers,
+                headers=tokens[n % users],
             )
             if response.status_code != 202:
                 raise SystemExit(f"submission {n} answered {response.status_code}: {response.text}")
@@ -204,7 +221,7 @@ async def run(args: argparse.Namespace) -> None:
                 if "worker started" not in line:
                     raise SystemExit(f"a worker did not start: {line!r}")
             with server("entrypoints.asgi:app_factory", free_port(), 1, env) as base:
-                ids, first, last = await _submit_all(base, email, args.jobs)
+                ids, first, last = await _submit_all(base, email, args.jobs, args.users)
                 rows = await _wait(url, ids, within=300)
             events = await _events(url, ids)
         finally:
@@ -224,7 +241,8 @@ async def run(args: argparse.Namespace) -> None:
         once = sum(1 for i in ids if events.get(i) == 1)
         print(
             f"production, {args.workers} worker processes x 20, offline provider "
-            f"(factor {args.factor}), {args.jobs} transcriptions submitted at once over HTTP"
+            f"(factor {args.factor}), {args.jobs} transcriptions submitted at once over HTTP "
+            f"by {args.users} users"
         )
         print(f"  submissions: {args.jobs / (last - first):7.0f} /s ({last - first:.2f} s)")
         print(f"  through the queue: {len(completed) / span:7.1f} jobs/s ({span:.2f} s)")
@@ -360,6 +378,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--users", type=int, default=200, help="the submitters")
     parser.add_argument("--factor", type=float, default=0.001)
     parser.add_argument("--sockets", type=int, default=100)
     parser.add_argument("--stage-seconds", type=float, default=0.05)
