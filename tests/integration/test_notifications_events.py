@@ -1,7 +1,7 @@
 """The notifications module in a whole app (memory profile, relay and queue in process):
 
-* ``jobs.job_completed.v1`` / ``jobs.job_failed.v1`` published by a module (here a stand-in
-  for the jobs module, which comes later) reach their owner, once, through the relay;
+* ``jobs.job_completed.v1`` / ``jobs.job_failed.v1`` published (as the jobs module does)
+  reach their owner, once, through the relay;
 * the daily maintenance-due job reads maintenance's published ``maintenance_due`` port and
   gives every manager one notification listing the equipment due;
 * the job and its schedule are registered.
@@ -14,13 +14,9 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from dependency_injector import containers, providers
 
-from adapters.persistence.memory.store import MemoryUnitOfWork
-from application.contracts.jobs import PUBLISHED as JOB_EVENTS
 from application.contracts.jobs import JobCompleted, JobFailed
 from application.identity.use_cases.create_user import CreateUserCommand
 from application.maintenance.commands import CreateEquipmentCommand
@@ -28,7 +24,6 @@ from application.notifications.use_cases.list_notifications import ListNotificat
 from application.shared.integration import IntegrationEvent
 from domain.shared.access import Actor, Role
 from entrypoints.bootstrap.container import Container, build_container, shutdown, start
-from entrypoints.bootstrap.module import ModuleSpec
 from entrypoints.bootstrap.notifications import MAINTENANCE_DUE_JOB
 from entrypoints.bootstrap.registry import modules
 from entrypoints.bootstrap.settings import load_settings
@@ -37,27 +32,13 @@ from entrypoints.worker.runtime import Background
 SYSTEM = Actor(user_id=uuid.UUID(int=0), role=Role.ADMIN)
 
 
-class Emit:
-    def __init__(self, uow: Any) -> None:
-        self._uow = uow
-
-    async def __call__(self, *events: IntegrationEvent) -> None:
-        now = datetime.now(UTC)
-        async with self._uow as uow:
-            for event in events:
-                uow.emit(event, occurred_at=now)
-            await uow.commit()
-
-
-class JobsStandIn(containers.DeclarativeContainer):
-    platform = providers.DependenciesContainer()
-    uow = providers.Factory(
-        MemoryUnitOfWork, platform.database, outbox_signal=platform.outbox_signal
-    )
-    emit = providers.Factory(Emit, uow)
-
-
-STAND_IN = ModuleSpec(name="jobs", container=JobsStandIn, publishes=JOB_EVENTS)
+async def emit(container: Container, *events: IntegrationEvent) -> None:
+    """Published as the jobs module would (any unit of work writes the outbox)."""
+    now = datetime.now(UTC)
+    async with container.notifications.uow() as uow:
+        for event in events:
+            uow.emit(event, occurred_at=now)
+        await uow.commit()
 
 
 @pytest.fixture
@@ -74,9 +55,7 @@ async def app_container(tmp_path: Path) -> AsyncIterator[Container]:
         relay_poll_seconds=0.1,
         log_level="WARNING",
     )
-    # the stand-in publishes the jobs module's events in its place
-    installed = [spec for spec in modules() if spec.name != STAND_IN.name]
-    container = build_container(settings, specs=[*installed, STAND_IN])
+    container = build_container(settings, specs=modules())
     await start(container)
     channels = container.channels_backend()
     await channels.on_startup()  # the app's ChannelsPlugin does it when there is an app
@@ -118,7 +97,7 @@ async def test_job_outcomes_reach_their_owner_once(app_container: Container) -> 
     owner = await user(app_container, Role.CLIENT)
     done = JobCompleted(job_id=uuid.uuid4(), kind="tryon", owner_id=owner, result_id=uuid.uuid4())
     failed = JobFailed(job_id=uuid.uuid4(), kind="transcription", owner_id=owner, error="boom")
-    await app_container.jobs.emit()(done, failed)
+    await emit(app_container, done, failed)
     seen = await titles(app_container, owner, Role.CLIENT, 2)
     assert sorted(seen) == ["Your transcription failed", "Your try-on is ready"]
     await asyncio.sleep(0.5)
