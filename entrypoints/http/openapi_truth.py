@@ -336,7 +336,9 @@ def finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             operation = item.get(method)
             if isinstance(operation, dict):
                 _no_nul(operation.get("parameters", []))
-                _no_nul(operation.get("requestBody", {}))
+                # JSON bodies only: a form's unknown fields are ignored, whatever their name
+                content = operation.get("requestBody", {}).get("content", {})
+                _no_nul([m for t, m in content.items() if "json" in t])
     rename_components(document)
     return document
 
