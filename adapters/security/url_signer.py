@@ -31,7 +31,11 @@ class HmacUrlSigner(UrlSigner):
         return urlencode({"expires": expires, "signature": self._mac(path, expires)})
 
     def verify(self, path: str, expires: str | None, signature: str | None, now: datetime) -> bool:
-        if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+        if not expires or not signature or len(expires) > 12 or len(signature) > 200:
+            return False
+        # ASCII first: "³".isdigit() is true (and int() refuses it), and compare_digest
+        # refuses non-ASCII text: either was a 500 (found by the fuzz tier)
+        if not (expires.isascii() and expires.isdigit() and signature.isascii()):
             return False
         if int(expires) < int(now.astimezone(UTC).timestamp()):
             return False

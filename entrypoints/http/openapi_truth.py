@@ -172,7 +172,6 @@ def _handlers(app: Litestar) -> dict[tuple[str, str], Any]:
 
 
 JSON_VALUE = "JsonValue"
-_INT64 = {"type": "integer", "minimum": -(2**63), "maximum": 2**64 - 1}
 
 
 def _json_value_schema() -> dict[str, Any]:
@@ -180,11 +179,12 @@ def _json_value_schema() -> dict[str, Any]:
     # moving it to another branch, which fuzzers would count as a violation
     ref = {"$ref": f"{_REF_PREFIX}{JSON_VALUE}"}
     return {
-        "description": "Any JSON value without NUL characters, integers within 64 bits.",
+        "description": "Any JSON value without NUL characters; integers written without an "
+        "exponent must fit in 64 bits (422 `number_out_of_range`).",
         "type": ["string", "integer", "number", "boolean", "null", "array", "object"],
         "pattern": NO_NUL,
-        "minimum": _INT64["minimum"],
-        "maximum": _INT64["maximum"],
+        # the 64-bit bound is stated in words: JSON Schema cannot tell 1e300 (a float the
+        # server takes) from a 300-digit integer (one it refuses)
         "items": ref,
         "propertyNames": {"pattern": NO_NUL},
         "additionalProperties": ref,
@@ -336,7 +336,9 @@ def finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             operation = item.get(method)
             if isinstance(operation, dict):
                 _no_nul(operation.get("parameters", []))
-                _no_nul(operation.get("requestBody", {}))
+                # JSON bodies only: a form's unknown fields are ignored, whatever their name
+                content = operation.get("requestBody", {}).get("content", {})
+                _no_nul([m for t, m in content.items() if "json" in t])
     rename_components(document)
     return document
 

@@ -51,3 +51,11 @@ def test_tampering_or_another_key_is_refused() -> None:
 def test_a_short_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         HmacUrlSigner("short")
+
+
+@given(st.text(max_size=14), st.text(max_size=220))
+def test_any_text_in_the_query_is_refused_never_raised(expires: str, signature: str) -> None:
+    """Unicode digits (``"³".isdigit()``) and non-ASCII signatures were a 500 (fuzz tier)."""
+    path = "/api/v1/documents/1/content"
+    assert SIGNER.verify(path, expires, signature, NOW) is False
+    assert SIGNER.verify(path, "³", "\x87«4", NOW) is False
