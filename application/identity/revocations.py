@@ -102,6 +102,14 @@ class RevocationCache:
         self._last_attempt = now
         self._task = asyncio.ensure_future(self._rebuild_quietly())
 
+    async def close(self) -> None:
+        """Stop a running rebuild (shutdown: it must not outlive the database pool)."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def wait(self) -> None:
         """Wait for the running rebuild, if any (tests, shutdown)."""
         if self._task is not None:

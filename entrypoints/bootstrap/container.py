@@ -15,6 +15,7 @@ Nothing here names a module.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,8 @@ from application.shared.list_audit import ListAudit
 from entrypoints.bootstrap.module import ModuleSpec
 from entrypoints.bootstrap.secrets import Secrets
 from entrypoints.bootstrap.settings import Settings
+
+log = logging.getLogger("atelier.bootstrap")
 
 # -- adapter builders (lazy imports keep optional drivers out of the embedded profile) -------
 
@@ -403,7 +406,15 @@ async def start(container: Container) -> None:
 
 
 async def shutdown(container: Container) -> None:
-    """Close every pool and client the container opened (idempotent)."""
+    """Stop the modules' own background tasks, then close every pool and client the
+    container opened (idempotent)."""
+    specs: Sequence[ModuleSpec] = container.module_specs()
+    for spec in specs:
+        if spec.stopping is not None:
+            try:
+                await spec.stopping(module_container(container, spec.name))
+            except Exception:
+                log.exception("module_stopping_failed", extra={"module": spec.name})
     for resource in _resources(container):
         resource.enable_async_mode()
     result = container.shutdown_resources()

@@ -11,6 +11,7 @@ calls it), ``identity.user_directory`` (what other modules may ask about users) 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -292,6 +293,14 @@ class IdentityContainer(containers.DeclarativeContainer):
     put_preferences = providers.Factory(PutPreferences, uow, clock)
 
 
+async def stopping(container: Any) -> None:
+    """A revocation-cache rebuild still running must not outlive the database pool."""
+    cache = container.revocation_cache()
+    if inspect.isawaitable(cache):  # its cache resource was initialised asynchronously
+        cache = await cache
+    await cache.close()
+
+
 MODULE = ModuleSpec(
     name="identity",
     container=IdentityContainer,
@@ -311,4 +320,5 @@ MODULE = ModuleSpec(
         "password_reset_confirm": (3, 60),
         "refresh": (30, 60),
     },
+    stopping=stopping,
 )

@@ -64,3 +64,6 @@ class ModuleSpec:
     """Awaited with the module container when the HTTP app starts, after the pools are open
     (e.g. queue a warm-up job). It must be quick and must not fail the start: it catches and
     logs its own errors."""
+    stopping: Callable[[Any], Awaitable[None]] | None = None
+    """Awaited with the module container by ``shutdown`` before the pools close: stop the
+    module's own background tasks (they must not outlive the pools they use)."""
