@@ -1005,12 +1005,11 @@ async def test_concurrent_assignments_never_double_book(backend: Backend) -> Non
     assert sum(1 for i in statuses if i is not None and i.technician_id == t.id) == 1
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_a_move_onto_another_entry_names_the_field(backend: Backend) -> None:
     """Saving an entry moved onto another one of the same technician: PostgreSQL's exclusion
     constraint answers 409 ``schedule_conflict`` naming ``scheduled_at`` (the constraint
     mapping); the other stores rely on the check made in their serialised transaction."""
-    if backend.name != "postgres":
-        pytest.skip("only PostgreSQL enforces overlaps in the store")
     t = await add_technician(backend)
     first, second = await _planned(backend, t, 2)
     start = datetime(2032, 4, 4, 9, tzinfo=UTC)
@@ -1205,11 +1204,10 @@ async def test_read_only_unit_of_work_reads_and_cannot_commit(backend: Backend) 
         assert again.version == 1
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)  # an SQL helper
 async def test_a_capped_count_stops_at_the_cap(backend: Backend) -> None:
     """``page_and_total(count_cap=n)`` (the lists of interventions and equipment) counts at
     most ``n`` matches, in the page's own statement, an empty page too."""
-    if backend.name == "memory":
-        pytest.skip("an SQL helper")
     from adapters.persistence.sqlalchemy.maintenance.tables import interventions
     from adapters.persistence.sqlalchemy.queries import page_and_total
 
