@@ -139,6 +139,15 @@ def _no_nul(node: Any) -> None:
             _no_nul(value)
 
 
+def _form_properties(schema: Any, document: dict[str, Any]) -> list[Any]:
+    """The field schemas of a form body (following one ``$ref`` to a component)."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = document.get("components", {}).get("schemas", {}).get(name, {})
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return list(properties.values()) if isinstance(properties, dict) else []
+
+
 # -- parameters --------------------------------------------------------------------------------
 def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
     """``{"oneOf": [T, {"type": "null"}], maxLength: 5}`` -> ``T`` with ``maxLength: 5``."""
@@ -336,9 +345,13 @@ def finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             operation = item.get(method)
             if isinstance(operation, dict):
                 _no_nul(operation.get("parameters", []))
-                # JSON bodies only: a form's unknown fields are ignored, whatever their name
                 content = operation.get("requestBody", {}).get("content", {})
                 _no_nul([m for t, m in content.items() if "json" in t])
+                # a form's own fields refuse NUL too (its unknown fields are ignored, whatever
+                # their name: no propertyNames on the form itself)
+                for media_type, media in content.items():
+                    if media_type.startswith("multipart/") or "urlencoded" in media_type:
+                        _no_nul(list(_form_properties(media.get("schema", {}), document)))
     rename_components(document)
     return document
 

@@ -197,3 +197,25 @@ async def test_documented_constraints_are_the_servers(client: AsyncTestClient[An
         "$ref": "#/components/schemas/JsonValue"
     }
     assert schemas["RegisterBody"]["properties"]["first_name"]["pattern"] == "^[^\\x00]*$"
+
+
+async def test_form_text_fields_are_documented_without_nul(client: AsyncTestClient[Any]) -> None:
+    """Upload forms refuse NUL in their text fields (422 ``nul_character``): their schemas say
+    so, as JSON bodies do (the fuzz tier found the image title undocumented)."""
+    from entrypoints.http.openapi_truth import NO_NUL
+
+    document = (await client.get("/schema/openapi.json")).json()
+    checked = 0
+    for item in document["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            for media_type, media in content.items():
+                if not media_type.startswith("multipart/"):
+                    continue
+                for field in media["schema"].get("properties", {}).values():
+                    if field.get("type") == "string" and not {"format", "enum"} & set(field):
+                        assert field.get("pattern") == NO_NUL, field
+                        checked += 1
+    assert checked  # the image title at least
