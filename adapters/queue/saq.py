@@ -20,9 +20,11 @@ How the port maps onto SAQ:
 One piece of SAQ is replaced: its sweep treats a job in the active list whose status is not
 yet ``active`` as abandoned, but a worker moves a job into that list a moment *before* it marks
 it active, so a sweep landing in between re-runs a job that is running. ``_Queue.sweep`` only
-sweeps such a job when it was already found so at the previous sweep (a whole sweep interval
-without being marked active), and jobs whose heartbeat stopped as SAQ does but without waiting
-seconds per job for a dead worker to acknowledge the abort.
+sweeps such a job when the previous sweep found it so *in the same state* (same attempt count,
+same last touch: a whole sweep interval without being marked active). The same state matters:
+the schedule and the sweep tick together, so a retried job can be caught in that moment at two
+sweeps running, once per attempt. Jobs whose heartbeat stopped are swept as SAQ does but
+without waiting seconds per job for a dead worker to acknowledge the abort.
 """
 
 from __future__ import annotations
@@ -69,11 +71,11 @@ def _queue_class() -> Any:
         async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
             if not await self.redis.set(self._sweep, b"1", nx=True, ex=lock):
                 return []  # another worker sweeps this interval
-            suspects_key = self.namespace("suspects")
-            previous = set(await self.redis.smembers(suspects_key))  # type: ignore[misc]
+            suspects_key = self.namespace("suspects:v2")
+            previous = await self.redis.hgetall(suspects_key)  # type: ignore[misc]
             active = await self.redis.lrange(self._active, 0, -1)  # type: ignore[misc]
             swept: list[str] = []
-            suspects: set[bytes] = set()
+            suspects: dict[bytes, bytes] = {}
             for job_id, raw in zip(active, await self.redis.mget(active), strict=True):
                 job = self.deserialize(raw) if raw is not None else None
                 if job is None:
@@ -82,8 +84,9 @@ def _queue_class() -> Any:
                     swept.append(job_id.decode())
                     continue
                 if job.status != Status.ACTIVE and not job.stuck:
-                    if job_id not in previous:
-                        suspects.add(job_id)  # perhaps being picked up right now: next time
+                    state = f"{job.attempts}:{job.touched}".encode()
+                    if previous.get(job_id) != state:
+                        suspects[job_id] = state  # perhaps being picked up right now
                         continue
                 elif not job.stuck:
                     continue
@@ -99,7 +102,7 @@ def _queue_class() -> Any:
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.delete(suspects_key)
                 if suspects:
-                    pipe.sadd(suspects_key, *suspects)
+                    pipe.hset(suspects_key, mapping=suspects)
                     pipe.expire(suspects_key, max(lock * 3, 60))
                 await pipe.execute()
             return swept
