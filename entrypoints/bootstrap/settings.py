@@ -70,8 +70,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     mailer: MailerKind = "console"
     # persistence
     database_url: str = ""
-    database_pool_size: int = 10
-    database_max_overflow: int = 5
+    database_pool_size: int = 20
+    database_max_overflow: int = 0
     database_pool_timeout_seconds: float = 2.0
     database_statement_timeout_ms: int = 5_000
     database_echo: bool = False

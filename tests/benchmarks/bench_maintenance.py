@@ -56,7 +56,7 @@ TARGET_P99_MS = 50.0
 TARGET_DASHBOARD_P99_MS = 100.0
 #: per worker: room for every connection of the 64-connection run on 2 workers, so neither
 #: app opens and closes overflow connections per request (both apps get the same pool)
-POOL_SIZE, MAX_OVERFLOW = 20, 12
+POOL_SIZE, MAX_OVERFLOW = 20, 0  # the defaults: a fixed pool (see SqlDatabase)
 
 
 def bare_app_factory() -> Any:

@@ -207,6 +207,8 @@ async def test_postgres_session_settings(postgres_url: str) -> None:
         async with db.engine.connect() as conn:
             assert await conn.scalar(sa.text("SHOW statement_timeout")) == "1234ms"
             assert await conn.scalar(sa.text("SHOW application_name")) == "atelier"
+            # timestamps come back in UTC with no per-value conversion (UtcDateTime)
+            assert await conn.scalar(sa.text("SHOW TimeZone")) == "UTC"
     finally:
         await db.aclose()
 

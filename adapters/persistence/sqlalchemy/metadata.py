@@ -28,6 +28,10 @@ NAMING_CONVENTION: dict[str, str] = {
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+POSTGRES_SESSION_OPTIONS = "-c TimeZone=UTC"
+"""Given to every PostgreSQL connection (libpq ``options``): timestamps come back in UTC."""
+
+
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back as an aware UTC ``datetime``.
 
@@ -49,6 +53,15 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """None on PostgreSQL: every connection pins its session to ``TimeZone=UTC``
+        (``POSTGRES_SESSION_OPTIONS``), so psycopg already returns aware ``datetime``s in
+        ``datetime.UTC``, and no Python call per value is made (a list of 50 rows reads
+        hundreds of timestamps)."""
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

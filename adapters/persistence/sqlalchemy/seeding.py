@@ -41,6 +41,7 @@ import sqlalchemy as sa
 from adapters.persistence.sqlalchemy.identity import tables as id_tables
 from adapters.persistence.sqlalchemy.maintenance import tables as mt
 from adapters.persistence.sqlalchemy.maintenance.mapping import PRIORITY_RANK
+from adapters.persistence.sqlalchemy.metadata import POSTGRES_SESSION_OPTIONS
 from domain.maintenance.enums import InterventionStatus, Priority
 from domain.maintenance.validation import serial_number_key
 
@@ -565,7 +566,11 @@ def seed_scale(
     interventions. Every user gets ``password_hash`` (hash one generated password once)."""
     shape.check()
     started = time.perf_counter()
-    engine = sa.create_engine(sync_url(url))
+    target = sync_url(url)
+    postgres = sa.make_url(target).get_backend_name() == "postgresql"
+    engine = sa.create_engine(
+        target, connect_args={"options": POSTGRES_SESSION_OPTIONS} if postgres else {}
+    )
     report = ScaleReport(method="COPY" if engine.dialect.name == "postgresql" else "executemany")
     writer = _Writer(engine)
     try:
