@@ -43,7 +43,10 @@ class ExperienceLevel(StrEnum):
     @property
     def rank(self) -> int:
         """0 for junior .. 3 for expert."""
-        return list(ExperienceLevel).index(self)
+        return _LEVEL_RANKS[self]
+
+
+_LEVEL_RANKS: dict[ExperienceLevel, int] = {level: i for i, level in enumerate(ExperienceLevel)}
 
 
 #: Statuses in which an intervention still needs work ("open interventions" of an equipment).
