@@ -80,12 +80,19 @@ def _words(text: str) -> set[str]:
 
 def type_matches(technician: Technician, equipment_type: str) -> bool:
     """The equipment type matches the specialty or a skill (see module docstring)."""
+    return _type_matches(technician.skills, technician.specialty, equipment_type)
+
+
+@lru_cache(maxsize=8192)
+def _type_matches(skills: tuple[str, ...], specialty: str | None, equipment_type: str) -> bool:
+    """Pure in its (hashable) inputs: a ranking asks it once per technician and equipment
+    type, and the same profiles are ranked again on every assignment."""
     wanted = " ".join(equipment_type.split()).casefold()
     if not wanted:
         return False
-    labels = list(technician.skills)
-    if technician.specialty:
-        labels.append(" ".join(technician.specialty.split()).casefold())
+    labels = list(skills)
+    if specialty:
+        labels.append(" ".join(specialty.split()).casefold())
     if wanted in labels:
         return True
     wanted_words = _word_set(wanted)
