@@ -14,9 +14,12 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.maintenance import mapping
-from adapters.persistence.sqlalchemy.maintenance.tables import equipment, interventions
+from adapters.persistence.sqlalchemy.maintenance.tables import (
+    equipment,
+    interventions,
+    technician_loads,
+)
 from adapters.persistence.sqlalchemy.queries import (
-    const,
     contains_text,
     execute_guarded,
     page_and_total,
@@ -41,10 +44,10 @@ from domain.maintenance.intervention import Intervention
 from domain.shared.errors import PreconditionFailed
 
 I = interventions.c  # noqa: E741
+L = technician_loads.c
 _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
 _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
-_BOOKED = [InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value]
 #: Built once: a request only binds the id (no statement construction, one compiled-cache
 #: entry, prepared by psycopg after its first uses).
 _VIEW_BY_ID = sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id"))
@@ -193,12 +196,8 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         return {row[0]: int(row[1]) for row in await self._conn.execute(statement)}
 
     async def booked_minutes(self) -> Mapping[UUID, int]:
-        statement = (
-            sa.select(I.technician_id, sa.func.sum(sa.func.coalesce(I.estimated_minutes, 0)))
-            # the ix_interventions_booked partial index, read index-only
-            .where(I.status.in_(const(*_BOOKED)), I.technician_id.is_not(None))
-            .group_by(I.technician_id)
-        )
+        # kept by the triggers of migration 0014 in every writing transaction
+        statement = sa.select(L.technician_id, L.minutes).where(L.minutes != 0)
         return {row[0]: int(row[1]) for row in await self._conn.execute(statement)}
 
     async def with_preventive_keys(self, keys: Collection[str]) -> Sequence[Intervention]:

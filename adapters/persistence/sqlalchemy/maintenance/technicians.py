@@ -11,12 +11,11 @@ import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import (
-    interventions,
     schedule_entries,
+    technician_loads,
     technicians,
 )
 from adapters.persistence.sqlalchemy.queries import (
-    const,
     execute_guarded,
     page_and_total,
     update_if_version,
@@ -29,15 +28,14 @@ from application.maintenance.ports import (
     TechnicianRepository,
 )
 from application.shared.pagination import Sort
-from domain.maintenance.enums import ExperienceLevel, InterventionStatus
+from domain.maintenance.enums import ExperienceLevel
 from domain.maintenance.scheduling import ScheduleEntry
 from domain.maintenance.technician import Technician
 from domain.shared.errors import PreconditionFailed
 
 T = technicians.c
 S = schedule_entries.c
-I = interventions.c  # noqa: E741
-_BOOKED = (InterventionStatus.PLANNED.value, InterventionStatus.IN_PROGRESS.value)
+L = technician_loads.c
 
 _LEVEL_RANK = sa.case(
     {level.value: level.rank for level in ExperienceLevel}, value=T.experience_level
@@ -173,20 +171,11 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
 
 
 def _build_pool_statement() -> sa.Select[Any]:
-    """PostgreSQL: every profile with its booked minutes (the ``ix_interventions_booked``
-    partial index, index-only) and its earliest clashing entry (``LATERAL ... LIMIT 1`` on
+    """PostgreSQL: every profile with its booked minutes (``technician_loads``, kept by
+    triggers) and its earliest clashing entry (``LATERAL ... LIMIT 1`` on
     the ``(technician_id, starts_at)`` index), ordered by id: one round trip. Built once;
     each assignment binds ``starts_at``, ``ends_at`` and ``intervention_id`` (None: none
     excluded)."""
-    booked = (
-        sa.select(
-            I.technician_id.label("technician_id"),
-            sa.func.sum(sa.func.coalesce(I.estimated_minutes, 0)).label("minutes"),
-        )
-        .where(I.status.in_(const(*_BOOKED)), I.technician_id.is_not(None))
-        .group_by(I.technician_id)
-        .subquery("booked")
-    )
     clash = (
         sa.select(S.id, S.intervention_id, S.starts_at, S.ends_at, S.version)
         .where(
@@ -204,7 +193,7 @@ def _build_pool_statement() -> sa.Select[Any]:
     return (
         sa.select(
             technicians,
-            booked.c.minutes.label("booked_minutes"),
+            L.minutes.label("booked_minutes"),
             clash.c.id.label("clash_id"),
             clash.c.intervention_id.label("clash_intervention_id"),
             clash.c.starts_at.label("clash_starts_at"),
@@ -212,7 +201,7 @@ def _build_pool_statement() -> sa.Select[Any]:
             clash.c.version.label("clash_version"),
         )
         .select_from(
-            technicians.outerjoin(booked, booked.c.technician_id == T.id).outerjoin(
+            technicians.outerjoin(technician_loads, L.technician_id == T.id).outerjoin(
                 clash, sa.true()
             )
         )
