@@ -271,8 +271,14 @@ class RedisCache(Cache):
         return Counter(value=int(value), expires_in=max(0.0, int(ttl_ms) / 1000))
 
     async def ping(self) -> None:
-        async with self._guard():
+        """Asks Redis even while the breaker is open: readiness reports the cache as it is
+        now, not a failure remembered from the last ``cooldown`` seconds (a timeout in a
+        busy moment made a healthy cache read as down)."""
+        try:
             await self._client.ping()  # type: ignore[misc]
+        except _FAILURES as exc:
+            self._breaker.failed(exc)
+            raise _unavailable() from exc
 
     async def aclose(self) -> None:
         if self._close_client:
