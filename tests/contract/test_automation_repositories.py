@@ -18,8 +18,6 @@ import pytest
 from adapters.persistence.memory.automation import MemoryAutomationUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.sqlalchemy.automation import SqlAutomationUnitOfWork
-from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.migrations import upgrade
 from application.automation.ports import AutomationUnitOfWork, PlaybookFilters
 from application.shared.pagination import Sort
 from domain.automation.playbook import Playbook
@@ -27,6 +25,7 @@ from domain.automation.variable_types import EXAMPLES, VariableType
 from domain.shared.access import Role
 from domain.shared.errors import DuplicateValue, PreconditionFailed, UnknownReference
 from tests.contract.test_maintenance_repositories import insert_user
+from tests.support.databases import migrated_database
 
 NOW = datetime(2026, 11, 28, 9, 0, 0, 123456, tzinfo=UTC)
 
@@ -50,20 +49,12 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
         yield Backend("memory", lambda: MemoryAutomationUnitOfWork(store), memory_user)
         return
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'automation.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("migrated_postgres_url")
-    database = SqlDatabase.from_settings(url=url, pool_size=4, max_overflow=2)
+    async with migrated_database(request, tmp_path, "automation") as database:
 
-    async def sql_user() -> UUID:
-        return await insert_user(database, role=Role.CLIENT)
+        async def sql_user() -> UUID:
+            return await insert_user(database, role=Role.CLIENT)
 
-    try:
         yield Backend(request.param, lambda: SqlAutomationUnitOfWork(database), sql_user)
-    finally:
-        await database.aclose()
 
 
 def _playbook(owner: UUID, name: str, content: dict[str, object] | None = None) -> Playbook:

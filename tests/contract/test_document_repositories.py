@@ -18,13 +18,12 @@ import pytest
 from adapters.persistence.memory.documents import MemoryDocumentsUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.sqlalchemy.documents import SqlDocumentsUnitOfWork
-from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.migrations import upgrade
 from application.documents.ports import DocumentFilters, DocumentsUnitOfWork, PendingObject
 from application.shared.pagination import Sort
 from domain.documents.document import Document, DocumentKind, storage_key_for
 from domain.shared.errors import PreconditionFailed
 from domain.shared.ids import new_id
+from tests.support.databases import migrated_database
 
 NOW = datetime(2026, 3, 12, 12, 0, 0, 123456, tzinfo=UTC)
 UowFactory = Callable[[], DocumentsUnitOfWork]
@@ -36,16 +35,8 @@ async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[U
         store = MemoryStore()
         yield lambda: MemoryDocumentsUnitOfWork(store)
         return
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'documents.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("migrated_postgres_url")
-    database = SqlDatabase.from_settings(url=url, pool_size=4, max_overflow=2)
-    try:
+    async with migrated_database(request, tmp_path, "documents") as database:
         yield lambda: SqlDocumentsUnitOfWork(database)
-    finally:
-        await database.aclose()
 
 
 def document(**fields: object) -> Document:

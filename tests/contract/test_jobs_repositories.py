@@ -16,9 +16,7 @@ import pytest
 
 from adapters.persistence.memory.jobs import MemoryJobsUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
-from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.jobs import SqlJobsUnitOfWork
-from adapters.persistence.sqlalchemy.migrations import upgrade
 from application.jobs.ports import JobFilters, JobsUnitOfWork
 from domain.jobs.status import JobStatus
 from domain.jobs.transcription import Segment, Transcription
@@ -27,6 +25,7 @@ from domain.shared.access import Role
 from domain.shared.errors import UnknownReference
 from domain.shared.ids import new_id
 from tests.contract.test_maintenance_repositories import NOW, insert_user
+from tests.support.databases import migrated_database
 
 
 @dataclasses.dataclass
@@ -48,20 +47,12 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
         yield Backend("memory", lambda: MemoryJobsUnitOfWork(store), memory_user)
         return
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("migrated_postgres_url")
-    database = SqlDatabase.from_settings(url=url, pool_size=4, max_overflow=2)
+    async with migrated_database(request, tmp_path, "jobs") as database:
 
-    async def sql_user() -> UUID:
-        return await insert_user(database, role=Role.CLIENT)
+        async def sql_user() -> UUID:
+            return await insert_user(database, role=Role.CLIENT)
 
-    try:
         yield Backend(request.param, lambda: SqlJobsUnitOfWork(database), sql_user)
-    finally:
-        await database.aclose()
 
 
 def _transcription(owner: UUID, at: datetime = NOW) -> Transcription:

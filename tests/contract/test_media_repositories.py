@@ -17,9 +17,7 @@ import pytest
 from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from adapters.persistence.memory.media import MemoryMediaUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
-from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.media import SqlMediaUnitOfWork
-from adapters.persistence.sqlalchemy.migrations import upgrade
 from application.media.ports import ImageFilters, MediaUnitOfWork, NameFilters, ThemeFilters
 from application.shared.pagination import Sort
 from domain.identity.user import User
@@ -33,6 +31,7 @@ from domain.shared.errors import (
     UnknownReference,
 )
 from tests.contract.test_maintenance_repositories import insert_user
+from tests.support.databases import migrated_database
 
 NOW = datetime(2026, 3, 12, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -61,20 +60,12 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
         yield Backend("memory", lambda: MemoryMediaUnitOfWork(store), memory_user)
         return
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'media.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("migrated_postgres_url")
-    database = SqlDatabase.from_settings(url=url, pool_size=4, max_overflow=2)
+    async with migrated_database(request, tmp_path, "media") as database:
 
-    async def sql_user() -> UUID:
-        return await insert_user(database, role=Role.CLIENT)
+        async def sql_user() -> UUID:
+            return await insert_user(database, role=Role.CLIENT)
 
-    try:
         yield Backend(request.param, lambda: SqlMediaUnitOfWork(database), sql_user)
-    finally:
-        await database.aclose()
 
 
 def mark() -> str:

@@ -16,8 +16,6 @@ import pytest
 from adapters.persistence.memory.identity import MemoryIdentityUnitOfWork
 from adapters.persistence.memory.notifications import MemoryNotificationsUnitOfWork
 from adapters.persistence.memory.store import MemoryStore
-from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.migrations import upgrade
 from adapters.persistence.sqlalchemy.notifications import SqlNotificationsUnitOfWork
 from application.notifications.ports import NotificationFilters, NotificationsUnitOfWork
 from domain.identity.user import User
@@ -25,6 +23,7 @@ from domain.notifications.notification import Draft, Level, Notification
 from domain.shared.access import Role
 from domain.shared.errors import DuplicateValue, UnknownReference
 from tests.contract.test_maintenance_repositories import insert_user
+from tests.support.databases import migrated_database
 
 NOW = datetime(2026, 3, 12, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -57,20 +56,12 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
         yield Backend("memory", lambda: MemoryNotificationsUnitOfWork(store), memory_user)
         return
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'notifications.db'}"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("migrated_postgres_url")
-    database = SqlDatabase.from_settings(url=url, pool_size=4, max_overflow=2)
+    async with migrated_database(request, tmp_path, "notifications") as database:
 
-    async def sql_user() -> UUID:
-        return await insert_user(database, role=Role.TECHNICIAN)
+        async def sql_user() -> UUID:
+            return await insert_user(database, role=Role.TECHNICIAN)
 
-    try:
         yield Backend(request.param, lambda: SqlNotificationsUnitOfWork(database), sql_user)
-    finally:
-        await database.aclose()
 
 
 def note(
