@@ -127,8 +127,8 @@ interventions = sa.Table(
     sa.Index(None, "technician_id", "status"),
     sa.Index(None, "due_at"),
     sa.Index(None, "created_at"),
-    # partial, covering indexes (migration 0004): index-only reads for the dashboard and the
-    # assignment's booked minutes; queries repeat these predicates with literal constants
+    # partial, covering indexes (migration 0004): index-only reads for the dashboard; queries
+    # repeat these predicates with literal constants (the booked-minutes one went with 0014)
     sa.Index(
         "ix_interventions_active",
         "status", "priority", "due_at", "technician_id",
@@ -140,12 +140,6 @@ interventions = sa.Table(
         "completed_at", "created_at", "started_at", "due_at", "type",
         postgresql_where=sa.text("status = 'done'"),
         sqlite_where=sa.text("status = 'done'"),
-    ),
-    sa.Index(
-        "ix_interventions_booked",
-        "technician_id", "estimated_minutes",
-        postgresql_where=sa.text("status IN ('planned', 'in_progress')"),
-        sqlite_where=sa.text("status IN ('planned', 'in_progress')"),
     ),
     sa.Index(
         "ix_interventions_corrective_created_at",
