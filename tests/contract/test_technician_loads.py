@@ -104,3 +104,29 @@ async def test_loads_follow_writes_that_bypass_the_domain(backend: Backend) -> N
     assert await _loads(backend, t1, t2) == {t1: 45}
     await run(sa.delete(interventions).where(column.id == b))
     assert await _loads(backend, t1, t2) == {}
+
+
+async def test_the_ranking_pool_reads_each_profile_as_it_is_now(backend: Backend) -> None:
+    """The SQL pool keeps mapped profiles by (id, version) between assignments: a changed
+    profile is read again."""
+
+    async def pooled(technician_id: UUID) -> tuple[tuple[str, ...], bool]:
+        async with backend.uow() as uow:
+            pool = await uow.technicians.ranking_pool(
+                NOW + timedelta(days=300), NOW + timedelta(days=300, hours=1), intervention_id=None
+            )
+        (found,) = [t for t in pool.technicians if t.id == technician_id]
+        return found.skills, found.available
+
+    technician = await add_technician(backend, skills=["pompe"])
+    assert await pooled(technician.id) == (("pompe",), True)
+    assert await pooled(technician.id) == (("pompe",), True)  # a second read: the kept copy
+
+    async with backend.uow() as uow:
+        item = await uow.technicians.get(technician.id)
+        assert item is not None
+        version = item.version
+        item.update({"skills": ["soudure", "pompe"], "available": False}, NOW)
+        await uow.technicians.save(item, expected_version=version)
+        await uow.commit()
+    assert await pooled(technician.id) == (("pompe", "soudure"), False)

@@ -88,10 +88,14 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
             "intervention_id": intervention_id,
         }
         rows = (await self._conn.execute(_POOL_STATEMENT, parameters)).all()
+        profiles = await self._pool_profiles([(r[0], r[1]) for r in rows])
         pool, loads, found = [], {}, []
         for row in rows:
             r = row._mapping  # by key: attribute access on a Row is ~8x slower
-            pool.append(_pool_technician(row))
+            technician = profiles.get(r["id"])
+            if technician is None:  # deleted between the two statements
+                continue
+            pool.append(technician)
             if r["booked_minutes"]:
                 loads[r["id"]] = int(r["booked_minutes"])
             if r["clash_id"] is not None:
@@ -106,6 +110,26 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
                     )
                 )
         return RankingPool(technicians=pool, clashes=found, loads=loads)
+
+    async def _pool_profiles(self, keys: list[tuple[UUID, int]]) -> dict[UUID, Technician]:
+        """The profiles of ``(id, version)`` keys: mapped ones from ``_POOL_TECHNICIANS``,
+        the others read in one statement (only after a profile changed, or on a worker's
+        first assignment) and remembered under the version read."""
+        profiles: dict[UUID, Technician] = {}
+        missing: list[UUID] = []
+        for key in keys:
+            cached = _POOL_TECHNICIANS.get(key)
+            if cached is None:
+                missing.append(key[0])
+            else:
+                profiles[key[0]] = cached
+        if missing:
+            if len(_POOL_TECHNICIANS) + len(missing) > _POOL_TECHNICIANS_MAX:
+                _POOL_TECHNICIANS.clear()
+            for technician in await self._rows(T.id.in_(missing)):
+                _POOL_TECHNICIANS[(technician.id, technician.version)] = technician
+                profiles[technician.id] = technician
+        return profiles
 
     async def add(self, technician: Technician) -> None:
         # violations are their domain errors: technician_exists, unknown_reference (user_id)
@@ -172,11 +196,12 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
 
 
 def _build_pool_statement() -> sa.Select[Any]:
-    """PostgreSQL: every profile with its booked minutes (``technician_loads``, kept by
-    triggers) and its earliest clashing entry (``LATERAL ... LIMIT 1`` on
-    the ``(technician_id, starts_at)`` index), ordered by id: one round trip. Built once;
-    each assignment binds ``starts_at``, ``ends_at`` and ``intervention_id`` (None: none
-    excluded)."""
+    """PostgreSQL: every technician's id and version with its booked minutes
+    (``technician_loads``, kept by triggers) and its earliest clashing entry (``LATERAL ...
+    LIMIT 1`` on the ``(technician_id, starts_at)`` index), ordered by id: one round trip.
+    The profiles come from ``_POOL_TECHNICIANS`` (decoding 100 profiles' JSON columns on
+    every assignment cost more than ranking them). Built once; each assignment binds
+    ``starts_at``, ``ends_at`` and ``intervention_id`` (None: none excluded)."""
     clash = (
         sa.select(S.id, S.intervention_id, S.starts_at, S.ends_at, S.version)
         .where(
@@ -193,7 +218,8 @@ def _build_pool_statement() -> sa.Select[Any]:
     )
     return (
         sa.select(
-            technicians,
+            T.id,
+            T.version,
             L.minutes.label("booked_minutes"),
             clash.c.id.label("clash_id"),
             clash.c.intervention_id.label("clash_intervention_id"),
@@ -217,14 +243,3 @@ _POOL_STATEMENT = _build_pool_statement()
 #: never changes them); bounded.
 _POOL_TECHNICIANS: dict[tuple[UUID, int], Technician] = {}
 _POOL_TECHNICIANS_MAX = 50_000
-
-
-def _pool_technician(row: sa.Row[Any]) -> Technician:
-    r = row._mapping
-    key = (r["id"], r["version"])
-    found = _POOL_TECHNICIANS.get(key)
-    if found is None:
-        if len(_POOL_TECHNICIANS) >= _POOL_TECHNICIANS_MAX:
-            _POOL_TECHNICIANS.clear()
-        found = _POOL_TECHNICIANS[key] = mapping.technician(row)
-    return found
