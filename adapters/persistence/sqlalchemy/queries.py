@@ -7,6 +7,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,11 +99,14 @@ def install_fold_function(database: SqlDatabase) -> None:
         record.info[FOLD_FUNCTION] = True
 
 
-def contains_text(q: str, *columns: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[bool]:
+def contains_text(
+    q: str | sa.BindParameter[str], *columns: sa.ColumnElement[Any], dialect: str
+) -> sa.ColumnElement[bool]:
     """Case-insensitive substring of any column (``q`` already folded): ILIKE on
     PostgreSQL; on SQLite LIKE over ``atelier_fold(column)`` (see
-    :func:`install_fold_function`)."""
-    pattern = f"%{escape_like(q)}%"
+    :func:`install_fold_function`). ``q`` may be a bound parameter: its value is then the
+    whole pattern, ``like_pattern(q)``."""
+    pattern = like_pattern(q) if isinstance(q, str) else q
     if dialect == "sqlite":
         return sa.or_(
             *(
@@ -111,6 +115,11 @@ def contains_text(q: str, *columns: sa.ColumnElement[Any], dialect: str) -> sa.C
             )
         )
     return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def like_pattern(q: str) -> str:
+    """The LIKE pattern of ``contains_text``: ``q`` anywhere, taken literally."""
+    return f"%{escape_like(q)}%"
 
 
 def ordered(
@@ -131,6 +140,69 @@ def ordered(
 PAGE_TOTAL = "page_total_"
 
 
+@dataclass(frozen=True, slots=True)
+class PageStatements:
+    """A list's two statements, built once per shape of filters when their values are bound
+    parameters (see ``page_statements``)."""
+
+    page: sa.Select[Any]  # the page's rows, each carrying the total; LIMIT/OFFSET bound
+    count: sa.Select[Any]  # the total alone (for an empty page)
+
+
+def page_statements(
+    table: sa.Table,
+    conditions: list[sa.ColumnElement[bool]],
+    key: sa.ColumnElement[Any],
+    sort: Sort,
+    *,
+    columns: Sequence[sa.ColumnElement[Any]] | None = None,
+    count_cap: int | None = None,
+) -> PageStatements:
+    """One page of rows (every column, or only ``columns``) and the total by ``COUNT(*)``,
+    in one round trip: the count is an uncorrelated scalar subquery (evaluated once,
+    index-only where an index covers the filters) carried by every row. ``count_cap``:
+    count at most that many matches (``SELECT count(*) FROM (SELECT 1 ... LIMIT cap)``): a
+    bounded cost however large the table; a larger list reports ``count_cap``.
+
+    ``LIMIT`` and ``OFFSET`` are the bound parameters ``page_limit`` and ``page_offset``. A
+    caller whose ``conditions`` bind their values (``sa.bindparam``) can keep the result and
+    run it again with other values: SQLAlchemy then neither rebuilds the statement nor
+    recomputes its cache key, which cost more than mapping the page's rows."""
+    if count_cap is None:
+        count = sa.select(sa.func.count()).select_from(table).where(*conditions)
+    else:
+        matches = sa.select(sa.literal(1)).select_from(table).where(*conditions)
+        count = sa.select(sa.func.count()).select_from(matches.limit(count_cap).subquery())
+    selected = sa.select(*columns) if columns is not None else sa.select(table)
+    total_column = count.scalar_subquery().label(PAGE_TOTAL)
+    page = ordered(selected.add_columns(total_column).where(*conditions), key, sort, table.c.id)
+    return PageStatements(
+        page=page.limit(sa.bindparam("page_limit", type_=sa.Integer)).offset(
+            sa.bindparam("page_offset", type_=sa.Integer)
+        ),
+        count=count,
+    )
+
+
+async def fetch_page(
+    conn: AsyncConnection,
+    statements: PageStatements,
+    parameters: Mapping[str, Any],
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[sa.Row[Any]], int]:
+    """Run ``statements`` with the conditions' ``parameters``: the page's rows and the
+    total (only an empty page needs a second query for it)."""
+    if limit <= 0:
+        return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
+    bound = {**parameters, "page_limit": limit, "page_offset": offset}
+    rows = (await conn.execute(statements.page, bound)).all()
+    if not rows:
+        return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
+    return list(rows), int(rows[0]._mapping[PAGE_TOTAL])
+
+
 async def page_and_total(
     conn: AsyncConnection,
     table: sa.Table,
@@ -143,26 +215,9 @@ async def page_and_total(
     columns: Sequence[sa.ColumnElement[Any]] | None = None,
     count_cap: int | None = None,
 ) -> tuple[list[sa.Row[Any]], int]:
-    """One page of rows (``LIMIT``/``OFFSET``; every column, or only ``columns``) and the
-    total by ``COUNT(*)``, in one round trip: the count is an uncorrelated scalar subquery
-    (evaluated once, index-only where an index covers the filters) carried by every row;
-    only an empty page needs a second query for it. ``count_cap``: count at most that many
-    matches (``SELECT count(*) FROM (SELECT 1 ... LIMIT cap)``): a bounded cost however
-    large the table; a larger list reports ``count_cap``."""
-    if count_cap is None:
-        count = sa.select(sa.func.count()).select_from(table).where(*conditions)
-    else:
-        matches = sa.select(sa.literal(1)).select_from(table).where(*conditions)
-        count = sa.select(sa.func.count()).select_from(matches.limit(count_cap).subquery())
-    if limit <= 0:
-        return [], int((await conn.execute(count)).scalar_one())
-    selected = sa.select(*columns) if columns is not None else sa.select(table)
-    total_column = count.scalar_subquery().label(PAGE_TOTAL)
-    page = ordered(selected.add_columns(total_column).where(*conditions), key, sort, table.c.id)
-    rows = (await conn.execute(page.limit(limit).offset(offset))).all()
-    if not rows:
-        return [], int((await conn.execute(count)).scalar_one())
-    return list(rows), int(getattr(rows[0], PAGE_TOTAL))
+    """``page_statements`` built for this call (values in ``conditions``) and run."""
+    statements = page_statements(table, conditions, key, sort, columns=columns, count_cap=count_cap)
+    return await fetch_page(conn, statements, {}, limit=limit, offset=offset)
 
 
 @asynccontextmanager

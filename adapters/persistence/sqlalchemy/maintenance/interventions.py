@@ -20,9 +20,12 @@ from adapters.persistence.sqlalchemy.maintenance.tables import (
     technician_loads,
 )
 from adapters.persistence.sqlalchemy.queries import (
+    PageStatements,
     contains_text,
     execute_guarded,
-    page_and_total,
+    fetch_page,
+    like_pattern,
+    page_statements,
     update_if_version,
 )
 from adapters.persistence.sqlalchemy.repository import SqlRepository
@@ -53,37 +56,68 @@ _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 _VIEW_BY_ID = sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id"))
 
 
-def overdue(now: datetime) -> sa.ColumnElement[bool]:
+def overdue(now: datetime | sa.BindParameter[datetime]) -> sa.ColumnElement[bool]:
     """``due_at < now`` and neither done nor cancelled (``Intervention.is_overdue``)."""
     return sa.and_(I.due_at.is_not(None), I.due_at < now, I.status.not_in(_CLOSED))
 
 
-def _conditions(f: InterventionFilters, dialect: str) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]] = []
-    if f.status is not None:
-        conditions.append(I.status == f.status.value)
-    if f.priority is not None:
-        conditions.append(I.priority == f.priority.value)
-    if f.type is not None:
-        conditions.append(I.type == f.type.value)
-    if f.equipment_id is not None:
-        conditions.append(I.equipment_id == f.equipment_id)
-    if f.technician_id is not None:
-        conditions.append(I.technician_id == f.technician_id)
+#: Filters compared for equality with a column of the same name.
+_EQUAL = ("status", "priority", "type", "equipment_id", "technician_id")
+
+
+def _filter_shape(f: InterventionFilters) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The filters present (the list statement's shape) and their bound values."""
+    shape: list[str] = []
+    values: dict[str, Any] = {}
+    for name in _EQUAL:
+        value = getattr(f, name)
+        if value is not None:
+            shape.append(name)
+            values[f"f_{name}"] = getattr(value, "value", value)  # an enum's stored value
     if f.overdue is not None:
-        is_overdue = overdue(f.now) if f.now is not None else sa.false()
-        conditions.append(is_overdue if f.overdue else sa.not_(is_overdue))
+        shape.append(f"overdue={f.overdue}" + ("" if f.now is not None else ",never"))
+        if f.now is not None:
+            values["f_now"] = f.now
     if f.q is not None:
-        q = mapping.fold(f.q) or ""
-        conditions.append(contains_text(q, I.title, I.description, dialect=dialect))
-    if f.created_from is not None:
-        conditions.append(I.created_at >= f.created_from)
-    if f.created_to is not None:
-        conditions.append(I.created_at < f.created_to)
-    if f.equipment_owner_id is not None:
-        owned = sa.select(equipment.c.id).where(equipment.c.owner_id == f.equipment_owner_id)
-        conditions.append(I.equipment_id.in_(owned))
+        shape.append("q")
+        values["f_q"] = like_pattern(mapping.fold(f.q) or "")
+    for name in ("created_from", "created_to", "equipment_owner_id"):
+        value = getattr(f, name)
+        if value is not None:
+            shape.append(name)
+            values[f"f_{name}"] = value
+    return tuple(shape), values
+
+
+def _bound_conditions(shape: tuple[str, ...], dialect: str) -> list[sa.ColumnElement[bool]]:
+    """The conditions of a shape of ``_filter_shape``, every value a bound parameter."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    for name in shape:
+        if name in _EQUAL:
+            conditions.append(I[name] == sa.bindparam(f"f_{name}"))
+        elif name.startswith("overdue="):
+            wanted = name.startswith("overdue=True")
+            is_overdue = sa.false() if name.endswith(",never") else overdue(sa.bindparam("f_now"))
+            conditions.append(is_overdue if wanted else sa.not_(is_overdue))
+        elif name == "q":
+            pattern = sa.bindparam("f_q", type_=sa.String)
+            conditions.append(contains_text(pattern, I.title, I.description, dialect=dialect))
+        elif name == "created_from":
+            conditions.append(I.created_at >= sa.bindparam("f_created_from"))
+        elif name == "created_to":
+            conditions.append(I.created_at < sa.bindparam("f_created_to"))
+        elif name == "equipment_owner_id":
+            owned = sa.select(equipment.c.id).where(
+                equipment.c.owner_id == sa.bindparam("f_equipment_owner_id")
+            )
+            conditions.append(I.equipment_id.in_(owned))
     return conditions
+
+
+#: List statements by (shape, sort, dialect, views or aggregates): at most one per shape
+#: of filters and sort actually asked for (bounded), each built and keyed once.
+_LIST_STATEMENTS: dict[tuple[Any, ...], PageStatements] = {}
+_LIST_STATEMENTS_MAX = 4_096
 
 
 class SqlInterventionRepository(SqlRepository, InterventionRepository):
@@ -143,16 +177,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
     async def list(
         self, filters: InterventionFilters, *, limit: int, offset: int, sort: Sort
     ) -> tuple[Sequence[Intervention], int]:
-        rows, total = await page_and_total(
-            self._conn,
-            interventions,
-            _conditions(filters, self._conn.dialect.name),
-            self._sort_key(sort.field),
-            sort,
-            limit=limit,
-            offset=offset,
-            count_cap=LIST_COUNT_CAP,
-        )
+        rows, total = await self._page(filters, sort, limit=limit, offset=offset, views=False)
         return [mapping.intervention(row) for row in rows], total
 
     async def list_views(
@@ -164,18 +189,28 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         sort: Sort,
         now: datetime,
     ) -> tuple[Sequence[InterventionView], int]:
-        rows, total = await page_and_total(
-            self._conn,
-            interventions,
-            _conditions(filters, self._conn.dialect.name),
-            self._sort_key(sort.field),
-            sort,
-            limit=limit,
-            offset=offset,
-            count_cap=LIST_COUNT_CAP,
-            columns=_VIEW_COLUMNS,
-        )
+        rows, total = await self._page(filters, sort, limit=limit, offset=offset, views=True)
         return [mapping.intervention_view(row, now) for row in rows], total
+
+    async def _page(
+        self, filters: InterventionFilters, sort: Sort, *, limit: int, offset: int, views: bool
+    ) -> tuple[Sequence[sa.Row[Any]], int]:
+        shape, values = _filter_shape(filters)
+        dialect = self._conn.dialect.name
+        key = (shape, sort.field, sort.descending, dialect, views)
+        statements = _LIST_STATEMENTS.get(key)
+        if statements is None:
+            if len(_LIST_STATEMENTS) >= _LIST_STATEMENTS_MAX:
+                _LIST_STATEMENTS.clear()
+            statements = _LIST_STATEMENTS[key] = page_statements(
+                interventions,
+                _bound_conditions(shape, dialect),
+                self._sort_key(sort.field),
+                sort,
+                count_cap=LIST_COUNT_CAP,
+                columns=_VIEW_COLUMNS if views else None,
+            )
+        return await fetch_page(self._conn, statements, values, limit=limit, offset=offset)
 
     async def count_open_for_equipment(self, equipment_id: UUID) -> int:
         statement = (
