@@ -9,6 +9,7 @@ The list's capped count (``LIST_COUNT_CAP``) is part of the same statement.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -153,3 +154,45 @@ async def test_without_an_index_the_plan_shows_a_sequential_scan(
     document = raw if isinstance(raw, list) else json.loads(raw)
     nodes = list(_nodes(document[0]["Plan"]))
     assert any(n["Node Type"] == "Seq Scan" for n in nodes)
+
+
+async def test_a_list_past_the_count_cap_counts_again_only_after_a_moment(
+    database: SqlDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list whose count reached the cap reports the cap without counting for
+    ``CAPPED_TOTAL_SECONDS`` (its pages carry no ``count``); an empty page, a list under the
+    cap and the same filters after that moment are counted."""
+    from adapters.persistence.sqlalchemy.maintenance import interventions as adapter
+
+    monkeypatch.setattr(adapter, "LIST_COUNT_CAP", 100)
+    monkeypatch.setattr(adapter, "CAPPED_TOTAL_SECONDS", 1.5)
+    opened = InterventionFilters(status=InterventionStatus.OPEN, now=NOW)
+    equipment_id, _ = await _some_ids(database)
+    few = InterventionFilters(equipment_id=equipment_id, now=NOW)
+
+    async def listed(filters: InterventionFilters, offset: int = 0) -> tuple[int, int, bool]:
+        counted: list[bool] = []
+
+        def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if "FROM interventions" in statement:
+                counted.append("count(*)" in statement)
+
+        event.listen(database.engine.sync_engine, "before_cursor_execute", capture)
+        try:
+            async with SqlMaintenanceUnitOfWork(database, read_only=True) as uow:
+                items, total = await uow.interventions.list_views(
+                    filters, limit=50, offset=offset, sort=DEFAULT, now=NOW
+                )
+        finally:
+            event.remove(database.engine.sync_engine, "before_cursor_execute", capture)
+        return len(items), total, any(counted)
+
+    assert await listed(opened) == (50, 100, True)  # more than 100 open: the cap
+    assert await listed(opened) == (50, 100, False)  # remembered: the page alone
+    assert await listed(opened, offset=50) == (50, 100, False)
+    assert await listed(opened, offset=100_000) == (0, 100, True)  # empty: counted
+    small = await listed(few)
+    assert small[1] < 100 and small[2]  # under the cap: always counted
+    assert (await listed(few))[2]
+    await asyncio.sleep(1.6)
+    assert await listed(opened) == (50, 100, True)  # the moment is over: counted again

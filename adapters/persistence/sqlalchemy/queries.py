@@ -147,6 +147,7 @@ class PageStatements:
 
     page: sa.Select[Any]  # the page's rows, each carrying the total; LIMIT/OFFSET bound
     count: sa.Select[Any]  # the total alone (for an empty page)
+    rows: sa.Select[Any]  # the page's rows alone (the total known: see ``fetch_page``)
 
 
 def page_statements(
@@ -176,11 +177,15 @@ def page_statements(
     selected = sa.select(*columns) if columns is not None else sa.select(table)
     total_column = count.scalar_subquery().label(PAGE_TOTAL)
     page = ordered(selected.add_columns(total_column).where(*conditions), key, sort, table.c.id)
+    rows = ordered(selected.where(*conditions), key, sort, table.c.id)
+    window = (
+        sa.bindparam("page_limit", type_=sa.Integer),
+        sa.bindparam("page_offset", type_=sa.Integer),
+    )
     return PageStatements(
-        page=page.limit(sa.bindparam("page_limit", type_=sa.Integer)).offset(
-            sa.bindparam("page_offset", type_=sa.Integer)
-        ),
+        page=page.limit(window[0]).offset(window[1]),
         count=count,
+        rows=rows.limit(window[0]).offset(window[1]),
     )
 
 
@@ -191,16 +196,24 @@ async def fetch_page(
     *,
     limit: int,
     offset: int,
+    known_total: int | None = None,
 ) -> tuple[list[sa.Row[Any]], int]:
     """Run ``statements`` with the conditions' ``parameters``: the page's rows and the
-    total (only an empty page needs a second query for it)."""
+    total (only an empty page needs a second query for it). ``known_total``: the caller
+    knows the total already (a count cap reached moments ago): the page is read without
+    counting and that total returned, unless the page is empty (then it is counted)."""
     if limit <= 0:
         return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
     bound = {**parameters, "page_limit": limit, "page_offset": offset}
-    rows = (await conn.execute(statements.page, bound)).all()
-    if not rows:
-        return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
-    return list(rows), int(rows[0]._mapping[PAGE_TOTAL])
+    if known_total is not None:
+        found = (await conn.execute(statements.rows, bound)).all()
+        if found:
+            return list(found), known_total
+    else:
+        found = (await conn.execute(statements.page, bound)).all()
+        if found:
+            return list(found), int(found[0]._mapping[PAGE_TOTAL])
+    return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
 
 
 async def page_and_total(

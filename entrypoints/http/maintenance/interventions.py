@@ -105,7 +105,8 @@ class InterventionsController(Controller):
     ) -> Page[InterventionRead]:
         """Clients see the interventions on their own equipment only. ``total`` counts the
         matches up to 10,000: a list with more answers 10,000 (a lower bound; the pages
-        past it are still served)."""
+        past it are still served). Once a list reached 10,000, the same filters answer
+        10,000 for the next 5 seconds without counting again."""
         filters = InterventionFilters(
             status=status,
             priority=priority,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -114,10 +115,18 @@ def _bound_conditions(shape: tuple[str, ...], dialect: str) -> list[sa.ColumnEle
     return conditions
 
 
-#: List statements by (shape, sort, dialect, views or aggregates): at most one per shape
-#: of filters and sort actually asked for (bounded), each built and keyed once.
+#: List statements by (shape, sort, dialect, views or aggregates, cap): at most one per
+#: shape of filters and sort actually asked for (bounded), each built and keyed once.
 _LIST_STATEMENTS: dict[tuple[Any, ...], PageStatements] = {}
 _LIST_STATEMENTS_MAX = 4_096
+
+#: Filters (shape and values) whose count reached ``LIST_COUNT_CAP``, until when (monotonic
+#: seconds): for that long their pages are read without counting and report the cap. At a
+#: million rows a capped count reads 10,000 index entries per page, which cost more than the
+#: page; a list that large stays past the cap for seconds unless thousands of rows change.
+_CAPPED: dict[tuple[Any, ...], float] = {}
+_CAPPED_MAX = 4_096
+CAPPED_TOTAL_SECONDS = 5.0
 
 
 class SqlInterventionRepository(SqlRepository, InterventionRepository):
@@ -196,8 +205,8 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         self, filters: InterventionFilters, sort: Sort, *, limit: int, offset: int, views: bool
     ) -> tuple[Sequence[sa.Row[Any]], int]:
         shape, values = _filter_shape(filters)
-        dialect = self._conn.dialect.name
-        key = (shape, sort.field, sort.descending, dialect, views)
+        dialect, cap = self._conn.dialect.name, LIST_COUNT_CAP
+        key = (shape, sort.field, sort.descending, dialect, views, cap)
         statements = _LIST_STATEMENTS.get(key)
         if statements is None:
             if len(_LIST_STATEMENTS) >= _LIST_STATEMENTS_MAX:
@@ -207,10 +216,20 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
                 _bound_conditions(shape, dialect),
                 self._sort_key(sort.field),
                 sort,
-                count_cap=LIST_COUNT_CAP,
+                count_cap=cap,
                 columns=_VIEW_COLUMNS if views else None,
             )
-        return await fetch_page(self._conn, statements, values, limit=limit, offset=offset)
+        capped = (self._conn.engine.url, shape, tuple(values.items()), cap)
+        now = time.monotonic()
+        known = cap if _CAPPED.get(capped, 0.0) > now else None
+        rows, total = await fetch_page(
+            self._conn, statements, values, limit=limit, offset=offset, known_total=known
+        )
+        if known is None and total >= cap:
+            if len(_CAPPED) >= _CAPPED_MAX:
+                _CAPPED.clear()
+            _CAPPED[capped] = now + CAPPED_TOTAL_SECONDS
+        return rows, total
 
     async def count_open_for_equipment(self, equipment_id: UUID) -> int:
         statement = (
