@@ -56,9 +56,9 @@ INTERVENTION_SORT_FIELDS = frozenset(
 LIST_COUNT_CAP = 10_000
 """The ``total`` of an equipment or intervention list counts matches up to this many: a
 list with more answers this number (a lower bound). Counting a million index entries would
-cost more than the page itself; this bounds it to a fixed, small cost. The SQL adapter then
-answers the cap for the same filters for a few seconds without counting (at a million rows
-even 10,000 index entries per page cost more than the page)."""
+cost more than the page itself; this bounds it. The SQL adapter also keeps a total of 1,000
+or more for a few seconds per filters (at a million rows counting thousands of index entries
+per page cost several times the page)."""
 
 
 # -- list filters ---------------------------------------------------------------------------

@@ -156,18 +156,25 @@ async def test_without_an_index_the_plan_shows_a_sequential_scan(
     assert any(n["Node Type"] == "Seq Scan" for n in nodes)
 
 
-async def test_a_list_past_the_count_cap_counts_again_only_after_a_moment(
+async def test_a_large_total_is_kept_for_a_moment(
     database: SqlDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A list whose count reached the cap reports the cap without counting for
-    ``CAPPED_TOTAL_SECONDS`` (its pages carry no ``count``); an empty page, a list under the
-    cap and the same filters after that moment are counted."""
+    """A total of at least ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS``: the pages of the
+    same filters carry no ``count`` meanwhile; an empty page, a smaller total and the same
+    filters after that moment are counted. The cap still bounds every count."""
     from adapters.persistence.sqlalchemy.maintenance import interventions as adapter
 
-    monkeypatch.setattr(adapter, "LIST_COUNT_CAP", 100)
-    monkeypatch.setattr(adapter, "CAPPED_TOTAL_SECONDS", 1.5)
-    opened = InterventionFilters(status=InterventionStatus.OPEN, now=NOW)
+    monkeypatch.setattr(adapter, "LIST_COUNT_CAP", 1_000)
+    monkeypatch.setattr(adapter, "KEPT_TOTAL_MIN", 100)
+    monkeypatch.setattr(adapter, "KEPT_TOTAL_SECONDS", 1.5)
     equipment_id, _ = await _some_ids(database)
+    async with database.engine.connect() as conn:
+        opened = (
+            await conn.exec_driver_sql("SELECT count(*) FROM interventions WHERE status = 'open'")
+        ).scalar_one()
+    assert 100 <= opened < 1_000, opened  # the seeded shape: a total kept, not capped
+    many = InterventionFilters(status=InterventionStatus.OPEN, now=NOW)
+    capped = InterventionFilters(now=NOW)  # 3,000 rows: the cap
     few = InterventionFilters(equipment_id=equipment_id, now=NOW)
 
     async def listed(filters: InterventionFilters, offset: int = 0) -> tuple[int, int, bool]:
@@ -187,12 +194,15 @@ async def test_a_list_past_the_count_cap_counts_again_only_after_a_moment(
             event.remove(database.engine.sync_engine, "before_cursor_execute", capture)
         return len(items), total, any(counted)
 
-    assert await listed(opened) == (50, 100, True)  # more than 100 open: the cap
-    assert await listed(opened) == (50, 100, False)  # remembered: the page alone
-    assert await listed(opened, offset=50) == (50, 100, False)
-    assert await listed(opened, offset=100_000) == (0, 100, True)  # empty: counted
+    assert await listed(many) == (50, opened, True)
+    assert await listed(many) == (50, opened, False)  # kept: the page alone
+    assert await listed(many, offset=50) == (50, opened, False)
+    assert await listed(many, offset=100_000) == (0, opened, True)  # empty: counted
+    assert await listed(capped) == (50, 1_000, True)
+    assert await listed(capped) == (50, 1_000, False)
     small = await listed(few)
-    assert small[1] < 100 and small[2]  # under the cap: always counted
+    assert small[1] < 100  # a small total: always counted
+    assert small[2]
     assert (await listed(few))[2]
     await asyncio.sleep(1.6)
-    assert await listed(opened) == (50, 100, True)  # the moment is over: counted again
+    assert await listed(many) == (50, opened, True)  # the moment is over: counted again

@@ -105,8 +105,8 @@ class InterventionsController(Controller):
     ) -> Page[InterventionRead]:
         """Clients see the interventions on their own equipment only. ``total`` counts the
         matches up to 10,000: a list with more answers 10,000 (a lower bound; the pages
-        past it are still served). Once a list reached 10,000, the same filters answer
-        10,000 for the next 5 seconds without counting again."""
+        past it are still served). A total of 1,000 or more is kept for 5 seconds, so it
+        may lag that long behind changes; smaller totals are exact."""
         filters = InterventionFilters(
             status=status,
             priority=priority,
