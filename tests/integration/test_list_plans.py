@@ -159,14 +159,16 @@ async def test_without_an_index_the_plan_shows_a_sequential_scan(
 async def test_a_large_total_is_kept_for_a_moment(
     database: SqlDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A total of at least ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS``: the pages of the
-    same filters carry no ``count`` meanwhile; an empty page, a smaller total and the same
-    filters after that moment are counted. The cap still bounds every count."""
+    """A total of at least ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS`` (``KeptPages``):
+    the pages of the same filters carry no ``count`` meanwhile; an empty page, a smaller
+    total and the same filters after that moment are counted. The cap still bounds every
+    count."""
+    from adapters.persistence.sqlalchemy import queries
     from adapters.persistence.sqlalchemy.maintenance import interventions as adapter
 
     monkeypatch.setattr(adapter, "LIST_COUNT_CAP", 1_000)
-    monkeypatch.setattr(adapter, "KEPT_TOTAL_MIN", 100)
-    monkeypatch.setattr(adapter, "KEPT_TOTAL_SECONDS", 1.5)
+    monkeypatch.setattr(queries, "KEPT_TOTAL_MIN", 100)
+    monkeypatch.setattr(queries, "KEPT_TOTAL_SECONDS", 1.5)
     equipment_id, _ = await _some_ids(database)
     async with database.engine.connect() as conn:
         opened = (

@@ -4,8 +4,9 @@ and its total in one round trip, short read connections."""
 
 from __future__ import annotations
 
+import time
 import weakref
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -214,6 +215,57 @@ async def fetch_page(
         if found:
             return list(found), int(found[0]._mapping[PAGE_TOTAL])
     return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
+
+
+#: A total of at least ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS`` by ``KeptPages``.
+KEPT_TOTAL_MIN = 1_000
+KEPT_TOTAL_SECONDS = 5.0
+_KEPT_MAX = 4_096  # kept statements or totals before a map starts afresh
+
+
+class KeptPages:
+    """A list's ``PageStatements`` built once per key (a shape of filters and sort whose
+    values are bound), and its large totals kept for a moment: a count of at least
+    ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS`` per filters (shape and values, per
+    database), and the pages of the same filters are read without counting meanwhile. At a
+    million rows counting 7,000 matches took 2.7 ms of PostgreSQL per page (the page itself
+    0.4 ms); a total that large is a pager's figure, and may lag that long. Smaller totals
+    are counted on every page. Per process; both maps are bounded."""
+
+    def __init__(self) -> None:
+        self._statements: dict[Hashable, PageStatements] = {}
+        self._totals: dict[Hashable, tuple[float, int]] = {}
+
+    async def fetch(
+        self,
+        conn: AsyncConnection,
+        key: Hashable,
+        build: Callable[[], PageStatements],
+        filters: Hashable,
+        values: Mapping[str, Any],
+        *,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[sa.Row[Any]], int]:
+        """One page and the total: ``key`` names the statements (``build`` makes them the
+        first time), ``filters`` the count (the shape of ``values``, without the sort)."""
+        statements = self._statements.get(key)
+        if statements is None:
+            if len(self._statements) >= _KEPT_MAX:
+                self._statements.clear()
+            statements = self._statements[key] = build()
+        counted = (conn.engine.url, filters, tuple(values.items()))
+        now = time.monotonic()
+        until, kept = self._totals.get(counted, (0.0, 0))
+        known = kept if until > now else None
+        rows, total = await fetch_page(
+            conn, statements, values, limit=limit, offset=offset, known_total=known
+        )
+        if known is None and total >= KEPT_TOTAL_MIN:
+            if len(self._totals) >= _KEPT_MAX:
+                self._totals.clear()
+            self._totals[counted] = (now + KEPT_TOTAL_SECONDS, total)
+        return rows, total
 
 
 async def page_and_total(

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,10 +20,9 @@ from adapters.persistence.sqlalchemy.maintenance.tables import (
     technician_loads,
 )
 from adapters.persistence.sqlalchemy.queries import (
-    PageStatements,
+    KeptPages,
     contains_text,
     execute_guarded,
-    fetch_page,
     like_pattern,
     page_statements,
     update_if_version,
@@ -115,20 +113,8 @@ def _bound_conditions(shape: tuple[str, ...], dialect: str) -> list[sa.ColumnEle
     return conditions
 
 
-#: List statements by (shape, sort, dialect, views or aggregates, cap): at most one per
-#: shape of filters and sort actually asked for (bounded), each built and keyed once.
-_LIST_STATEMENTS: dict[tuple[Any, ...], PageStatements] = {}
-_LIST_STATEMENTS_MAX = 4_096
-
-#: Large totals, by filters (shape and values): (until when, in monotonic seconds; total).
-#: A count of at least ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS``, and the pages of
-#: the same filters are read without counting meanwhile. At a million rows counting 7,000
-#: matches took 2.7 ms of PostgreSQL per page (the page itself 0.4 ms); a total that large
-#: is a pager's figure, and may lag that long. Smaller totals are counted on every page.
-_KEPT_TOTALS: dict[tuple[Any, ...], tuple[float, int]] = {}
-_KEPT_TOTALS_MAX = 4_096
-KEPT_TOTAL_MIN = 1_000
-KEPT_TOTAL_SECONDS = 5.0
+#: Intervention lists' statements and large totals (see ``KeptPages``).
+_PAGES = KeptPages()
 
 
 class SqlInterventionRepository(SqlRepository, InterventionRepository):
@@ -208,31 +194,22 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
     ) -> tuple[Sequence[sa.Row[Any]], int]:
         shape, values = _filter_shape(filters)
         dialect, cap = self._conn.dialect.name, LIST_COUNT_CAP
-        key = (shape, sort.field, sort.descending, dialect, views, cap)
-        statements = _LIST_STATEMENTS.get(key)
-        if statements is None:
-            if len(_LIST_STATEMENTS) >= _LIST_STATEMENTS_MAX:
-                _LIST_STATEMENTS.clear()
-            statements = _LIST_STATEMENTS[key] = page_statements(
+        return await _PAGES.fetch(
+            self._conn,
+            (shape, sort.field, sort.descending, dialect, views, cap),
+            lambda: page_statements(
                 interventions,
                 _bound_conditions(shape, dialect),
                 self._sort_key(sort.field),
                 sort,
                 count_cap=cap,
                 columns=_VIEW_COLUMNS if views else None,
-            )
-        counted = (self._conn.engine.url, shape, tuple(values.items()), cap)
-        now = time.monotonic()
-        until, kept = _KEPT_TOTALS.get(counted, (0.0, 0))
-        known = kept if until > now else None
-        rows, total = await fetch_page(
-            self._conn, statements, values, limit=limit, offset=offset, known_total=known
+            ),
+            (shape, cap),
+            values,
+            limit=limit,
+            offset=offset,
         )
-        if known is None and total >= KEPT_TOTAL_MIN:
-            if len(_KEPT_TOTALS) >= _KEPT_TOTALS_MAX:
-                _KEPT_TOTALS.clear()
-            _KEPT_TOTALS[counted] = (now + KEPT_TOTAL_SECONDS, total)
-        return rows, total
 
     async def count_open_for_equipment(self, equipment_id: UUID) -> int:
         statement = (
