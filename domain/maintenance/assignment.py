@@ -19,6 +19,7 @@ Ineligible candidates stay in the list with ``why_not`` (``not_available``,
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from uuid import UUID
 
-from domain.maintenance.enums import Priority
+from domain.maintenance.enums import ExperienceLevel, Priority
 from domain.maintenance.scheduling import ScheduleEntry, find_conflict, within_working_hours
 from domain.maintenance.technician import Technician
 from domain.shared.errors import RuleViolated
@@ -38,6 +39,8 @@ LOAD_WEIGHT = 20.0
 LOAD_HALF_MINUTES = 480.0
 SENIORITY_WEIGHT = {Priority.CRITICAL: 15.0, Priority.HIGH: 8.0}
 SENIORITY_DEFAULT_WEIGHT = 4.0
+#: The sub-scores of a candidate's ``reasons``, in order.
+REASONS = ("skills", "equipment_type", "availability", "load", "seniority")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,22 +102,82 @@ def _type_matches(skills: tuple[str, ...], specialty: str | None, equipment_type
     return any(not wanted_words.isdisjoint(_word_set(label)) for label in labels)
 
 
+@lru_cache(maxsize=1024)
+def _skills_share(matched: int, needed: int) -> float:
+    return round(SKILLS_WEIGHT * matched / needed, 2) if needed else SKILLS_WEIGHT
+
+
 def skills_score(required: Iterable[str], skills: Iterable[str]) -> tuple[float, tuple[str, ...]]:
     """The ``skills`` sub-score and the matched skills (inputs already normalised)."""
     needed = set(required)
     if not needed:
         return SKILLS_WEIGHT, ()
     matched = tuple(sorted(needed & set(skills)))
-    return round(SKILLS_WEIGHT * len(matched) / len(needed), 2), matched
+    return _skills_share(len(matched), len(needed)), matched
 
 
+@lru_cache(maxsize=8192)
 def load_score(load_minutes: int) -> float:
+    """Cached: ``round`` to 2 places costs more than the rest of a candidate's key."""
     return round(LOAD_WEIGHT / (1 + max(load_minutes, 0) / LOAD_HALF_MINUTES), 2)
 
 
 def seniority_score(technician: Technician, priority: Priority) -> float:
+    return seniority_score_of(technician.experience_level, priority)
+
+
+def seniority_score_of(level: ExperienceLevel, priority: Priority) -> float:
     weight = SENIORITY_WEIGHT.get(priority, SENIORITY_DEFAULT_WEIGHT)
-    return round(weight * technician.experience_level.rank / 3, 2)
+    return round(weight * level.rank / 3, 2)
+
+
+def _clash(
+    request: AssignmentRequest, technician: Technician, schedule: Iterable[ScheduleEntry]
+) -> ScheduleEntry | None:
+    if not (entries := tuple(schedule)):  # most technicians have no entry near the slot
+        return None
+    probe = ScheduleEntry.create(
+        intervention_id=request.intervention_id or UUID(int=0),
+        technician_id=technician.id,
+        starts_at=request.starts_at,
+        estimated_minutes=request.estimated_minutes,
+    )
+    return find_conflict(probe, entries)
+
+
+def _why_not(
+    request: AssignmentRequest,
+    technician: Technician,
+    schedule: Iterable[ScheduleEntry],
+    in_hours: bool | None,
+) -> tuple[str | None, ScheduleEntry | None]:
+    if not technician.available:
+        return "not_available", None
+    if in_hours is None:
+        in_hours = within_working_hours(
+            technician.working_hours, request.starts_at, request.ends_at
+        )
+    if not in_hours:
+        return "outside_working_hours", None
+    clash = _clash(request, technician, schedule)
+    return ("schedule_conflict" if clash is not None else None), clash
+
+
+def _sub_scores(
+    request: AssignmentRequest, technician: Technician, skills: float, eligible: bool, load: int
+) -> tuple[float, float, float, float, float]:
+    """The ``reasons`` in their order: one computation for ``evaluate`` and ``rank_top``."""
+    return (
+        skills,
+        TYPE_WEIGHT if type_matches(technician, request.equipment_type) else 0.0,
+        AVAILABILITY_WEIGHT if eligible else 0.0,
+        load_score(load),
+        seniority_score(technician, request.priority),
+    )
+
+
+def _total(parts: tuple[float, float, float, float, float]) -> float:
+    return round(sum(parts), 2)
 
 
 def evaluate(
@@ -128,44 +191,26 @@ def evaluate(
     """Score one technician for the request. ``in_hours``: whether the slot lies within the
     technician's working hours, when the caller computed it already (``rank_candidates``
     does it once per distinct set of working hours)."""
-    why_not: str | None = None
-    clash: ScheduleEntry | None = None
-    if in_hours is None and technician.available:
-        in_hours = within_working_hours(
-            technician.working_hours, request.starts_at, request.ends_at
-        )
-    if not technician.available:
-        why_not = "not_available"
-    elif not in_hours:
-        why_not = "outside_working_hours"
-    elif schedule := tuple(schedule):  # most technicians have no entry near the slot
-        probe = ScheduleEntry.create(
-            intervention_id=request.intervention_id or UUID(int=0),
-            technician_id=technician.id,
-            starts_at=request.starts_at,
-            estimated_minutes=request.estimated_minutes,
-        )
-        clash = find_conflict(probe, schedule)
-        if clash is not None:
-            why_not = "schedule_conflict"
+    why_not, clash = _why_not(request, technician, schedule, in_hours)
     skills, matched = skills_score(request.required_skills, technician.skills)
-    reasons = {
-        "skills": skills,
-        "equipment_type": TYPE_WEIGHT if type_matches(technician, request.equipment_type) else 0.0,
-        "availability": AVAILABILITY_WEIGHT if why_not is None else 0.0,
-        "load": load_score(load_minutes),
-        "seniority": seniority_score(technician, request.priority),
-    }
+    parts = _sub_scores(request, technician, skills, why_not is None, load_minutes)
     return Candidate(
         technician_id=technician.id,
-        score=round(sum(reasons.values()), 2),
-        reasons=reasons,
+        score=_total(parts),
+        reasons=dict(zip(REASONS, parts, strict=True)),
         eligible=why_not is None,
         why_not=why_not,
         matched_skills=matched,
         conflicting_entry_id=clash.id if clash else None,
         load_minutes=load_minutes,
     )
+
+
+def _schedules(schedule: Iterable[ScheduleEntry]) -> dict[UUID, list[ScheduleEntry]]:
+    by_technician: dict[UUID, list[ScheduleEntry]] = {}
+    for entry in schedule:
+        by_technician.setdefault(entry.technician_id, []).append(entry)
+    return by_technician
 
 
 def rank_candidates(
@@ -177,9 +222,7 @@ def rank_candidates(
     """Every technician, best first: eligible before ineligible, then score descending,
     then technician id ascending. ``loads`` maps technician id -> booked minutes of planned
     and in-progress work (missing = 0)."""
-    by_technician: dict[UUID, list[ScheduleEntry]] = {}
-    for entry in schedule:
-        by_technician.setdefault(entry.technician_id, []).append(entry)
+    by_technician = _schedules(schedule)
     in_hours: dict[object, bool] = {}  # working hours -> does the slot fit (computed once)
     ranked: list[Candidate] = []
     for t in technicians:
@@ -191,6 +234,83 @@ def rank_candidates(
         ranked.append(evaluate(request, t, own, loads.get(t.id, 0), in_hours=fits))
     ranked.sort(key=lambda c: (not c.eligible, -c.score, c.technician_id))
     return ranked
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ranking:
+    """The head of ``rank_candidates``' list, built without building the rest."""
+
+    #: The best ``keep`` candidates, in ``rank_candidates``' order.
+    top: tuple[Candidate, ...]
+    #: How many technicians were ranked.
+    total: int
+    #: The candidate of the technician asked for (``also``), wherever they rank; None when
+    #: none was asked for or they are not among the technicians.
+    chosen: Candidate | None = None
+
+    @property
+    def best(self) -> Candidate | None:
+        """The first eligible candidate (eligible ones rank first), or None."""
+        return self.top[0] if self.top and self.top[0].eligible else None
+
+
+def rank_top(
+    request: AssignmentRequest,
+    technicians: Sequence[Technician],
+    schedule: Iterable[ScheduleEntry],
+    loads: Mapping[UUID, int],
+    *,
+    keep: int,
+    also: UUID | None = None,
+) -> Ranking:
+    """``rank_candidates(...)[:keep]`` (and the candidate of ``also``), for a fraction of its
+    cost: every technician gets only its sort key (the same sub-scores, summed the same
+    way), and full candidates are built for the ``keep`` best and ``also``. An assignment
+    ranks every technician but shows ten."""
+    by_technician = _schedules(schedule)
+    needed = frozenset(request.required_skills)
+    wanted = request.equipment_type
+    seniority = {level: seniority_score_of(level, request.priority) for level in ExperienceLevel}
+    in_hours: dict[object, bool] = {}
+    keys: list[tuple[bool, float, UUID, int]] = []
+    # the sub-scores of ``_sub_scores``, inlined (the loop runs once per technician), and
+    # summed in the same order so that the score is the same float
+    for index, t in enumerate(technicians):
+        if not t.available:
+            refused = True
+        else:
+            fits = in_hours.get(t.working_hours)
+            if fits is None:
+                fits = within_working_hours(t.working_hours, request.starts_at, request.ends_at)
+                in_hours[t.working_hours] = fits
+            own = by_technician.get(t.id)
+            refused = not fits or (own is not None and _clash(request, t, own) is not None)
+        skills = _skills_share(len(needed.intersection(t.skills)), len(needed))
+        score = round(
+            0
+            + skills
+            + (TYPE_WEIGHT if _type_matches(t.skills, t.specialty, wanted) else 0.0)
+            + (0.0 if refused else AVAILABILITY_WEIGHT)
+            + load_score(loads.get(t.id, 0))
+            + seniority[t.experience_level],
+            2,
+        )
+        keys.append((refused, -score, t.id, index))
+    head = heapq.nsmallest(keep, keys)
+
+    def full(index: int) -> Candidate:
+        t = technicians[index]
+        return evaluate(
+            request, t, by_technician.get(t.id, ()), loads.get(t.id, 0),
+            in_hours=in_hours.get(t.working_hours),
+        )  # fmt: skip
+
+    top = tuple(full(index) for *_, index in head)
+    chosen = next((c for c in top if c.technician_id == also), None)
+    if chosen is None and also is not None:
+        found = next((i for i, t in enumerate(technicians) if t.id == also), None)
+        chosen = full(found) if found is not None else None
+    return Ranking(top=top, total=len(keys), chosen=chosen)
 
 
 def pick_best(ranking: Sequence[Candidate]) -> Candidate:

@@ -1,7 +1,7 @@
 """POST /interventions/{id}/assign: explicit or automatic (best ranked) technician.
 
-The ranking (``domain.maintenance.assignment``) is always computed; the answer lists its
-best ``CANDIDATES_SHOWN`` candidates and how many were ranked (``candidates_total``). A dry run
+The ranking (``domain.maintenance.assignment.rank_top``) is always computed; the answer lists
+its best ``CANDIDATES_SHOWN`` candidates and how many were ranked (``candidates_total``). A dry run
 stops there and changes nothing. Otherwise a clash the ranking saw is 409
 ``schedule_conflict`` naming the entry; the intervention becomes ``planned`` and its planning
 entry is written. No lock is taken: SQLite and the memory store serialise whole
@@ -17,7 +17,7 @@ the same ``candidates`` (each with its ``why_not``) and ``candidates_total`` a d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from uuid import UUID
 
 from application.contracts.maintenance import InterventionAssigned
 from application.maintenance import audit
@@ -34,7 +34,7 @@ from application.maintenance.views import (
     InterventionView,
 )
 from application.shared.clock import Clock
-from domain.maintenance.assignment import AssignmentRequest, Candidate, rank_candidates
+from domain.maintenance.assignment import AssignmentRequest, Candidate, Ranking, rank_top
 from domain.maintenance.enums import InterventionStatus
 from domain.maintenance.lifecycle import check_transition
 from domain.maintenance.scheduling import ScheduleEntry, ensure_no_conflict, ensure_not_in_past
@@ -83,7 +83,14 @@ class AssignIntervention:
             pool = await uow.technicians.ranking_pool(
                 request.starts_at, request.ends_at, intervention_id=intervention.id
             )
-            ranking = rank_candidates(request, pool.technicians, pool.clashes, pool.loads)
+            ranking = rank_top(
+                request,
+                pool.technicians,
+                pool.clashes,
+                pool.loads,
+                keep=CANDIDATES_SHOWN,
+                also=command.technician_id,
+            )
             chosen = _choose(ranking, command.technician_id, dry_run=command.dry_run)
             if command.dry_run:
                 return AssignResult(
@@ -138,21 +145,19 @@ class AssignIntervention:
         )
 
 
-def _choose(
-    ranking: Sequence[Candidate], technician_id: object, *, dry_run: bool
-) -> Candidate | None:
+def _choose(ranking: Ranking, technician_id: UUID | None, *, dry_run: bool) -> Candidate | None:
     if technician_id is not None:
-        for candidate in ranking:
-            if candidate.technician_id == technician_id:
-                if candidate.why_not == "not_available" and not dry_run:
-                    raise RuleViolated(
-                        "This technician is flagged unavailable.", code="technician_unavailable"
-                    )
-                return candidate
-        raise UnknownReference("technician_id", "technician profile")
-    best = next((c for c in ranking if c.eligible), None)
+        candidate = ranking.chosen
+        if candidate is None:
+            raise UnknownReference("technician_id", "technician profile")
+        if candidate.why_not == "not_available" and not dry_run:
+            raise RuleViolated(
+                "This technician is flagged unavailable.", code="technician_unavailable"
+            )
+        return candidate
+    best = ranking.best
     if best is None and not dry_run:
-        shown = ranking[:CANDIDATES_SHOWN]
+        shown = ranking.top
         reasons = sorted({c.why_not for c in shown if c.why_not})
         raise RuleViolated(
             "No technician is available for this slot"
@@ -160,7 +165,7 @@ def _choose(
             code="no_technician_available",
             extra={
                 "candidates": [_candidate_extra(c) for c in shown],
-                "candidates_total": len(ranking),
+                "candidates_total": ranking.total,
             },
         )
     return best
@@ -180,11 +185,11 @@ def _candidate_extra(c: Candidate) -> dict[str, object]:
     }
 
 
-def _assignment(chosen: Candidate | None, ranking: Sequence[Candidate]) -> AssignmentView:
+def _assignment(chosen: Candidate | None, ranking: Ranking) -> AssignmentView:
     return AssignmentView(
         technician_id=chosen.technician_id if chosen else None,
         score=chosen.score if chosen else None,
         reasons=dict(chosen.reasons) if chosen else {},
-        candidates=tuple(CandidateView.of(c) for c in ranking[:CANDIDATES_SHOWN]),
-        candidates_total=len(ranking),
+        candidates=tuple(CandidateView.of(c) for c in ranking.top),
+        candidates_total=ranking.total,
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import pairwise
+from uuid import UUID
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from domain.maintenance.assignment import (
     AssignmentRequest,
     pick_best,
     rank_candidates,
+    rank_top,
     skills_score,
 )
 from domain.maintenance.enums import ExperienceLevel, Priority
@@ -103,6 +105,38 @@ def test_ranking_properties(
         with pytest.raises(RuleViolated) as exc:
             pick_best(ranking)
         assert exc.value.code == "no_technician_available"
+
+
+@settings(max_examples=200)
+@given(
+    techs=technicians(),
+    entries=schedule_entries(techs=5, max_size=8),
+    required=skill_sets,
+    priority=priorities,
+    start_minute=st.integers(0, 6 * 1440),
+    loads=st.lists(st.integers(0, 5000), min_size=5, max_size=5),
+    keep=st.integers(0, 6),
+    also=st.none() | st.integers(1, 7).map(uid),
+)
+def test_the_head_of_the_ranking_is_the_full_ranking_cut(
+    techs: list[Technician],
+    entries: list[ScheduleEntry],
+    required: list[str],
+    priority: Priority,
+    start_minute: int,
+    loads: list[int],
+    keep: int,
+    also: UUID | None,
+) -> None:
+    req = request(tuple(required), priority, T0 + timedelta(minutes=start_minute))
+    load_map = {uid(n + 1): load for n, load in enumerate(loads)}
+    full = rank_candidates(req, techs, entries, load_map)
+    head = rank_top(req, techs, entries, load_map, keep=keep, also=also)
+    assert head.top == tuple(full[:keep])
+    assert head.total == len(full)
+    assert head.chosen == next((c for c in full if c.technician_id == also), None)
+    eligible = [c for c in full if c.eligible]
+    assert head.best == (eligible[0] if eligible and keep else None)
 
 
 @settings(max_examples=150)
