@@ -13,6 +13,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import (
     equipment,
@@ -52,7 +53,8 @@ _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 #: Built once: a request only binds the id (no statement construction, one compiled-cache
 #: entry, prepared by psycopg after its first uses).
-_VIEW_BY_ID = sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id"))
+#: ``GET /interventions/{id}``: the hottest read, on the driver's connection (``driver_reads``).
+_VIEW_BY_ID = DriverSelect(sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id")))
 
 
 def overdue(now: datetime | sa.BindParameter[datetime]) -> sa.ColumnElement[bool]:
@@ -132,9 +134,8 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         return found[0]
 
     async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
-        result = await self._conn.execute(_VIEW_BY_ID, {"intervention_id": intervention_id})
-        row = result.first()
-        return None if row is None else mapping.intervention_view(row, now)
+        found = await _VIEW_BY_ID.first(self._conn, {"intervention_id": intervention_id})
+        return None if found is None else mapping.intervention_view_of(found, now)
 
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Intervention]:
         if not ids:

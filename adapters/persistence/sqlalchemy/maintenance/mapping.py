@@ -204,7 +204,10 @@ _CLOSED = frozenset(CLOSED_STATUSES)
 def intervention_view(row: sa.Row[Any], now: datetime) -> InterventionView:
     """A row of ``VIEW_COLUMNS`` straight to the read model (``overdue`` as
     ``Intervention.is_overdue(now)``), with no aggregate built."""
-    r = row._mapping  # by key: ~8x faster than attribute access on a Row
+    return intervention_view_of(row._mapping, now)
+
+
+def intervention_view_of(r: Any, now: datetime) -> InterventionView:
     status = _STATUSES[r["status"]]
     due_at = r["due_at"]
     return InterventionView(

@@ -1,0 +1,79 @@
+"""Hot reads on psycopg's own connection, past SQLAlchemy's execution layer.
+
+Reading one row by key, SQLAlchemy's execution path (the greenlet hop of the async layer, the
+execution context, the result metadata, ``Row`` objects) costs more CPU than psycopg's own
+work. :class:`DriverSelect` keeps the statement a SQLAlchemy construct, compiles it once, and
+on PostgreSQL runs it on the unit of work's own connection: the same transaction, the same
+prepared-statement cache (``engine.bounded_connect``: prepared on its second run) and the
+same deadline on every wait for the server. Rows come back as dicts. A driver error is raised
+as SQLAlchemy raises it (``DBAPIError.instance``: an ``OperationalError`` stays one, so the
+unit of work answers 503 as ever), and a lost connection is invalidated so that the pool
+discards it. Elsewhere (SQLite) it is ``AsyncConnection.execute``.
+
+Parameters go to psycopg as given, without SQLAlchemy's bind processing: only for values
+psycopg adapts to the column's type by itself (UUIDs, aware datetimes, text, numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from psycopg import Error as DriverError
+from psycopg.rows import dict_row
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+class DriverSelect:
+    """A SELECT of at most one row, read on the driver's connection where that is psycopg."""
+
+    def __init__(self, statement: sa.Select[Any]) -> None:
+        self._statement = statement
+        self._sql: str | None = None
+
+    def sql(self, conn: AsyncConnection) -> str:
+        """The statement compiled for PostgreSQL (once): ``%(name)s`` placeholders."""
+        if self._sql is None:
+            self._sql = str(self._statement.compile(dialect=conn.dialect))
+        return self._sql
+
+    async def first(
+        self, conn: AsyncConnection, params: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
+        if conn.dialect.name != "postgresql":
+            row = (await conn.execute(self._statement, dict(params))).first()
+            return None if row is None else row._mapping
+        sql = self.sql(conn)
+        sync = conn.sync_connection
+        if sync is not None and not (sync.closed or sync.invalidated):
+            fairy: Any = sync.connection  # checked out: no I/O, no greenlet hop
+        else:
+            fairy = await conn.get_raw_connection()  # (re)connects, or raises as SQLAlchemy
+        driver: Any = fairy.driver_connection
+        try:
+            async with driver.cursor(row_factory=dict_row) as cursor:
+                await cursor.execute(sql, params)
+                found: dict[str, Any] | None = await cursor.fetchone()
+                return found
+        except DriverError as exc:
+            raise await _as_sqlalchemy_error(conn, fairy, sql, params, exc) from exc
+
+
+async def _as_sqlalchemy_error(
+    conn: AsyncConnection, fairy: Any, sql: str, params: Mapping[str, Any], exc: DriverError
+) -> BaseException:
+    dialect = conn.dialect
+    error: Any = exc
+    lost = dialect.is_disconnect(error, fairy.dbapi_connection, None)
+    if lost:
+        await conn.invalidate(exc)
+    return sa_exc.DBAPIError.instance(
+        sql,
+        dict(params),
+        exc,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=lost,
+        dialect=dialect,
+    )

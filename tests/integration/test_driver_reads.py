@@ -1,0 +1,124 @@
+"""``DriverSelect``: a hot read on psycopg's own connection reads what SQLAlchemy reads, and
+fails as SQLAlchemy fails (a lost connection or a timeout is 503; the pool drops the lost
+connection)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.metadata import NAMING_CONVENTION, utc_timestamp, uuid_pk
+from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from domain.shared.errors import DependencyUnavailable
+from domain.shared.ids import new_id
+
+SUFFIX = uuid.uuid4().hex[:8]
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+things = sa.Table(
+    f"t_driver_things_{SUFFIX}",
+    metadata,
+    uuid_pk(),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("owner_id", sa.Uuid, nullable=True),
+    utc_timestamp("seen_at", nullable=True),
+)
+BY_ID = DriverSelect(sa.select(things).where(things.c.id == sa.bindparam("thing_id")))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlDatabase]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    db = SqlDatabase.from_settings(url=url, pool_size=1, max_overflow=0, pool_timeout=2)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        yield db
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
+        await db.aclose()
+
+
+async def test_a_row_reads_as_sqlalchemy_reads_it(database: SqlDatabase) -> None:
+    rows: list[dict[str, Any]] = [
+        {"id": new_id(), "name": "pump", "count": 3, "tags": ["a", "b"],
+         "owner_id": uuid.uuid4(), "seen_at": datetime(2026, 5, 1, 8, 30, 1, 5, tzinfo=UTC)},
+        {"id": new_id(), "name": "valve", "count": 0, "tags": [], "owner_id": None,
+         "seen_at": None},
+    ]  # fmt: skip
+    async with database.engine.begin() as conn:
+        await conn.execute(sa.insert(things), rows)
+    async with SqlAlchemyUnitOfWork(database) as uow:
+        for row in rows:
+            read = await BY_ID.first(uow.connection, {"thing_id": row["id"]})
+            plain = (
+                await uow.connection.execute(sa.select(things).where(things.c.id == row["id"]))
+            ).one()
+            assert read is not None
+            assert dict(read) == dict(plain._mapping) == row
+            assert read["seen_at"] is None or read["seen_at"].utcoffset() is not None
+        assert await BY_ID.first(uow.connection, {"thing_id": uuid.uuid4()}) is None
+
+
+async def _terminate(url: str, backend: int) -> None:
+    killer = await psycopg.AsyncConnection.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    )
+    async with killer:
+        await killer.execute("SELECT pg_terminate_backend(%s)", (backend,))
+
+
+async def _read_on_a_lost_connection(db: SqlDatabase, url: str) -> None:
+    async with SqlAlchemyUnitOfWork(db) as uow:
+        await _terminate(url, await uow.connection.scalar(sa.text("SELECT pg_backend_pid()")))
+        await BY_ID.first(uow.connection, {"thing_id": uuid.uuid4()})
+
+
+async def test_a_lost_connection_is_unavailable_and_dropped(postgres_url: str) -> None:
+    db = SqlDatabase.from_settings(url=postgres_url, pool_size=1, max_overflow=0, pool_timeout=2)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        async with SqlAlchemyUnitOfWork(db) as uow:
+            backend = await uow.connection.scalar(sa.text("SELECT pg_backend_pid()"))
+            await _terminate(postgres_url, backend)
+            with pytest.raises(sa.exc.OperationalError) as lost:
+                await BY_ID.first(uow.connection, {"thing_id": uuid.uuid4()})
+            assert lost.value.connection_invalidated
+        with pytest.raises(DependencyUnavailable):  # what the unit of work makes of it
+            await _read_on_a_lost_connection(db, postgres_url)
+        # the pool (of one) gave the lost connection up: the next unit of work reads
+        async with SqlAlchemyUnitOfWork(db) as uow:
+            assert await BY_ID.first(uow.connection, {"thing_id": uuid.uuid4()}) is None
+            assert await uow.connection.scalar(sa.text("SELECT pg_backend_pid()")) != backend
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
+        await db.aclose()
+
+
+async def test_a_statement_past_its_timeout_is_unavailable(postgres_url: str) -> None:
+    db = SqlDatabase.from_settings(url=postgres_url, statement_timeout_ms=100)
+    slow = DriverSelect(sa.select(sa.func.pg_sleep(sa.bindparam("seconds", type_=sa.Float))))
+    try:
+        with pytest.raises(DependencyUnavailable):
+            async with SqlAlchemyUnitOfWork(db) as uow:
+                await slow.first(uow.connection, {"seconds": 2.0})
+        async with SqlAlchemyUnitOfWork(db) as uow:  # the connection is fine afterwards
+            assert await slow.first(uow.connection, {"seconds": 0.0}) is not None
+    finally:
+        await db.aclose()
