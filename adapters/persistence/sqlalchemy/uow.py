@@ -113,9 +113,15 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
         try:
             connection = await self._database.engine.connect()
             if self._read_only:
-                # client-side switch (psycopg ``autocommit``), reset when the pool takes it back
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                # psycopg's own client-side switch, set back in ``_close``: SQLAlchemy's
+                # ``isolation_level="AUTOCOMMIT"`` does the same through its async layer on
+                # the way out and back, about a tenth of a one-row read's CPU
+                await _driver(connection).set_autocommit(True)
             else:
+                if self._database.dialect_name == "postgresql":
+                    driver = _driver(connection)
+                    if driver.autocommit:  # never: a read gives it back; checked, not assumed
+                        await driver.set_autocommit(False)
                 await connection.begin()
         except Exception as exc:
             if connection is not None:
@@ -156,8 +162,32 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
 
     async def _close(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is not None:
-            await _quietly_close(connection)
+        if connection is None:
+            return
+        if self._read_only:
+            await _leave_autocommit(connection)
+        await _quietly_close(connection)
+
+
+def _driver(connection: AsyncConnection) -> Any:
+    """psycopg's connection under ``connection`` (checked out: no I/O)."""
+    return connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+
+
+async def _leave_autocommit(connection: AsyncConnection) -> None:
+    """Give a read's connection back as the pool lent it (a transaction per block); one
+    that cannot be switched back (lost, or cancelled mid-statement) is discarded."""
+    try:
+        if not connection.invalidated:
+            driver = _driver(connection)
+            if not driver.closed and driver.autocommit:
+                await driver.set_autocommit(False)
+    except Exception:
+        log.warning("a read connection could not leave autocommit; discarded", exc_info=True)
+        try:
+            await connection.invalidate()
+        except Exception:
+            log.warning("discarding the connection failed", exc_info=True)
 
 
 async def _quietly_close(connection: AsyncConnection) -> None:
