@@ -4,6 +4,7 @@ connection)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -34,6 +35,8 @@ things = sa.Table(
     utc_timestamp("seen_at", nullable=True),
 )
 BY_ID = DriverSelect(sa.select(things).where(things.c.id == sa.bindparam("thing_id")))
+_ALL = sa.select(things).where(things.c.count >= sa.bindparam("least")).order_by(things.c.name)
+ALL, ALL_LIMITED = DriverSelect(_ALL), DriverSelect(_ALL.limit(1))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -72,6 +75,14 @@ async def test_a_row_reads_as_sqlalchemy_reads_it(database: SqlDatabase) -> None
             assert dict(read) == dict(plain._mapping) == row
             assert read["seen_at"] is None or read["seen_at"].utcoffset() is not None
         assert await BY_ID.first(uow.connection, {"thing_id": uuid.uuid4()}) is None
+        everything = await ALL.all(uow.connection, {"least": 0})
+        assert [dict(r) for r in everything] == sorted(rows, key=lambda r: r["name"])
+        assert await ALL.all(uow.connection, {"least": 10}) == []
+        # values the statement holds itself are sent (LIMIT 1), a missing one is refused
+        first = await ALL_LIMITED.all(uow.connection, {"least": 0})
+        assert [r["name"] for r in first] == ["pump"]
+        with pytest.raises(sa.exc.SQLAlchemyError, match="least"):
+            await ALL.all(uow.connection, {})
 
 
 async def _terminate(url: str, backend: int) -> None:
@@ -121,4 +132,49 @@ async def test_a_statement_past_its_timeout_is_unavailable(postgres_url: str) ->
         async with SqlAlchemyUnitOfWork(db) as uow:  # the connection is fine afterwards
             assert await slow.first(uow.connection, {"seconds": 0.0}) is not None
     finally:
+        await db.aclose()
+
+
+async def _in_autocommit(uow: SqlAlchemyUnitOfWork) -> bool:
+    raw = await uow.connection.get_raw_connection()
+    return bool(raw.driver_connection.autocommit)  # type: ignore[union-attr]
+
+
+async def _rolled_back(db: SqlDatabase) -> bool:
+    """The pool's connection came back out of autocommit, and a writing block on it whose
+    insert is rolled back leaves nothing."""
+    async with db.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        assert not raw.driver_connection.autocommit  # type: ignore[union-attr]
+    thing = new_id()
+    async with SqlAlchemyUnitOfWork(db) as uow:
+        assert not await _in_autocommit(uow)
+        row = {"id": thing, "name": "x", "count": 1, "tags": []}
+        await uow.connection.execute(sa.insert(things).values(row))
+        await uow.rollback()
+    async with SqlAlchemyUnitOfWork(db, read_only=True) as uow:
+        return await BY_ID.first(uow.connection, {"thing_id": thing}) is None
+
+
+async def test_a_read_lends_its_connection_back_transactional(postgres_url: str) -> None:
+    db = SqlDatabase.from_settings(url=postgres_url, pool_size=1, max_overflow=0, pool_timeout=2)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    slow = DriverSelect(sa.select(sa.func.pg_sleep(sa.bindparam("seconds", type_=sa.Float))))
+    try:
+        async with SqlAlchemyUnitOfWork(db, read_only=True) as uow:
+            assert await _in_autocommit(uow)  # no BEGIN / ROLLBACK round trips for a read
+            assert await BY_ID.first(uow.connection, {"thing_id": new_id()}) is None
+        assert await _rolled_back(db)  # the same (only) connection, in a transaction again
+
+        async def cancelled_read() -> None:
+            async with SqlAlchemyUnitOfWork(db, read_only=True) as uow:
+                await slow.first(uow.connection, {"seconds": 5.0})
+
+        with pytest.raises(TimeoutError):  # a read cancelled mid-statement (client gone)
+            await asyncio.wait_for(cancelled_read(), timeout=0.3)
+        assert await _rolled_back(db)
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
         await db.aclose()

@@ -27,25 +27,44 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 class DriverSelect:
-    """A SELECT of at most one row, read on the driver's connection where that is psycopg."""
+    """A SELECT read on the driver's connection where that is psycopg."""
 
     def __init__(self, statement: sa.Select[Any]) -> None:
         self._statement = statement
-        self._sql: str | None = None
+        self._compiled: Any = None
 
-    def sql(self, conn: AsyncConnection) -> str:
+    def _compile(self, conn: AsyncConnection) -> Any:
         """The statement compiled for PostgreSQL (once): ``%(name)s`` placeholders."""
-        if self._sql is None:
-            self._sql = str(self._statement.compile(dialect=conn.dialect))
-        return self._sql
+        if self._compiled is None:
+            self._compiled = self._statement.compile(dialect=conn.dialect)
+        return self._compiled
 
     async def first(
         self, conn: AsyncConnection, params: Mapping[str, Any]
     ) -> Mapping[str, Any] | None:
+        """The first row, or None."""
         if conn.dialect.name != "postgresql":
             row = (await conn.execute(self._statement, dict(params))).first()
             return None if row is None else row._mapping
-        sql = self.sql(conn)
+        rows = await self._run(conn, params, many=False)
+        return rows[0] if rows else None
+
+    async def all(
+        self, conn: AsyncConnection, params: Mapping[str, Any]
+    ) -> list[Mapping[str, Any]]:
+        """Every row."""
+        if conn.dialect.name != "postgresql":
+            return [row._mapping for row in await conn.execute(self._statement, dict(params))]
+        return await self._run(conn, params, many=True)
+
+    async def _run(
+        self, conn: AsyncConnection, params: Mapping[str, Any], *, many: bool
+    ) -> list[Mapping[str, Any]]:
+        compiled = self._compile(conn)
+        sql: str = compiled.string
+        # the caller's values, with those the statement holds itself (a LIMIT 1); a
+        # parameter left without a value is refused here, as SQLAlchemy refuses it
+        params = compiled.construct_params(dict(params))
         sync = conn.sync_connection
         if sync is not None and not (sync.closed or sync.invalidated):
             fairy: Any = sync.connection  # checked out: no I/O, no greenlet hop
@@ -55,8 +74,11 @@ class DriverSelect:
         try:
             async with driver.cursor(row_factory=dict_row) as cursor:
                 await cursor.execute(sql, params)
-                found: dict[str, Any] | None = await cursor.fetchone()
-                return found
+                if many:
+                    rows: list[Mapping[str, Any]] = await cursor.fetchall()
+                    return rows
+                found = await cursor.fetchone()
+                return [] if found is None else [found]
         except DriverError as exc:
             raise await _as_sqlalchemy_error(conn, fairy, sql, params, exc) from exc
 

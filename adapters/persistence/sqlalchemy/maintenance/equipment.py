@@ -11,6 +11,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.persistence import constraints
+from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import equipment
 from adapters.persistence.sqlalchemy.queries import (
@@ -33,6 +34,8 @@ from domain.shared.errors import DuplicateValue, PreconditionFailed
 
 E = equipment.c
 SERIAL_UNIQUE = "uq_equipment_serial_key"
+#: One equipment: every intervention command loads its intervention's (``driver_reads``).
+_BY_ID = DriverSelect(sa.select(equipment).where(E.id == sa.bindparam("equipment_id")))
 _TEXT_SORTS = {"name", "serial_number"}
 _FOLDED_SORTS = {"type": E.type_key, "location": E.location_key}
 
@@ -56,11 +59,12 @@ class SqlEquipmentRepository(SqlRepository, EquipmentRepository):
         return [mapping.equipment(row) for row in await self._conn.execute(statement)]
 
     async def get(self, equipment_id: UUID) -> Equipment | None:
-        found = await self._rows(E.id == equipment_id)
-        if not found:
+        found = await _BY_ID.first(self._conn, {"equipment_id": equipment_id})
+        if found is None:
             return None
-        self._uow.track(found[0])
-        return found[0]
+        item = mapping.equipment_of(found)
+        self._uow.track(item)
+        return item
 
     async def get_many(self, ids: Collection[UUID]) -> Mapping[UUID, Equipment]:
         if not ids:

@@ -53,6 +53,8 @@ _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 #: Built once: a request only binds the id (no statement construction, one compiled-cache
 #: entry, prepared by psycopg after its first uses).
+#: One intervention: every command on one loads it first (``driver_reads``).
+_BY_ID = DriverSelect(sa.select(interventions).where(I.id == sa.bindparam("intervention_id")))
 #: ``GET /interventions/{id}``: the hottest read, on the driver's connection (``driver_reads``).
 _VIEW_BY_ID = DriverSelect(sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id")))
 
@@ -127,11 +129,12 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         return [mapping.intervention(row) for row in await self._conn.execute(statement)]
 
     async def get(self, intervention_id: UUID) -> Intervention | None:
-        found = await self._rows(I.id == intervention_id)
-        if not found:
+        found = await _BY_ID.first(self._conn, {"intervention_id": intervention_id})
+        if found is None:
             return None
-        self._uow.track(found[0])
-        return found[0]
+        intervention = mapping.intervention_of(found)
+        self._uow.track(intervention)
+        return intervention
 
     async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
         found = await _VIEW_BY_ID.first(self._conn, {"intervention_id": intervention_id})

@@ -104,7 +104,11 @@ def equipment_row(e: Equipment) -> dict[str, Any]:
 
 
 def equipment(row: sa.Row[Any]) -> Equipment:
-    r = row._mapping  # by key: ~8x faster than attribute access on a Row
+    return equipment_of(row._mapping)  # by key: ~8x faster than attribute access on a Row
+
+
+def equipment_of(r: Mapping[Any, Any]) -> Equipment:
+    """``equipment`` of a row as a mapping (a ``Row``'s, or a driver's dict)."""
     return Equipment(
         id=r["id"],
         version=r["version"],
@@ -160,7 +164,11 @@ def intervention_row(i: Intervention) -> dict[str, Any]:
 
 
 def intervention(row: sa.Row[Any]) -> Intervention:
-    r = row._mapping  # by key: ~8x faster than attribute access on a Row
+    return intervention_of(row._mapping)  # by key: ~8x faster than attribute access on a Row
+
+
+def intervention_of(r: Mapping[Any, Any]) -> Intervention:
+    """``intervention`` of a row as a mapping (a ``Row``'s, or a driver's dict)."""
     return Intervention(
         id=r["id"],
         version=r["version"],
@@ -207,7 +215,8 @@ def intervention_view(row: sa.Row[Any], now: datetime) -> InterventionView:
     return intervention_view_of(row._mapping, now)
 
 
-def intervention_view_of(r: Any, now: datetime) -> InterventionView:
+def intervention_view_of(r: Mapping[Any, Any], now: datetime) -> InterventionView:
+    """``intervention_view`` of a row as a mapping (a ``Row``'s, or a driver's dict)."""
     status = _STATUSES[r["status"]]
     due_at = r["due_at"]
     return InterventionView(

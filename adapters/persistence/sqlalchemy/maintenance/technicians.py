@@ -9,6 +9,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import (
     schedule_entries,
@@ -87,11 +88,10 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
             "ends_at": ends_at,
             "intervention_id": intervention_id,
         }
-        rows = (await self._conn.execute(_POOL_STATEMENT, parameters)).all()
-        profiles = await self._pool_profiles([(r[0], r[1]) for r in rows])
+        rows = await _POOL_STATEMENT.all(self._conn, parameters)
+        profiles = await self._pool_profiles([(r["id"], r["version"]) for r in rows])
         pool, loads, found = [], {}, []
-        for row in rows:
-            r = row._mapping  # by key: attribute access on a Row is ~8x slower
+        for r in rows:
             technician = profiles.get(r["id"])
             if technician is None:  # deleted between the two statements
                 continue
@@ -236,7 +236,7 @@ def _build_pool_statement() -> sa.Select[Any]:
     )
 
 
-_POOL_STATEMENT = _build_pool_statement()
+_POOL_STATEMENT = DriverSelect(_build_pool_statement())  # one round trip, on the driver
 
 #: Technicians mapped from rows, by (id, version): the ranking reads every profile on each
 #: assignment, and a profile only changes with its version. Read-only copies (the ranking
