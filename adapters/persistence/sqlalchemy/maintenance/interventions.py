@@ -14,6 +14,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
+from adapters.persistence.sqlalchemy.errors import execute_checked
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import (
     equipment,
@@ -23,7 +24,6 @@ from adapters.persistence.sqlalchemy.maintenance.tables import (
 from adapters.persistence.sqlalchemy.queries import (
     KeptPages,
     contains_text,
-    execute_guarded,
     like_pattern,
     page_statements,
     update_if_version,
@@ -53,6 +53,8 @@ _ACTIVE = sorted(s.value for s in ACTIVE_STATUSES)
 _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 #: Built once: a request only binds the id (no statement construction, one compiled-cache
 #: entry, prepared by psycopg after its first uses).
+#: Values bound at execution: built once, no per-call coercion or cache-key walk.
+_INSERT = sa.insert(interventions)
 #: One intervention: every command on one loads it first (``driver_reads``).
 _BY_ID = DriverSelect(sa.select(interventions).where(I.id == sa.bindparam("intervention_id")))
 #: ``GET /interventions/{id}``: the hottest read, on the driver's connection (``driver_reads``).
@@ -146,9 +148,15 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         return {i.id: i for i in await self._rows(I.id.in_(list(ids)))}
 
     async def add(self, intervention: Intervention) -> None:
-        row = mapping.intervention_row(intervention)
-        # violations are their domain errors: preventive_exists, unknown_reference...
-        await execute_guarded(self._conn, sa.insert(interventions).values(row))
+        # violations are their domain errors (preventive_exists, unknown_reference...); a
+        # preventive one runs in a SAVEPOINT so the transaction goes on after its conflict
+        # (as ``save``: only the preventive key is unique among the columns written)
+        await execute_checked(
+            self._conn,
+            _INSERT,
+            mapping.intervention_row(intervention),
+            guarded=intervention.preventive_key is not None,
+        )
         self._uow.track(intervention)
 
     async def save(self, intervention: Intervention, *, expected_version: int) -> None:
