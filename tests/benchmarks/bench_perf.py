@@ -13,7 +13,8 @@ Loopback services only (PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379).
 3. ``--cycles`` rounds, each measuring every target in turn (after a warm-up) so a busy
    moment of the machine hits all of them alike: bare JSON, the naive row, Atelier's
    authenticated ``GET /interventions/{id}`` (64 connections), ``GET /auth/me`` (64), the
-   filtered list (16), then assignments (16, each request on another open intervention).
+   filtered list (16), ``POST /interventions`` (64, on random equipment), then assignments
+   (16, each request on another open intervention).
 4. Overload: Atelier alone on ONE worker at 256 connections: every request must be answered
    (200 or 503) within 2 s; p99 reported.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -65,6 +67,15 @@ TARGET_READ_FACTOR = 1.5  # Atelier's authenticated read / the naive one-row cei
 TARGET_P99_MS = 50.0
 OVERLOAD_DEADLINE_MS = 2_000.0
 POOL_SIZE, MAX_OVERFLOW = maintenance.POOL_SIZE, maintenance.MAX_OVERFLOW
+
+
+def _equipment_ids(database_url: str) -> list[str]:
+    """Up to 500 equipment ids to open interventions on (``POST /interventions``)."""
+    import psycopg
+
+    plain = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as conn:
+        return [str(r[0]) for r in conn.execute("SELECT id FROM equipment ORDER BY id LIMIT 500")]
 
 
 def bare_json_factory() -> Any:
@@ -300,6 +311,21 @@ def main() -> int:
             "BENCH_DATABASE_URL": url,
         }  # fmt: skip
         by_id = [Request("GET", f"/api/v1/interventions/{i}") for i in ids]
+        creates = [
+            Request(
+                "POST",
+                "/api/v1/interventions",
+                json.dumps(
+                    {
+                        "title": f"Bench leak {n}",
+                        "equipment_id": equipment_id,
+                        "priority": "high",
+                        "required_skills": ["hydraulics"],
+                    }
+                ),
+            )
+            for n, equipment_id in enumerate(_equipment_ids(url))
+        ]
         listing = [Request("GET", "/api/v1/interventions?status=open&priority=critical&limit=50")]
         print(f"load generator: {tool}; server: {args.server}, {args.workers} workers; "
               f"{args.duration:g} s per measurement, {args.cycles} cycles")  # fmt: skip
@@ -309,6 +335,7 @@ def main() -> int:
                 ("bare Litestar JSON", 64), ("naive one row (SQLAlchemy Core)", 64),
                 ("GET /interventions/{id}", 64), ("GET /auth/me", 64),
                 ("GET list status=open&priority=critical", 16),
+                ("POST /interventions", 64),
                 ("POST /interventions/{id}/assign", 16),
             )
         }  # fmt: skip
@@ -337,6 +364,7 @@ def main() -> int:
                                             [Request("GET", "/api/v1/auth/me")], auth)),
                     ("GET list status=open&priority=critical",
                      Target("list", app_base, listing, auth)),
+                    ("POST /interventions", Target("create", app_base, creates, post)),
                 ]  # fmt: skip
                 for name, target in targets:
                     connections = measured[name].connections
