@@ -26,6 +26,15 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
+def checked_out(conn: AsyncConnection) -> Any:
+    """The pool's connection under ``conn`` (its ``driver_connection`` is psycopg's) while
+    ``conn`` holds a valid one, else None: read with no I/O and no greenlet hop."""
+    sync = conn.sync_connection
+    if sync is None or sync.closed or sync.invalidated:
+        return None
+    return sync.connection
+
+
 class DriverSelect:
     """A SELECT read on the driver's connection where that is psycopg."""
 
@@ -65,11 +74,7 @@ class DriverSelect:
         # the caller's values, with those the statement holds itself (a LIMIT 1); a
         # parameter left without a value is refused here, as SQLAlchemy refuses it
         params = compiled.construct_params(dict(params))
-        sync = conn.sync_connection
-        if sync is not None and not (sync.closed or sync.invalidated):
-            fairy: Any = sync.connection  # checked out: no I/O, no greenlet hop
-        else:
-            fairy = await conn.get_raw_connection()  # (re)connects, or raises as SQLAlchemy
+        fairy = checked_out(conn) or await conn.get_raw_connection()  # (re)connects or raises
         driver: Any = fairy.driver_connection
         try:
             async with driver.cursor(row_factory=dict_row) as cursor:

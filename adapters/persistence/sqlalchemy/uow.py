@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.persistence.sqlalchemy.driver_reads import checked_out
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import constraint_error, is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
@@ -170,16 +171,17 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
 
 
 def _driver(connection: AsyncConnection) -> Any:
-    """psycopg's connection under ``connection`` (checked out: no I/O)."""
-    return connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+    """psycopg's connection under ``connection`` (just checked out)."""
+    return checked_out(connection).driver_connection
 
 
 async def _leave_autocommit(connection: AsyncConnection) -> None:
     """Give a read's connection back as the pool lent it (a transaction per block); one
     that cannot be switched back (lost, or cancelled mid-statement) is discarded."""
     try:
-        if not connection.invalidated:
-            driver = _driver(connection)
+        fairy = checked_out(connection)
+        if fairy is not None:
+            driver = fairy.driver_connection
             if not driver.closed and driver.autocommit:
                 await driver.set_autocommit(False)
     except Exception:
