@@ -29,7 +29,8 @@ from uuid import UUID
 
 from domain.maintenance.enums import ExperienceLevel, Priority
 from domain.maintenance.scheduling import ScheduleEntry, find_conflict, within_working_hours
-from domain.maintenance.technician import Technician
+from domain.maintenance.technician import Technician, WorkingWindow
+from domain.maintenance.validation import ensure_aware
 from domain.shared.errors import RuleViolated
 
 SKILLS_WEIGHT = 40.0
@@ -131,16 +132,24 @@ def seniority_score_of(level: ExperienceLevel, priority: Priority) -> float:
     return round(weight * level.rank / 3, 2)
 
 
+#: The id of the slot being ranked for (``_clash``): the nil UUID, never a stored entry's.
+_PROBE_ID = UUID(int=0)
+
+
 def _clash(
     request: AssignmentRequest, technician: Technician, schedule: Iterable[ScheduleEntry]
 ) -> ScheduleEntry | None:
     if not (entries := tuple(schedule)):  # most technicians have no entry near the slot
         return None
-    probe = ScheduleEntry.create(
-        intervention_id=request.intervention_id or UUID(int=0),
+    # the slot asked for, as an entry that is not stored (no fresh id: this runs for every
+    # technician with an entry near the slot, and a fresh id reads the system's randomness)
+    starts_at = ensure_aware(request.starts_at, "scheduled_at")
+    probe = ScheduleEntry(
+        id=_PROBE_ID,
+        intervention_id=request.intervention_id or _PROBE_ID,
         technician_id=technician.id,
-        starts_at=request.starts_at,
-        estimated_minutes=request.estimated_minutes,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=request.estimated_minutes),
     )
     return find_conflict(probe, entries)
 
@@ -206,6 +215,32 @@ def evaluate(
     )
 
 
+class _SlotFit:
+    """Whether the slot lies within a week of working hours, computed once per distinct
+    week. Looked up by the tuple's identity first (the store hands out one tuple for equal
+    weeks), then by value: a tuple of dataclasses hashes and compares field by field in
+    Python, which cost more than the rest of a technician's ranking."""
+
+    __slots__ = ("_by_object", "_by_value", "_ends_at", "_starts_at")
+
+    def __init__(self, request: AssignmentRequest) -> None:
+        self._starts_at, self._ends_at = request.starts_at, request.ends_at
+        # ids are of tuples the caller's technicians hold, so none is freed (and its id
+        # reused) while this object is in use
+        self._by_object: dict[int, bool] = {}
+        self._by_value: dict[tuple[WorkingWindow, ...], bool] = {}
+
+    def __call__(self, hours: tuple[WorkingWindow, ...]) -> bool:
+        fits = self._by_object.get(id(hours))
+        if fits is None:
+            fits = self._by_value.get(hours)
+            if fits is None:
+                fits = within_working_hours(hours, self._starts_at, self._ends_at)
+                self._by_value[hours] = fits
+            self._by_object[id(hours)] = fits
+        return fits
+
+
 def _schedules(schedule: Iterable[ScheduleEntry]) -> dict[UUID, list[ScheduleEntry]]:
     by_technician: dict[UUID, list[ScheduleEntry]] = {}
     for entry in schedule:
@@ -223,15 +258,11 @@ def rank_candidates(
     then technician id ascending. ``loads`` maps technician id -> booked minutes of planned
     and in-progress work (missing = 0)."""
     by_technician = _schedules(schedule)
-    in_hours: dict[object, bool] = {}  # working hours -> does the slot fit (computed once)
+    fit = _SlotFit(request)
     ranked: list[Candidate] = []
     for t in technicians:
-        fits = in_hours.get(t.working_hours)
-        if fits is None:
-            fits = within_working_hours(t.working_hours, request.starts_at, request.ends_at)
-            in_hours[t.working_hours] = fits
         own = by_technician.get(t.id, ())
-        ranked.append(evaluate(request, t, own, loads.get(t.id, 0), in_hours=fits))
+        ranked.append(evaluate(request, t, own, loads.get(t.id, 0), in_hours=fit(t.working_hours)))
     ranked.sort(key=lambda c: (not c.eligible, -c.score, c.technician_id))
     return ranked
 
@@ -271,7 +302,7 @@ def rank_top(
     needed = frozenset(request.required_skills)
     wanted = request.equipment_type
     seniority = {level: seniority_score_of(level, request.priority) for level in ExperienceLevel}
-    in_hours: dict[object, bool] = {}
+    fit = _SlotFit(request)
     keys: list[tuple[bool, float, UUID, int]] = []
     # the sub-scores of ``_sub_scores``, inlined (the loop runs once per technician), and
     # summed in the same order so that the score is the same float
@@ -279,12 +310,10 @@ def rank_top(
         if not t.available:
             refused = True
         else:
-            fits = in_hours.get(t.working_hours)
-            if fits is None:
-                fits = within_working_hours(t.working_hours, request.starts_at, request.ends_at)
-                in_hours[t.working_hours] = fits
             own = by_technician.get(t.id)
-            refused = not fits or (own is not None and _clash(request, t, own) is not None)
+            refused = not fit(t.working_hours) or (
+                own is not None and _clash(request, t, own) is not None
+            )
         skills = _skills_share(len(needed.intersection(t.skills)), len(needed))
         score = round(
             0
@@ -302,7 +331,7 @@ def rank_top(
         t = technicians[index]
         return evaluate(
             request, t, by_technician.get(t.id, ()), loads.get(t.id, 0),
-            in_hours=in_hours.get(t.working_hours),
+            in_hours=fit(t.working_hours) if t.available else None,
         )  # fmt: skip
 
     top = tuple(full(index) for *_, index in head)

@@ -16,8 +16,8 @@ from domain.maintenance.assignment import (
     skills_score,
 )
 from domain.maintenance.enums import ExperienceLevel, Priority
-from domain.maintenance.scheduling import ScheduleEntry
-from domain.maintenance.technician import Technician
+from domain.maintenance.scheduling import ScheduleEntry, within_working_hours
+from domain.maintenance.technician import Technician, WorkingWindow
 from domain.shared.errors import RuleViolated
 
 from .factories import (
@@ -137,6 +137,45 @@ def test_the_head_of_the_ranking_is_the_full_ranking_cut(
     assert head.chosen == next((c for c in full if c.technician_id == also), None)
     eligible = [c for c in full if c.eligible]
     assert head.best == (eligible[0] if eligible and keep else None)
+
+
+WEEKS = (
+    tuple(WorkingWindow(day, 8 * 60, 17 * 60) for day in range(5)),
+    tuple(WorkingWindow(day, 6 * 60, 14 * 60) for day in range(6)),
+    (WorkingWindow(5, 0, 1440), WorkingWindow(6, 0, 1440)),
+)
+
+
+@settings(max_examples=150)
+@given(
+    picks=st.lists(st.tuples(st.integers(0, 2), st.booleans()), min_size=1, max_size=6),
+    start_minute=st.integers(0, 7 * 1440),
+    keep=st.integers(1, 6),
+)
+def test_each_technician_is_judged_on_its_own_week(
+    picks: list[tuple[int, bool]], start_minute: int, keep: int
+) -> None:
+    """Weeks are cached per ranking: shared tuples, equal copies and different weeks
+    each get the answer ``within_working_hours`` gives for that technician."""
+    techs = [
+        make_technician(
+            id=uid(n + 1),
+            user_id=uid(100 + n),
+            working_hours=WEEKS[week] if shared else tuple(list(WEEKS[week])),
+        )
+        for n, (week, shared) in enumerate(picks)
+    ]
+    req = request(starts_at=T0 + timedelta(minutes=start_minute))
+    expected = {
+        t.id: not within_working_hours(t.working_hours, req.starts_at, req.ends_at) for t in techs
+    }
+    for ranking in (
+        rank_candidates(req, techs, [], {}),
+        rank_top(req, techs, [], {}, keep=keep).top,
+    ):
+        for candidate in ranking:
+            outside = candidate.why_not == "outside_working_hours"
+            assert outside == expected[candidate.technician_id]
 
 
 @settings(max_examples=150)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,25 @@ def technician_row(t: Technician) -> dict[str, Any]:
     }
 
 
+#: Weeks of working hours already mapped, by their stored value: technicians whose hours are
+#: equal (most of a team's) share one tuple, which the ranking's per-week cache looks up by
+#: identity (``domain.maintenance.assignment._SlotFit``). Bounded: cleared when full.
+_WEEKS: dict[tuple[tuple[int, int, int], ...], tuple[WorkingWindow, ...]] = {}
+_WEEKS_MAX = 1024
+
+
+def working_hours(stored: Iterable[Iterable[Any]]) -> tuple[WorkingWindow, ...]:
+    """The stored ``[[weekday, start_minute, end_minute], ...]`` as windows, one shared
+    tuple per distinct week."""
+    key = tuple((int(d), int(s), int(e)) for d, s, e in stored)
+    week = _WEEKS.get(key)
+    if week is None:
+        if len(_WEEKS) >= _WEEKS_MAX:
+            _WEEKS.clear()
+        week = _WEEKS[key] = tuple(WorkingWindow(*window) for window in key)
+    return week
+
+
 def technician(row: sa.Row[Any]) -> Technician:
     r = row._mapping  # by key: ~8x faster than attribute access on a Row
     return Technician(
@@ -70,9 +89,7 @@ def technician(row: sa.Row[Any]) -> Technician:
         available=r["available"],
         phone=r["phone"],
         base_location=r["base_location"],
-        working_hours=tuple(
-            WorkingWindow(int(d), int(s), int(e)) for d, s, e in r["working_hours"]
-        ),
+        working_hours=working_hours(r["working_hours"]),
         created_at=r["created_at"],
         updated_at=r["updated_at"],
     )
