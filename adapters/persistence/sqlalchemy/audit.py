@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from adapters.persistence.sqlalchemy.driver_writes import DriverInsert
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.queries import read_connection
 from adapters.persistence.sqlalchemy.tables.audit import audit_log
@@ -45,10 +46,15 @@ def audit_entry(row: sa.Row[Any]) -> AuditEntry:
     )
 
 
+#: The audit rows' insert, written with the unit of work's commit.
+AUDIT_INSERT = DriverInsert(audit_log)
+
+
 class SqlAuditLog(AuditLog):
-    """Entries are kept until the unit of work commits, then written in one statement with
-    the transaction's other writes (a use case or a batch of event deliveries that records
-    many entries costs one round trip, not one per entry)."""
+    """Entries are kept until the unit of work commits, then written with the
+    transaction's other closing writes and its COMMIT (``driver_writes.commit_with``: a use
+    case or a batch of event deliveries that records many entries costs no round trip of
+    its own)."""
 
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
@@ -57,11 +63,11 @@ class SqlAuditLog(AuditLog):
     async def record(self, entry: AuditEntry) -> None:
         self._pending.append(audit_row(entry))
 
-    async def flush(self) -> None:
-        """Write the entries recorded so far (the unit of work calls it before committing)."""
-        if self._pending:
-            rows, self._pending = self._pending, []
-            await self._uow.connection.execute(sa.insert(audit_log), rows)
+    def take(self) -> list[dict[str, Any]]:
+        """The rows recorded so far, now the caller's to write (the unit of work writes them
+        with its commit: ``AUDIT_INSERT``)."""
+        rows, self._pending = self._pending, []
+        return rows
 
 
 class SqlAuditTrail(AuditTrail):

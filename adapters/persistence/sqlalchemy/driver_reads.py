@@ -85,10 +85,10 @@ class DriverSelect:
                 found = await cursor.fetchone()
                 return [] if found is None else [found]
         except DriverError as exc:
-            raise await _as_sqlalchemy_error(conn, fairy, sql, params, exc) from exc
+            raise await as_sqlalchemy_error(conn, fairy, sql, params, exc) from exc
 
 
-async def _as_sqlalchemy_error(
+async def as_sqlalchemy_error(
     conn: AsyncConnection, fairy: Any, sql: str, params: Mapping[str, Any], exc: DriverError
 ) -> BaseException:
     dialect = conn.dialect

@@ -1,7 +1,9 @@
 """``SqlAlchemyUnitOfWork``: one connection and one transaction per ``async with`` block.
 
 Integration events emitted in the block (``uow.emit``) are inserted into ``outbox_events`` in
-the same transaction as the changes; the relay delivers them after the commit. Domain events
+the same transaction as the changes; the relay delivers them after the commit. The audit
+rows, the outbox rows and ``COMMIT`` go to PostgreSQL in one round trip
+(``driver_writes.commit_with``). Domain events
 the tracked aggregates recorded are published in-process after the commit (see
 ``BaseUnitOfWork``).
 
@@ -25,11 +27,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sqlalchemy.driver_reads import checked_out
+from adapters.persistence.sqlalchemy.driver_writes import DriverInsert, commit_with
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import constraint_error, is_unavailable, unavailable
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
@@ -43,6 +45,10 @@ if TYPE_CHECKING:  # built in _begin: the audit log imports this module
     pass
 
 log = logging.getLogger("atelier.persistence")
+
+
+#: The outbox rows' insert, written with the unit of work's commit.
+_OUTBOX_INSERT = DriverInsert(outbox_events)
 
 
 def outbox_row(envelope: Envelope, recorded_at: datetime) -> dict[str, Any]:
@@ -142,14 +148,14 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
     async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        connection = self.connection
-        await self._audit_log.flush()
-        if emitted:
-            now = datetime.now(UTC)
-            await connection.execute(
-                sa.insert(outbox_events), [outbox_row(envelope, now) for envelope in emitted]
-            )
-        await connection.commit()
+        from adapters.persistence.sqlalchemy.audit import AUDIT_INSERT
+
+        now = datetime.now(UTC)
+        outbox = [outbox_row(envelope, now) for envelope in emitted]
+        # the audit rows, the outbox rows and COMMIT: one round trip on PostgreSQL
+        await commit_with(
+            self.connection, [(AUDIT_INSERT, self._audit_log.take()), (_OUTBOX_INSERT, outbox)]
+        )
 
     async def _rollback(self) -> None:
         connection = self._connection
