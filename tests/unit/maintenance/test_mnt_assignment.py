@@ -146,6 +146,11 @@ WEEKS = (
 )
 
 
+def copy_of(week: tuple[WorkingWindow, ...]) -> tuple[WorkingWindow, ...]:
+    """An equal week made of other objects."""
+    return tuple(WorkingWindow(w.weekday, w.start_minute, w.end_minute) for w in week)
+
+
 @settings(max_examples=150)
 @given(
     picks=st.lists(st.tuples(st.integers(0, 2), st.booleans()), min_size=1, max_size=6),
@@ -161,7 +166,7 @@ def test_each_technician_is_judged_on_its_own_week(
         make_technician(
             id=uid(n + 1),
             user_id=uid(100 + n),
-            working_hours=WEEKS[week] if shared else tuple(list(WEEKS[week])),
+            working_hours=WEEKS[week] if shared else copy_of(WEEKS[week]),
         )
         for n, (week, shared) in enumerate(picks)
     ]
