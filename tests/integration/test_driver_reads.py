@@ -21,6 +21,7 @@ from adapters.persistence.sqlalchemy.metadata import NAMING_CONVENTION, utc_time
 from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from domain.shared.errors import DependencyUnavailable
 from domain.shared.ids import new_id
+from tests.support.databases import database_with_tables
 
 SUFFIX = uuid.uuid4().hex[:8]
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
@@ -41,19 +42,10 @@ ALL, ALL_LIMITED = DriverSelect(_ALL), DriverSelect(_ALL.limit(1))
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlDatabase]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    db = SqlDatabase.from_settings(url=url, pool_size=1, max_overflow=0, pool_timeout=2)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    try:
+    async with database_with_tables(
+        request, metadata, tmp_path / "driver.db", pool_size=1, pool_timeout=2
+    ) as db:
         yield db
-    finally:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(metadata.drop_all)
-        await db.aclose()
 
 
 async def test_a_row_reads_as_sqlalchemy_reads_it(database: SqlDatabase) -> None:

@@ -14,15 +14,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from adapters.persistence.sqlalchemy.driver_writes import DriverInsert, commit_with
+from adapters.persistence.sqlalchemy.driver_writes import DriverInsert, DriverStatement, commit_with
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.errors import execute_unguarded
 from adapters.persistence.sqlalchemy.metadata import (
     NAMING_CONVENTION,
     json_column,
     utc_timestamp,
     uuid_pk,
 )
+from domain.shared.errors import DuplicateValue
 from domain.shared.ids import new_id
+from tests.support.databases import database_with_tables
 
 SUFFIX = uuid.uuid4().hex[:8]
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
@@ -47,19 +50,10 @@ AT = datetime(2026, 11, 2, 9, 15, 30, 120, tzinfo=UTC)
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlDatabase]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'writes.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    db = SqlDatabase.from_settings(url=url, pool_size=1, max_overflow=0, pool_timeout=2)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    try:
+    async with database_with_tables(
+        request, metadata, tmp_path / "writes.db", pool_size=1, pool_timeout=2
+    ) as db:
         yield db
-    finally:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(metadata.drop_all)
-        await db.aclose()
 
 
 def note(title: str, body: Any, at: datetime = AT) -> dict[str, Any]:
@@ -142,3 +136,51 @@ async def test_with_nothing_to_insert_it_commits_the_transaction(database: SqlDa
         await conn.execute(sa.insert(notes), [row])
         await commit_with(conn, [(NOTES, []), (MARKS, [])])
     assert await stored(database, notes) == [row]
+
+
+RENAME = DriverStatement(
+    sa.update(notes).where(notes.c.id == sa.bindparam("note_id")).values(title=sa.bindparam("to"))
+)
+ADD_RETURNING = DriverStatement(sa.insert(notes).returning(notes.c.id, notes.c.title))
+ADD_MARK = DriverStatement(sa.insert(marks))
+
+
+async def test_a_statement_reports_its_rowcount_and_returned_rows(database: SqlDatabase) -> None:
+    row = note("old", {"k": 1})
+    async with database.engine.connect() as conn:
+        await conn.begin()
+        added = await execute_unguarded(conn, ADD_RETURNING, row)
+        assert [dict(r) for r in added.rows] == [{"id": row["id"], "title": "old"}]
+        renamed = await execute_unguarded(conn, RENAME, {"note_id": row["id"], "to": "new"})
+        assert (renamed.rowcount, renamed.rows) == (1, [])
+        missing = await execute_unguarded(conn, RENAME, {"note_id": new_id(), "to": "x"})
+        assert missing.rowcount == 0
+        await conn.commit()
+    assert [n["title"] for n in await stored(database, notes)] == ["new"]
+
+
+async def test_a_python_side_default_is_left_to_sqlalchemy(database: SqlDatabase) -> None:
+    async with database.engine.connect() as conn:
+        await conn.begin()
+        await execute_unguarded(conn, ADD_MARK, {"id": new_id(), "label": "defaulted"})
+        await conn.commit()
+    (mark,) = await stored(database, marks)
+    assert mark["label"] == "defaulted"
+    assert mark["at"].utcoffset() is not None
+
+
+async def test_a_violation_is_its_domain_error_and_the_connection_goes_on(
+    database: SqlDatabase,
+) -> None:
+    taken = {"id": new_id(), "label": "taken", "at": AT}
+    async with database.engine.connect() as conn:
+        await conn.begin()
+        await execute_unguarded(conn, ADD_MARK, taken)
+        with pytest.raises(DuplicateValue) as raised:  # as execute_checked translates it
+            await execute_unguarded(conn, ADD_MARK, {**taken, "id": new_id()})
+        assert isinstance(raised.value.__cause__, sa_exc.IntegrityError)
+        await conn.rollback()
+        await conn.begin()
+        await execute_unguarded(conn, ADD_MARK, taken)
+        await conn.commit()
+    assert await stored(database, marks) == [taken]

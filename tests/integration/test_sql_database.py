@@ -27,6 +27,7 @@ from adapters.persistence.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from adapters.persistence.sqlalchemy.versioning import update_versioned
 from domain.shared.errors import DependencyUnavailable
 from domain.shared.ids import new_id
+from tests.support.databases import database_with_tables
 
 # test tables live in their own MetaData (same naming convention), with a unique suffix so
 # concurrent sessions on the shared PostgreSQL database never collide
@@ -56,19 +57,14 @@ FK_PARENT = f"fk_t_children_{SUFFIX}_parent_id_t_parents_{SUFFIX}"
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlDatabase]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'dir' / 'atelier.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    db = SqlDatabase.from_settings(url=url, pool_size=2, max_overflow=0, pool_timeout=1)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(test_metadata.create_all)
-    try:
+    async with database_with_tables(
+        request,
+        test_metadata,
+        tmp_path / "nested" / "dir" / "atelier.db",
+        pool_size=2,
+        pool_timeout=1,
+    ) as db:
         yield db
-    finally:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(test_metadata.drop_all)
-        await db.aclose()
 
 
 async def _insert_parent(db: SqlDatabase, **values: object) -> uuid.UUID:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.migrations import upgrade
@@ -28,4 +29,33 @@ async def migrated_database(
     try:
         yield database
     finally:
+        await database.aclose()
+
+
+@asynccontextmanager
+async def database_with_tables(
+    request: pytest.FixtureRequest,
+    metadata: sa.MetaData,
+    sqlite_file: Path,
+    *,
+    pool_size: int,
+    pool_timeout: float,
+) -> AsyncIterator[SqlDatabase]:
+    """For a fixture parametrised ``"sqlite"`` / ``"postgres"``: a database holding a test
+    module's own tables (``metadata``), created here and dropped at the end; PostgreSQL is
+    the session's ``postgres_url``, SQLite a file at ``sqlite_file``."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{sqlite_file}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    database = SqlDatabase.from_settings(
+        url=url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout
+    )
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        yield database
+    finally:
+        async with database.engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
         await database.aclose()

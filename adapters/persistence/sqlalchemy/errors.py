@@ -38,6 +38,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Delete, Update
 
 from adapters.persistence import constraints
+from adapters.persistence.sqlalchemy.driver_writes import DriverStatement, Executed
 from adapters.persistence.sqlalchemy.metadata import metadata as shared_metadata
 from domain.shared.errors import DependencyUnavailable, DomainError
 
@@ -365,6 +366,24 @@ async def execute_checked(
     except sa_exc.IntegrityError as exc:
         error = await constraint_error(
             conn, exc, statement=statement, parameters=parameters, metadata=metadata
+        )
+        if error is None:
+            raise
+        raise error from exc
+
+
+async def execute_unguarded(
+    conn: AsyncConnection, statement: DriverStatement, parameters: Mapping[str, Any]
+) -> Executed:
+    """``execute_checked(..., guarded=False)`` of a statement built once, on psycopg's
+    connection on PostgreSQL (``driver_writes.DriverStatement``): for the writes of a
+    command, which does not go on after a violation. A violated constraint becomes its
+    domain error, as there."""
+    try:
+        return await statement.execute(conn, parameters)
+    except sa_exc.IntegrityError as exc:
+        error = await constraint_error(
+            conn, exc, statement=statement.statement, parameters=parameters
         )
         if error is None:
             raise

@@ -18,8 +18,14 @@ from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
+from adapters.persistence.sqlalchemy.driver_writes import DriverStatement
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
-from adapters.persistence.sqlalchemy.errors import execute_checked, is_unavailable, unavailable
+from adapters.persistence.sqlalchemy.errors import (
+    execute_checked,
+    execute_unguarded,
+    is_unavailable,
+    unavailable,
+)
 from application.shared.pagination import Sort
 
 
@@ -52,7 +58,10 @@ async def update_if_version(
     domain error.
     """
     parameters = {**values, "version": new_version, _ID: id, _EXPECTED: expected_version}
-    result = await execute_checked(conn, _versioned_update(table), parameters, guarded=guarded)
+    if not guarded:  # on psycopg's connection (PostgreSQL): ``driver_writes``
+        executed = await execute_unguarded(conn, _driver_update(table), parameters)
+        return executed.rowcount == 1
+    result = await execute_checked(conn, _versioned_update(table), parameters, guarded=True)
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 
@@ -67,6 +76,11 @@ def _versioned_update(table: sa.Table) -> sa.Update:
     return sa.update(table).where(
         table.c.id == sa.bindparam(_ID), table.c.version == sa.bindparam(_EXPECTED)
     )
+
+
+@functools.cache
+def _driver_update(table: sa.Table) -> DriverStatement:
+    return DriverStatement(_versioned_update(table))
 
 
 def const(*values: str) -> list[sa.ColumnElement[Any]]:

@@ -14,7 +14,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
-from adapters.persistence.sqlalchemy.errors import execute_checked
+from adapters.persistence.sqlalchemy.driver_writes import DriverStatement
+from adapters.persistence.sqlalchemy.errors import execute_checked, execute_unguarded
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import (
     equipment,
@@ -54,7 +55,7 @@ _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 #: Built once: a request only binds the id (no statement construction, one compiled-cache
 #: entry, prepared by psycopg after its first uses).
 #: Values bound at execution: built once, no per-call coercion or cache-key walk.
-_INSERT = sa.insert(interventions)
+_INSERT = DriverStatement(sa.insert(interventions))
 #: One intervention: every command on one loads it first (``driver_reads``).
 _BY_ID = DriverSelect(sa.select(interventions).where(I.id == sa.bindparam("intervention_id")))
 #: ``GET /interventions/{id}``: the hottest read, on the driver's connection (``driver_reads``).
@@ -151,12 +152,11 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         # violations are their domain errors (preventive_exists, unknown_reference...); a
         # preventive one runs in a SAVEPOINT so the transaction goes on after its conflict
         # (as ``save``: only the preventive key is unique among the columns written)
-        await execute_checked(
-            self._conn,
-            _INSERT,
-            mapping.intervention_row(intervention),
-            guarded=intervention.preventive_key is not None,
-        )
+        row = mapping.intervention_row(intervention)
+        if intervention.preventive_key is not None:
+            await execute_checked(self._conn, _INSERT.statement, row, guarded=True)
+        else:
+            await execute_unguarded(self._conn, _INSERT, row)
         self._uow.track(intervention)
 
     async def save(self, intervention: Intervention, *, expected_version: int) -> None:

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from adapters.persistence import constraints
-from adapters.persistence.sqlalchemy.errors import execute_checked
+from adapters.persistence.sqlalchemy.driver_writes import DriverStatement
+from adapters.persistence.sqlalchemy.errors import execute_checked, execute_unguarded
 from adapters.persistence.sqlalchemy.maintenance import mapping
 from adapters.persistence.sqlalchemy.maintenance.tables import schedule_entries, technicians
 from adapters.persistence.sqlalchemy.queries import (
@@ -35,6 +36,9 @@ from domain.maintenance.scheduling import ScheduleConflict, ScheduleEntry, find_
 from domain.shared.errors import DuplicateValue, PreconditionFailed
 
 S = schedule_entries.c
+#: A new entry on PostgreSQL (values bound at execution, on psycopg's connection): a
+#: duplicate or a clash is skipped, so the transaction stays usable without a SAVEPOINT.
+_ADD = DriverStatement(postgresql.insert(schedule_entries).on_conflict_do_nothing().returning(S.id))
 INTERVENTION_UNIQUE = "uq_schedule_entries_intervention_id"
 
 
@@ -77,14 +81,9 @@ class SqlScheduleRepository(SqlRepository, ScheduleRepository):
 
     async def add(self, entry: ScheduleEntry) -> None:
         if self._postgres:  # no SAVEPOINT: a duplicate is skipped, the transaction stays usable
-            statement = (
-                postgresql.insert(schedule_entries)
-                .values(mapping.entry_row(entry))
-                .on_conflict_do_nothing()
-                .returning(S.id)
-            )
             # a foreign key that points nowhere still fails (unknown_reference)
-            if (await execute_checked(self._conn, statement, guarded=False)).first() is None:
+            added = await execute_unguarded(self._conn, _ADD, mapping.entry_row(entry))
+            if not added.rows:
                 # skipped: the intervention has an entry, or the exclusion constraint found a
                 # clash (a concurrent booking waited for and committed): this statement's
                 # fresh snapshot names it
