@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from adapters.persistence.sqlalchemy.driver_writes import DriverInsert
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.queries import read_connection
 from adapters.persistence.sqlalchemy.tables.audit import audit_log
@@ -46,10 +45,6 @@ def audit_entry(row: sa.Row[Any]) -> AuditEntry:
     )
 
 
-#: The audit rows' insert, written with the unit of work's commit.
-AUDIT_INSERT = DriverInsert(audit_log)
-
-
 class SqlAuditLog(AuditLog):
     """Entries are kept until the unit of work commits, then written with the
     transaction's other closing writes and its COMMIT (``driver_writes.commit_with``: a use
@@ -65,7 +60,7 @@ class SqlAuditLog(AuditLog):
 
     def take(self) -> list[dict[str, Any]]:
         """The rows recorded so far, now the caller's to write (the unit of work writes them
-        with its commit: ``AUDIT_INSERT``)."""
+        with its commit)."""
         rows, self._pending = self._pending, []
         return rows
 

@@ -16,7 +16,8 @@ psycopg adapts to the column's type by itself (UUIDs, aware datetimes, text, num
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,21 +75,32 @@ class DriverSelect:
         # the caller's values, with those the statement holds itself (a LIMIT 1); a
         # parameter left without a value is refused here, as SQLAlchemy refuses it
         params = compiled.construct_params(dict(params))
-        fairy = checked_out(conn) or await conn.get_raw_connection()  # (re)connects or raises
-        driver: Any = fairy.driver_connection
-        try:
-            async with driver.cursor(row_factory=dict_row) as cursor:
-                await cursor.execute(sql, params)
-                if many:
-                    rows: list[Mapping[str, Any]] = await cursor.fetchall()
-                    return rows
-                found = await cursor.fetchone()
-                return [] if found is None else [found]
-        except DriverError as exc:
-            raise await as_sqlalchemy_error(conn, fairy, sql, params, exc) from exc
+        async with (
+            on_driver(conn, sql, params) as driver,
+            driver.cursor(row_factory=dict_row) as cursor,
+        ):
+            await cursor.execute(sql, params)
+            if many:
+                rows: list[Mapping[str, Any]] = await cursor.fetchall()
+                return rows
+            found = await cursor.fetchone()
+            return [] if found is None else [found]
 
 
-async def as_sqlalchemy_error(
+@asynccontextmanager
+async def on_driver(
+    conn: AsyncConnection, sql: str, params: Mapping[str, Any]
+) -> AsyncIterator[Any]:
+    """psycopg's connection under ``conn`` (connecting it if need be); a driver error in the
+    block is raised as SQLAlchemy raises it for ``sql`` and ``params``."""
+    fairy = checked_out(conn) or await conn.get_raw_connection()  # (re)connects or raises
+    try:
+        yield fairy.driver_connection
+    except DriverError as exc:
+        raise await _as_sqlalchemy_error(conn, fairy, sql, params, exc) from exc
+
+
+async def _as_sqlalchemy_error(
     conn: AsyncConnection, fairy: Any, sql: str, params: Mapping[str, Any], exc: DriverError
 ) -> BaseException:
     dialect = conn.dialect

@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from psycopg import Error as DriverError
 from psycopg.rows import dict_row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence.sqlalchemy.driver_reads import as_sqlalchemy_error, checked_out
+from adapters.persistence.sqlalchemy.driver_reads import on_driver
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +84,13 @@ class DriverStatement:
             return Executed(result.rowcount, rows)
         sql: str = compiled.string
         (bound,) = self.bound(compiled, [params])
-        fairy = checked_out(conn) or await conn.get_raw_connection()  # (re)connects or raises
-        driver: Any = fairy.driver_connection
-        try:
-            async with driver.cursor(row_factory=dict_row) as cursor:
-                await cursor.execute(sql, bound)
-                found = await cursor.fetchall() if cursor.description is not None else []
-                return Executed(cursor.rowcount, found)
-        except DriverError as exc:
-            raise await as_sqlalchemy_error(conn, fairy, sql, bound, exc) from exc
+        async with (
+            on_driver(conn, sql, bound) as driver,
+            driver.cursor(row_factory=dict_row) as cursor,
+        ):
+            await cursor.execute(sql, bound)
+            found = await cursor.fetchall() if cursor.description is not None else []
+            return Executed(cursor.rowcount, found)
 
 
 class DriverInsert(DriverStatement):
@@ -128,22 +125,16 @@ async def commit_with(
             await conn.execute(insert.statement, [dict(row) for row in rows])
         await conn.commit()
         return
-    batches = [
-        (compiled.string, insert.bound(compiled, rows))
-        for insert, rows in writes
-        for compiled in (insert.checked_for(conn, rows),)
-    ]
-    fairy = checked_out(conn) or await conn.get_raw_connection()  # (re)connects or raises
-    driver: Any = fairy.driver_connection
-    try:
-        async with driver.pipeline():
-            async with driver.cursor() as cursor:
-                for sql, batch in batches:
-                    await cursor.executemany(sql, batch)
-            await driver.commit()  # queued with the inserts; waits for all of them
-    except DriverError as exc:
-        # the server answers the whole pipeline at once: the error names every statement
-        statements = "; ".join([*(sql for sql, _ in batches), "COMMIT"])
-        raise await as_sqlalchemy_error(conn, fairy, statements, {}, exc) from exc
+    batches: list[tuple[str, list[dict[str, Any]]]] = []
+    for insert, rows in writes:
+        compiled = insert.checked_for(conn, rows)
+        batches.append((compiled.string, insert.bound(compiled, rows)))
+    # the server answers the whole pipeline at once: an error names every statement
+    statements = "; ".join([*(sql for sql, _ in batches), "COMMIT"])
+    async with on_driver(conn, statements, {}) as driver, driver.pipeline():
+        async with driver.cursor() as cursor:
+            for sql, batch in batches:
+                await cursor.executemany(sql, batch)
+        await driver.commit()  # queued with the inserts; waits for all of them
     # SQLAlchemy's own transaction: the driver's is committed, so no round trip
     await conn.commit()

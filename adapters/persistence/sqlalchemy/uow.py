@@ -34,6 +34,7 @@ from adapters.persistence.sqlalchemy.driver_reads import checked_out
 from adapters.persistence.sqlalchemy.driver_writes import DriverInsert, commit_with
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import constraint_error, is_unavailable, unavailable
+from adapters.persistence.sqlalchemy.tables.audit import audit_log
 from adapters.persistence.sqlalchemy.tables.outbox import outbox_events
 from application.shared.audit import AuditLog
 from application.shared.events import EventPublisher
@@ -47,8 +48,8 @@ if TYPE_CHECKING:  # built in _begin: the audit log imports this module
 log = logging.getLogger("atelier.persistence")
 
 
-#: The outbox rows' insert, written with the unit of work's commit.
-_OUTBOX_INSERT = DriverInsert(outbox_events)
+#: The audit and outbox rows' inserts, written with the unit of work's commit.
+_AUDIT_INSERT, _OUTBOX_INSERT = DriverInsert(audit_log), DriverInsert(outbox_events)
 
 
 def outbox_row(envelope: Envelope, recorded_at: datetime) -> dict[str, Any]:
@@ -148,13 +149,11 @@ class SqlAlchemyUnitOfWork(BaseUnitOfWork):
     async def _commit(self, events: Sequence[DomainEvent], emitted: Sequence[Envelope]) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        from adapters.persistence.sqlalchemy.audit import AUDIT_INSERT
-
         now = datetime.now(UTC)
         outbox = [outbox_row(envelope, now) for envelope in emitted]
         # the audit rows, the outbox rows and COMMIT: one round trip on PostgreSQL
         await commit_with(
-            self.connection, [(AUDIT_INSERT, self._audit_log.take()), (_OUTBOX_INSERT, outbox)]
+            self.connection, [(_AUDIT_INSERT, self._audit_log.take()), (_OUTBOX_INSERT, outbox)]
         )
 
     async def _rollback(self) -> None:
