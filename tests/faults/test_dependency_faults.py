@@ -83,7 +83,12 @@ async def _freeze(app: AppServer, servers: Servers, figures: list[str], name: st
         app,
         inject=server.freeze,
         repair=server.thaw,
-        hold_seconds=bound + SLACK_SECONDS + 1.5,
+        # A write that started just before the fault was fully in place may wait up to
+        # bound + slack before its 503; the writers then start new ones. The window checked
+        # for fast 503s (``hold - bound - slack``) must outlast that wait, or every writer
+        # can be busy with a pre-fault write for the whole window (seen: 503 in 1.51 s
+        # against a 1.5 s window).
+        hold_seconds=2 * (bound + SLACK_SECONDS) + 1.0,
     )
     waits = _assert_fast_503s(fault, bound, CODES[name])
     slowest_probe = _assert_readiness(fault, CHECKS[name])
