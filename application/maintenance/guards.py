@@ -54,10 +54,10 @@ async def load_intervention(
     "Own" means: on equipment the actor owns (read, create, cancel), or assigned to the
     actor's technician profile (start, complete, report).
     """
-    intervention = await uow.interventions.get(intervention_id)
-    equipment = None if intervention is None else await uow.equipment.get(intervention.equipment_id)
-    if intervention is None or equipment is None:
+    found = await uow.interventions.get_with_equipment(intervention_id)
+    if found is None:
         raise NotFound("No such intervention.")
+    intervention, equipment = found
     owner = owns_equipment(actor, equipment)
     if not allowed(actor, Resource.INTERVENTIONS, Action.READ).permits(owns=owner):
         raise NotFound("No such intervention.")

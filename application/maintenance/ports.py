@@ -213,6 +213,14 @@ class EquipmentRepository(Protocol):
 class InterventionRepository(Protocol):
     async def get(self, intervention_id: UUID) -> Intervention | None: ...
 
+    async def get_with_equipment(
+        self, intervention_id: UUID
+    ) -> tuple[Intervention, Equipment] | None:
+        """The intervention and its equipment, both tracked (as ``get`` and
+        ``EquipmentRepository.get`` track them), or None when either is missing. Every
+        command on an intervention starts here (SQL: one joined statement, one round trip)."""
+        ...
+
     async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
         """The read model of one intervention (``overdue`` as of ``now``), not tracked: a
         read that changes nothing needs no aggregate (SQL: one prepared statement, the row

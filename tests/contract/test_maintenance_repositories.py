@@ -49,7 +49,12 @@ from domain.maintenance.enums import (
     Priority,
 )
 from domain.maintenance.equipment import Equipment
-from domain.maintenance.events import InterventionEscalated, TechnicianCreated
+from domain.maintenance.events import (
+    EquipmentDown,
+    InterventionAssigned,
+    InterventionEscalated,
+    TechnicianCreated,
+)
 from domain.maintenance.intervention import Intervention
 from domain.maintenance.scheduling import ScheduleConflict, ScheduleEntry, ensure_no_conflict
 from domain.maintenance.technician import Technician, WorkingWindow
@@ -611,6 +616,48 @@ async def test_the_view_of_one_intervention_is_its_read_model(backend: Backend) 
         assert view == InterventionView.of(item, now)
     assert view is not None
     assert view.overdue
+
+
+async def test_an_intervention_loads_with_its_equipment_both_tracked(backend: Backend) -> None:
+    owner = await backend.new_user(Role.CLIENT)
+    e = await add_equipment(
+        backend,
+        model="X-2",
+        location="Hall B",
+        owner_id=owner,
+        installed_on=date(2024, 5, 1),
+        maintenance_interval_days=30,
+    )
+    t = await add_technician(backend)
+    item = await add_intervention(backend, e.id, priority="high", required_skills=["pumps"])
+    async with backend.uow() as uow:
+        found = await uow.interventions.get_with_equipment(item.id)
+        alone = await uow.interventions.get(item.id)
+        its_equipment = await uow.equipment.get(e.id)
+        assert await uow.interventions.get_with_equipment(uuid.uuid4()) is None
+    assert found is not None
+    assert alone is not None
+    assert its_equipment is not None
+    loaded, equipment = found
+    # every field as the single reads give it: no column of one taken for the other's
+    assert state(loaded) == state(alone) == state(item)
+    assert state(equipment) == state(its_equipment)
+    assert (equipment.id, equipment.version, equipment.owner_id) == (e.id, 1, owner)
+    assert equipment.created_at == e.created_at
+    assert loaded.created_at == item.created_at
+
+    recorder = Recorder()  # both are tracked: their events are published after the commit
+    async with backend.uow(recorder) as uow:
+        found = await uow.interventions.get_with_equipment(item.id)
+        assert found is not None
+        loaded, equipment = found
+        loaded.assign(t.id, NOW + timedelta(hours=1), 30, NOW)
+        await uow.interventions.save(loaded, expected_version=1)
+        assert equipment.update({"status": "down"}, NOW)
+        await uow.equipment.save(equipment, expected_version=1)
+        await uow.commit()
+    kinds = {type(ev) for ev in recorder.events}
+    assert {InterventionAssigned, EquipmentDown} <= kinds, kinds
 
 
 async def test_preventive_key_is_unique(backend: Backend) -> None:

@@ -289,6 +289,15 @@ class MemoryInterventionRepository(_AggregateTable, InterventionRepository):
     async def get(self, intervention_id: UUID) -> Intervention | None:
         return self._get(intervention_id)  # type: ignore[no-any-return]
 
+    async def get_with_equipment(
+        self, intervention_id: UUID
+    ) -> tuple[Intervention, Equipment] | None:
+        found = self._rows.get(intervention_id)
+        equipment = None if found is None else self._equipment.get(found.equipment_id)
+        if found is None or equipment is None:
+            return None
+        return self._out(found), self._out(equipment)
+
     async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
         found = self._rows.get(intervention_id)
         return None if found is None else InterventionView.of(found, now)

@@ -44,6 +44,7 @@ from domain.maintenance.enums import (
     InterventionStatus,
     Priority,
 )
+from domain.maintenance.equipment import Equipment
 from domain.maintenance.intervention import Intervention
 from domain.shared.errors import PreconditionFailed
 
@@ -58,6 +59,15 @@ _VIEW_COLUMNS = [I[name] for name in mapping.VIEW_COLUMNS]
 _INSERT = DriverStatement(sa.insert(interventions))
 #: One intervention: every command on one loads it first (``driver_reads``).
 _BY_ID = DriverSelect(sa.select(interventions).where(I.id == sa.bindparam("intervention_id")))
+#: An intervention with its equipment (every command on one): one joined statement, the
+#: equipment's columns prefixed (``_EQ``) so that no name meets an intervention's.
+_EQ = "e__"
+_EQUIPMENT_NAMES = tuple(c.name for c in equipment.c)
+_WITH_EQUIPMENT = DriverSelect(
+    sa.select(interventions, *[c.label(_EQ + c.name) for c in equipment.c])
+    .join_from(interventions, equipment, I.equipment_id == equipment.c.id)
+    .where(I.id == sa.bindparam("intervention_id"))
+)
 #: ``GET /interventions/{id}``: the hottest read, on the driver's connection (``driver_reads``).
 _VIEW_BY_ID = DriverSelect(sa.select(*_VIEW_COLUMNS).where(I.id == sa.bindparam("intervention_id")))
 
@@ -138,6 +148,18 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         intervention = mapping.intervention_of(found)
         self._uow.track(intervention)
         return intervention
+
+    async def get_with_equipment(
+        self, intervention_id: UUID
+    ) -> tuple[Intervention, Equipment] | None:
+        found = await _WITH_EQUIPMENT.first(self._conn, {"intervention_id": intervention_id})
+        if found is None:
+            return None
+        intervention = mapping.intervention_of(found)
+        item = mapping.equipment_of({name: found[_EQ + name] for name in _EQUIPMENT_NAMES})
+        self._uow.track(intervention)
+        self._uow.track(item)
+        return intervention, item
 
     async def view(self, intervention_id: UUID, now: datetime) -> InterventionView | None:
         found = await _VIEW_BY_ID.first(self._conn, {"intervention_id": intervention_id})
