@@ -75,6 +75,12 @@ async def test_a_row_reads_as_sqlalchemy_reads_it(database: SqlDatabase) -> None
         assert [r["name"] for r in first] == ["pump"]
         with pytest.raises(sa.exc.SQLAlchemyError, match="least"):
             await ALL.all(uow.connection, {})
+        # by position: the statement's columns in order, the same values
+        names = [c.name for c in things.c]
+        tuples = await ALL.tuples(uow.connection, {"least": 0})
+        assert all(type(t) is tuple for t in tuples)
+        assert tuples == [tuple(r[n] for n in names) for r in sorted(rows, key=lambda r: r["name"])]
+        assert await ALL.tuples(uow.connection, {"least": 10}) == []
 
 
 async def _terminate(url: str, backend: int) -> None:

@@ -88,25 +88,26 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
             "ends_at": ends_at,
             "intervention_id": intervention_id,
         }
-        rows = await _POOL_STATEMENT.all(self._conn, parameters)
-        profiles = await self._pool_profiles([(r["id"], r["version"]) for r in rows])
+        rows = await _POOL_STATEMENT.tuples(self._conn, parameters)
+        profiles = await self._pool_profiles([(r[0], r[1]) for r in rows])
         pool, loads, found = [], {}, []
-        for r in rows:
-            technician = profiles.get(r["id"])
+        # the columns of ``_build_pool_statement``, in order
+        for technician_id, _, booked, clash_id, clash_of, starts_at, ends_at, version in rows:
+            technician = profiles.get(technician_id)
             if technician is None:  # deleted between the two statements
                 continue
             pool.append(technician)
-            if r["booked_minutes"]:
-                loads[r["id"]] = int(r["booked_minutes"])
-            if r["clash_id"] is not None:
+            if booked:
+                loads[technician_id] = int(booked)
+            if clash_id is not None:
                 found.append(
                     ScheduleEntry(
-                        id=r["clash_id"],
-                        intervention_id=r["clash_intervention_id"],
-                        technician_id=r["id"],
-                        starts_at=r["clash_starts_at"],
-                        ends_at=r["clash_ends_at"],
-                        version=r["clash_version"],
+                        id=clash_id,
+                        intervention_id=clash_of,
+                        technician_id=technician_id,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        version=version,
                     )
                 )
         return RankingPool(technicians=pool, clashes=found, loads=loads)
