@@ -81,6 +81,14 @@ async def test_a_row_reads_as_sqlalchemy_reads_it(database: SqlDatabase) -> None
         assert all(type(t) is tuple for t in tuples)
         assert tuples == [tuple(r[n] for n in names) for r in sorted(rows, key=lambda r: r["name"])]
         assert await ALL.tuples(uow.connection, {"least": 10}) == []
+        # a literal IN list (SQLAlchemy expands it per execution) is expanded alike
+        for named in (things.c.name.in_(["valve", "gate"]), things.c.name.not_in(["valve"])):
+            listed = sa.select(things.c.name).where(named, things.c.count >= sa.bindparam("least"))
+            plain_names = (await uow.connection.execute(listed, {"least": 0})).scalars().all()
+            assert [
+                r["name"] for r in await DriverSelect(listed).all(uow.connection, {"least": 0})
+            ] == plain_names
+            assert len(plain_names) == 1
 
 
 async def _terminate(url: str, backend: int) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
@@ -99,17 +100,29 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
+@contextmanager
+def _sent_to_psycopg() -> Iterator[list[tuple[str, Any]]]:
+    """The statements on ``interventions`` psycopg is given in the block, with their
+    parameters, whichever path sends them (SQLAlchemy's execution or ``DriverSelect``)."""
+    captured: list[tuple[str, Any]] = []
+    execute = psycopg.AsyncCursor.execute
+
+    async def capture(cursor: Any, query: Any, params: Any = None, **kw: Any) -> Any:
+        if isinstance(query, str) and "FROM interventions" in query:
+            captured.append((query, params))
+        return await execute(cursor, query, params, **kw)
+
+    psycopg.AsyncCursor.execute = capture  # type: ignore[method-assign]
+    try:
+        yield captured
+    finally:
+        psycopg.AsyncCursor.execute = execute  # type: ignore[method-assign]
+
+
 async def _plan(
     database: SqlDatabase, filters: InterventionFilters, sort: Sort
 ) -> list[dict[str, Any]]:
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "FROM interventions" in statement:
-            captured.append((statement, parameters))
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", capture)
-    try:
+    with _sent_to_psycopg() as captured:
         async with SqlMaintenanceUnitOfWork(database) as uow:
             await uow.connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
             await uow.interventions.list_views(filters, limit=50, offset=0, sort=sort, now=NOW)
@@ -119,8 +132,6 @@ async def _plan(
                 "EXPLAIN (FORMAT JSON) " + statement, parameters
             )
             raw = result.scalar_one()
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", capture)
     document = raw if isinstance(raw, list) else json.loads(raw)
     return list(_nodes(document[0]["Plan"]))
 
@@ -180,21 +191,12 @@ async def test_a_large_total_is_kept_for_a_moment(
     few = InterventionFilters(equipment_id=equipment_id, now=NOW)
 
     async def listed(filters: InterventionFilters, offset: int = 0) -> tuple[int, int, bool]:
-        counted: list[bool] = []
-
-        def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            if "FROM interventions" in statement:
-                counted.append("count(*)" in statement)
-
-        event.listen(database.engine.sync_engine, "before_cursor_execute", capture)
-        try:
+        with _sent_to_psycopg() as sent:
             async with SqlMaintenanceUnitOfWork(database, read_only=True) as uow:
                 items, total = await uow.interventions.list_views(
                     filters, limit=50, offset=offset, sort=DEFAULT, now=NOW
                 )
-        finally:
-            event.remove(database.engine.sync_engine, "before_cursor_execute", capture)
-        return len(items), total, any(counted)
+        return len(items), total, any("count(*)" in statement for statement, _ in sent)
 
     assert await listed(many) == (50, opened, True)
     assert await listed(many) == (50, opened, False)  # kept: the page alone

@@ -90,6 +90,9 @@ class DriverSelect:
         # the caller's values, with those the statement holds itself (a LIMIT 1); a
         # parameter left without a value is refused here, as SQLAlchemy refuses it
         params = compiled.construct_params(dict(params))
+        if compiled.post_compile_params:  # an IN list: expanded as SQLAlchemy expands it
+            expanded = compiled.construct_expanded_state(params)
+            sql, params = expanded.statement, expanded.parameters
         async with (
             on_driver(conn, sql, params) as driver,
             driver.cursor(row_factory=factory) as cursor,

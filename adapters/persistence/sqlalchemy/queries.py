@@ -7,10 +7,10 @@ from __future__ import annotations
 import functools
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -18,6 +18,7 @@ from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
+from adapters.persistence.sqlalchemy.driver_reads import DriverSelect
 from adapters.persistence.sqlalchemy.driver_writes import DriverStatement
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.errors import (
@@ -27,6 +28,9 @@ from adapters.persistence.sqlalchemy.errors import (
     unavailable,
 )
 from application.shared.pagination import Sort
+
+S = TypeVar("S")
+R = TypeVar("R")
 
 
 async def execute_guarded(conn: AsyncConnection, statement: Executable) -> Result[Any]:
@@ -227,18 +231,99 @@ async def fetch_page(
     total (only an empty page needs a second query for it). ``known_total``: the caller
     knows the total already (a count cap reached moments ago): the page is read without
     counting and that total returned, unless the page is empty (then it is counted)."""
+
+    async def read(statement: sa.Select[Any], bound: dict[str, Any]) -> list[sa.Row[Any]]:
+        return list((await conn.execute(statement, bound)).all())
+
+    async def count() -> int:
+        return int((await conn.execute(statements.count, dict(parameters))).scalar_one())
+
+    return await _paged(
+        read,
+        count,
+        statements.page,
+        statements.rows,
+        lambda row: int(row._mapping[PAGE_TOTAL]),
+        parameters,
+        limit=limit,
+        offset=offset,
+        known_total=known_total,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DriverPages:
+    """A ``PageStatements`` read on the driver's connection (``DriverSelect``): rows as
+    mappings, with no pass through SQLAlchemy's execution layer on PostgreSQL."""
+
+    page: DriverSelect
+    count: DriverSelect
+    rows: DriverSelect
+
+    @classmethod
+    def of(cls, statements: PageStatements) -> DriverPages:
+        return cls(
+            DriverSelect(statements.page),
+            DriverSelect(statements.count),
+            DriverSelect(statements.rows),
+        )
+
+    async def fetch(
+        self,
+        conn: AsyncConnection,
+        parameters: Mapping[str, Any],
+        *,
+        limit: int,
+        offset: int,
+        known_total: int | None = None,
+    ) -> tuple[list[Mapping[str, Any]], int]:
+        """``fetch_page``, on the driver."""
+
+        async def read(statement: DriverSelect, bound: dict[str, Any]) -> list[Mapping[str, Any]]:
+            return await statement.all(conn, bound)
+
+        async def count() -> int:
+            found = await self.count.tuples(conn, parameters)
+            return int(found[0][0])
+
+        return await _paged(
+            read,
+            count,
+            self.page,
+            self.rows,
+            lambda row: int(row[PAGE_TOTAL]),
+            parameters,
+            limit=limit,
+            offset=offset,
+            known_total=known_total,
+        )
+
+
+async def _paged(
+    read: Callable[[S, dict[str, Any]], Awaitable[list[R]]],
+    count: Callable[[], Awaitable[int]],
+    page: S,
+    rows: S,
+    total_of: Callable[[R], int],
+    parameters: Mapping[str, Any],
+    *,
+    limit: int,
+    offset: int,
+    known_total: int | None,
+) -> tuple[list[R], int]:
+    """``fetch_page``'s steps, whatever runs the statements."""
     if limit <= 0:
-        return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
+        return [], await count()
     bound = {**parameters, "page_limit": limit, "page_offset": offset}
     if known_total is not None:
-        found = (await conn.execute(statements.rows, bound)).all()
+        found = await read(rows, bound)
         if found:
-            return list(found), known_total
+            return found, known_total
     else:
-        found = (await conn.execute(statements.page, bound)).all()
+        found = await read(page, bound)
         if found:
-            return list(found), int(found[0]._mapping[PAGE_TOTAL])
-    return [], int((await conn.execute(statements.count, dict(parameters))).scalar_one())
+            return found, total_of(found[0])
+    return [], await count()
 
 
 #: A total of at least ``KEPT_TOTAL_MIN`` is kept ``KEPT_TOTAL_SECONDS`` by ``KeptPages``.
@@ -257,7 +342,7 @@ class KeptPages:
     are counted on every page. Per process; both maps are bounded."""
 
     def __init__(self) -> None:
-        self._statements: dict[Hashable, PageStatements] = {}
+        self._statements: dict[Hashable, DriverPages] = {}
         self._totals: dict[Hashable, tuple[float, int]] = {}
 
     async def fetch(
@@ -270,20 +355,21 @@ class KeptPages:
         *,
         limit: int,
         offset: int,
-    ) -> tuple[list[sa.Row[Any]], int]:
-        """One page and the total: ``key`` names the statements (``build`` makes them the
-        first time), ``filters`` the count (the shape of ``values``, without the sort)."""
+    ) -> tuple[list[Mapping[str, Any]], int]:
+        """One page (rows as mappings, read on the driver: ``DriverPages``) and the total:
+        ``key`` names the statements (``build`` makes them the first time), ``filters`` the
+        count (the shape of ``values``, without the sort)."""
         statements = self._statements.get(key)
         if statements is None:
             if len(self._statements) >= _KEPT_MAX:
                 self._statements.clear()
-            statements = self._statements[key] = build()
+            statements = self._statements[key] = DriverPages.of(build())
         counted = (conn.engine.url, filters, tuple(values.items()))
         now = time.monotonic()
         until, kept = self._totals.get(counted, (0.0, 0))
         known = kept if until > now else None
-        rows, total = await fetch_page(
-            conn, statements, values, limit=limit, offset=offset, known_total=known
+        rows, total = await statements.fetch(
+            conn, values, limit=limit, offset=offset, known_total=known
         )
         if known is None and total >= KEPT_TOTAL_MIN:
             if len(self._totals) >= _KEPT_MAX:

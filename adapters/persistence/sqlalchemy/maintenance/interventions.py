@@ -209,7 +209,7 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         self, filters: InterventionFilters, *, limit: int, offset: int, sort: Sort
     ) -> tuple[Sequence[Intervention], int]:
         rows, total = await self._page(filters, sort, limit=limit, offset=offset, views=False)
-        return [mapping.intervention(row) for row in rows], total
+        return [mapping.intervention_of(row) for row in rows], total
 
     async def list_views(
         self,
@@ -221,11 +221,11 @@ class SqlInterventionRepository(SqlRepository, InterventionRepository):
         now: datetime,
     ) -> tuple[Sequence[InterventionView], int]:
         rows, total = await self._page(filters, sort, limit=limit, offset=offset, views=True)
-        return [mapping.intervention_view(row, now) for row in rows], total
+        return [mapping.intervention_view_of(row, now) for row in rows], total
 
     async def _page(
         self, filters: InterventionFilters, sort: Sort, *, limit: int, offset: int, views: bool
-    ) -> tuple[Sequence[sa.Row[Any]], int]:
+    ) -> tuple[Sequence[Mapping[str, Any]], int]:
         shape, values = _filter_shape(filters)
         dialect, cap = self._conn.dialect.name, LIST_COUNT_CAP
         return await _PAGES.fetch(
