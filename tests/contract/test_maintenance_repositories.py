@@ -61,6 +61,7 @@ from domain.maintenance.technician import Technician, WorkingWindow
 from domain.shared.access import Role
 from domain.shared.errors import Conflict, DuplicateValue, PreconditionFailed, UnknownReference
 from domain.shared.events import DomainEvent
+from tests.support.psycopg_spy import sent_to_psycopg
 
 NOW = datetime(2025, 3, 12, 12, 0, 0, 123456, tzinfo=UTC)
 UowFactory = Callable[..., MaintenanceUnitOfWork]
@@ -1080,6 +1081,52 @@ async def test_a_move_onto_another_entry_names_the_field(backend: Backend) -> No
             )
     assert caught.value.code == "schedule_conflict"
     assert [e.field for e in caught.value.errors] == ["scheduled_at"]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # what psycopg is given
+async def test_saves_run_without_a_savepoint(backend: Backend) -> None:
+    """No caller goes on after a save's violation, so equipment, technician and planning
+    entry saves run their one versioned UPDATE with no SAVEPOINT around it (two round
+    trips fewer each); a violation is still its domain error (the move test above)."""
+    e = await add_equipment(backend)
+    t = await add_technician(backend)
+    (work,) = await _planned(backend, t, 1)
+    entry = ScheduleEntry.create(
+        intervention_id=work.id,
+        technician_id=t.id,
+        starts_at=datetime(2033, 5, 2, 9, tzinfo=UTC),
+        estimated_minutes=60,
+    )
+    async with backend.uow() as uow:
+        await uow.schedule.add(entry)
+        await uow.commit()
+    with sent_to_psycopg() as sent:
+        async with backend.uow() as uow:
+            item = await uow.equipment.get(e.id)
+            profile = await uow.technicians.get(t.id)
+            assert item is not None
+            assert profile is not None
+            assert item.update({"location": "Hall C"}, NOW)
+            await uow.equipment.save(item, expected_version=1)
+            assert profile.update({"specialty": "Hydraulics"}, NOW)
+            await uow.technicians.save(profile, expected_version=1)
+            moved = entry.rescheduled(entry.starts_at + timedelta(hours=2), 60)
+            await uow.schedule.save(moved, expected_version=entry.version)
+            await uow.commit()
+    statements = [text.lstrip().upper() for text, _ in sent]
+    updated = {s.split()[1] for s in statements if s.startswith("UPDATE")}
+    assert {"EQUIPMENT", "TECHNICIANS", "SCHEDULE_ENTRIES"} <= updated, statements
+    assert not [s for s in statements if "SAVEPOINT" in s], statements
+    async with backend.uow() as uow:
+        stored = await uow.equipment.get(e.id)
+        again = await uow.technicians.get(t.id)
+        entries = await uow.schedule.get(entry.id)
+    assert stored is not None
+    assert stored.location == "Hall C"
+    assert again is not None
+    assert again.specialty == "Hydraulics"
+    assert entries is not None
+    assert entries.starts_at == moved.starts_at
 
 
 # -- audit and unit of work -----------------------------------------------------------------

@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -28,6 +26,7 @@ from application.maintenance.ports import INTERVENTION_SORT_FIELDS, Intervention
 from application.shared.pagination import Sort
 from domain.maintenance.enums import InterventionStatus, InterventionType, Priority
 from tests.support import services
+from tests.support.psycopg_spy import sent_to_psycopg
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 DEFAULT = Sort("created_at", descending=True)
@@ -100,29 +99,10 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-@contextmanager
-def _sent_to_psycopg() -> Iterator[list[tuple[str, Any]]]:
-    """The statements on ``interventions`` psycopg is given in the block, with their
-    parameters, whichever path sends them (SQLAlchemy's execution or ``DriverSelect``)."""
-    captured: list[tuple[str, Any]] = []
-    execute = psycopg.AsyncCursor.execute
-
-    async def capture(cursor: Any, query: Any, params: Any = None, **kw: Any) -> Any:
-        if isinstance(query, str) and "FROM interventions" in query:
-            captured.append((query, params))
-        return await execute(cursor, query, params, **kw)
-
-    psycopg.AsyncCursor.execute = capture  # type: ignore[method-assign]
-    try:
-        yield captured
-    finally:
-        psycopg.AsyncCursor.execute = execute  # type: ignore[method-assign]
-
-
 async def _plan(
     database: SqlDatabase, filters: InterventionFilters, sort: Sort
 ) -> list[dict[str, Any]]:
-    with _sent_to_psycopg() as captured:
+    with sent_to_psycopg("FROM interventions") as captured:
         async with SqlMaintenanceUnitOfWork(database) as uow:
             await uow.connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
             await uow.interventions.list_views(filters, limit=50, offset=0, sort=sort, now=NOW)
@@ -191,7 +171,7 @@ async def test_a_large_total_is_kept_for_a_moment(
     few = InterventionFilters(equipment_id=equipment_id, now=NOW)
 
     async def listed(filters: InterventionFilters, offset: int = 0) -> tuple[int, int, bool]:
-        with _sent_to_psycopg() as sent:
+        with sent_to_psycopg("FROM interventions") as sent:
             async with SqlMaintenanceUnitOfWork(database, read_only=True) as uow:
                 items, total = await uow.interventions.list_views(
                     filters, limit=50, offset=offset, sort=DEFAULT, now=NOW

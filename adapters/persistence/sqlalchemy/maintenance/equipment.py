@@ -88,6 +88,7 @@ class SqlEquipmentRepository(SqlRepository, EquipmentRepository):
             expected_version=expected_version,
             new_version=item.version,
             values=mapping.equipment_values(item),
+            guarded=False,  # no caller goes on after a violation: no SAVEPOINT
         )
         if not saved:
             raise PreconditionFailed("The equipment was changed by someone else.")

@@ -111,6 +111,7 @@ class SqlScheduleRepository(SqlRepository, ScheduleRepository):
             expected_version=expected_version,
             new_version=entry.version,
             values=values,
+            guarded=False,  # no caller goes on after a clash (ScheduleConflict): no SAVEPOINT
         )
         if not saved:
             raise PreconditionFailed("The planning entry was changed by someone else.")

@@ -147,6 +147,7 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
             expected_version=expected_version,
             new_version=technician.version,
             values=mapping.technician_values(technician),
+            guarded=False,  # no caller goes on after a violation: no SAVEPOINT
         )
         if not saved:
             raise PreconditionFailed("The technician was changed by someone else.")
