@@ -8,7 +8,8 @@ Failing fast: every command is bounded by the connect and socket timeouts (a fro
 accepts connections and answers nothing); a broken connection (a restarted Redis) is retried
 on a new one, a timeout never is. After a failure, commands fail at once for ``cooldown``
 seconds (a small circuit breaker) instead of each waiting its own timeout, so a request that
-needs several commands does not wait several timeouts. Every failure is
+needs several commands does not wait several timeouts; a readiness ping that Redis answers
+ends the cooldown. Every failure is
 ``DependencyUnavailable(code="cache_unavailable")``, a 503.
 
 Reads (``get``, ``get_many``) are auto-pipelined: the reads issued during one event-loop
@@ -77,6 +78,10 @@ class _Breaker:
     def failed(self, exc: BaseException) -> None:
         if self._cooldown > 0 and str(exc) != _POOL_EXHAUSTED:
             self._open_until = self._clock() + self._cooldown
+
+    def answered(self) -> None:
+        """Redis answered just now (a readiness ping): the cooldown is over."""
+        self._open_until = 0.0
 
 
 _BATCH_MAX_KEYS = 512
@@ -273,12 +278,15 @@ class RedisCache(Cache):
     async def ping(self) -> None:
         """Asks Redis even while the breaker is open: readiness reports the cache as it is
         now, not a failure remembered from the last ``cooldown`` seconds (a timeout in a
-        busy moment made a healthy cache read as down)."""
+        busy moment made a healthy cache read as down). An answer ends the cooldown, so a
+        ready cache serves the next request instead of refusing it until the cooldown is
+        over."""
         try:
             await self._client.ping()  # type: ignore[misc]
         except _FAILURES as exc:
             self._breaker.failed(exc)
             raise _unavailable() from exc
+        self._breaker.answered()
 
     async def aclose(self) -> None:
         if self._close_client:

@@ -260,9 +260,38 @@ async def test_after_a_failure_calls_fail_at_once_for_the_cooldown(
             with pytest.raises(DependencyUnavailable):
                 await call
         assert calls == 1  # refused without reaching Redis
-        await cache.ping()  # readiness asks Redis itself: it answers
         await asyncio.sleep(0.35)
         assert await cache.get("a") is None
+        assert calls == 2
+    finally:
+        await drop_prefixed(cache, redis_url, redis_prefix)
+
+
+async def test_an_answered_ping_ends_the_cooldown(redis_url: str, redis_prefix: str) -> None:
+    """Readiness asks Redis itself, even while calls fail at once: when Redis answers, the
+    cooldown is over, so a cache reported ready serves the next request (a busy moment's
+    timeout otherwise kept it refusing for the rest of the cooldown)."""
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix, cooldown_seconds=60)
+    client = cache._client
+    original = client.mget
+    calls = 0
+
+    async def failing_once(keys: list[str]) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("connection reset")
+        return await original(keys)
+
+    client.mget = failing_once  # type: ignore[method-assign]
+    try:
+        with pytest.raises(DependencyUnavailable):
+            await cache.get("a")
+        with pytest.raises(DependencyUnavailable):
+            await cache.set("a", b"1")  # the breaker is open: refused at once
+        await cache.ping()
+        await cache.set("a", b"1")  # long before the 60 s cooldown would end
+        assert await cache.get("a") == b"1"
         assert calls == 2
     finally:
         await drop_prefixed(cache, redis_url, redis_prefix)
