@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -238,6 +239,16 @@ def _row(job: StoredJob) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _daemon(connection: Any) -> Any:
+    """An aiosqlite connection whose worker thread never holds up the process's exit, as
+    SQLAlchemy's aiosqlite dialect makes its own: since aiosqlite 0.22 the connection holds
+    a (non-daemon) thread, and one left open (a connect cancelled half-way, a store never
+    closed) kept the interpreter waiting for it at exit, forever."""
+    thread = connection if isinstance(connection, threading.Thread) else connection._thread
+    thread.daemon = True
+    return connection
+
+
 def _job(row: Any) -> StoredJob:
     data = dict(zip(_COLUMNS, row, strict=True))
     data["payload"] = msgspec.json.decode(data["payload"])
@@ -262,7 +273,7 @@ class SqliteJobStore(JobStore):
             self._path.parent.mkdir(parents=True, exist_ok=True)
             if not self._path.exists():
                 os.close(os.open(self._path, os.O_CREAT | os.O_WRONLY, 0o600))
-            conn = await aiosqlite.connect(self._path, isolation_level=None)
+            conn = await _daemon(aiosqlite.connect(self._path, isolation_level=None))
             await conn.execute(f"PRAGMA busy_timeout={int(self._busy)}")
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")

@@ -335,3 +335,27 @@ async def test_a_job_whose_worker_is_killed_runs_again_to_completion(
         await queue.aclose()
         if kind == "saq":
             await _drop_saq_keys(target, name)
+
+
+def test_an_unclosed_sqlite_store_does_not_hold_up_exit(tmp_path: Path) -> None:
+    """A store still open when the interpreter exits (never closed, still referenced) must
+    not keep the process alive: the interpreter waits for every non-daemon thread before it
+    collects anything, and aiosqlite's worker thread only stops when its connection is
+    closed or collected. It is made a daemon, as SQLAlchemy makes its own."""
+    script = (
+        "import asyncio\n"
+        "from pathlib import Path\n"
+        "from adapters.queue.local import SqliteJobStore\n"
+        f"STORE = SqliteJobStore(Path({str(tmp_path / 'jobs.db')!r}))  # alive until exit\n"
+        "async def main() -> None:\n"
+        "    assert await STORE.get('nothing') is None  # connected, never closed\n"
+        "asyncio.run(main())\n"
+        "print('exiting')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    finished = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=30, check=False,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.strip() == "exiting"
