@@ -235,34 +235,40 @@ async def test_a_broken_batch_fails_each_caller_alone(redis_url: str, redis_pref
         await drop_prefixed(cache, redis_url, redis_prefix)
 
 
+def _first_mget_fails(cache: RedisCache) -> list[int]:
+    """The cache's first ``MGET`` fails as a reset connection; the others reach Redis. The
+    list holds how many were asked for."""
+    client = cache._client
+    original = client.mget
+    calls = [0]
+
+    async def failing_once(keys: list[str]) -> object:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise ConnectionError("connection reset")
+        return await original(keys)
+
+    client.mget = failing_once  # type: ignore[method-assign]
+    return calls
+
+
 async def test_after_a_failure_calls_fail_at_once_for_the_cooldown(
     redis_url: str, redis_prefix: str
 ) -> None:
     """The small circuit breaker: once Redis failed to answer, the next calls do not each
     wait their own timeout; after the cooldown Redis is tried again."""
     cache = RedisCache.from_url(redis_url, prefix=redis_prefix, cooldown_seconds=0.3)
-    client = cache._client
-    original = client.mget
-    calls = 0
-
-    async def failing_once(keys: list[str]) -> object:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise ConnectionError("connection reset")
-        return await original(keys)
-
-    client.mget = failing_once  # type: ignore[method-assign]
+    calls = _first_mget_fails(cache)
     try:
         with pytest.raises(DependencyUnavailable):
             await cache.get("a")
         for call in (cache.get("a"), cache.set("a", b"1"), cache.increment("n", ttl_seconds=5)):
             with pytest.raises(DependencyUnavailable):
                 await call
-        assert calls == 1  # refused without reaching Redis
+        assert calls == [1]  # refused without reaching Redis
         await asyncio.sleep(0.35)
         assert await cache.get("a") is None
-        assert calls == 2
+        assert calls == [2]
     finally:
         await drop_prefixed(cache, redis_url, redis_prefix)
 
@@ -272,18 +278,7 @@ async def test_an_answered_ping_ends_the_cooldown(redis_url: str, redis_prefix: 
     cooldown is over, so a cache reported ready serves the next request (a busy moment's
     timeout otherwise kept it refusing for the rest of the cooldown)."""
     cache = RedisCache.from_url(redis_url, prefix=redis_prefix, cooldown_seconds=60)
-    client = cache._client
-    original = client.mget
-    calls = 0
-
-    async def failing_once(keys: list[str]) -> object:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise ConnectionError("connection reset")
-        return await original(keys)
-
-    client.mget = failing_once  # type: ignore[method-assign]
+    calls = _first_mget_fails(cache)
     try:
         with pytest.raises(DependencyUnavailable):
             await cache.get("a")
@@ -292,7 +287,7 @@ async def test_an_answered_ping_ends_the_cooldown(redis_url: str, redis_prefix: 
         await cache.ping()
         await cache.set("a", b"1")  # long before the 60 s cooldown would end
         assert await cache.get("a") == b"1"
-        assert calls == 2
+        assert calls == [2]
     finally:
         await drop_prefixed(cache, redis_url, redis_prefix)
 
