@@ -24,7 +24,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 from sqlalchemy import exc as sa_exc
@@ -41,9 +41,6 @@ from application.shared.events import EventPublisher
 from application.shared.integration import Envelope, Inbox
 from application.shared.uow import BaseUnitOfWork, OutboxSignal
 from domain.shared.events import DomainEvent
-
-if TYPE_CHECKING:  # built in _begin: the audit log imports this module
-    pass
 
 log = logging.getLogger("atelier.persistence")
 

@@ -213,7 +213,7 @@ def intervention_of(r: Mapping[Any, Any]) -> Intervention:
     )
 
 
-#: The columns ``intervention_view`` reads (no derived or internal ones).
+#: The columns ``intervention_view_of`` reads (no derived or internal ones).
 VIEW_COLUMNS = (
     "id", "title", "description", "type", "status", "priority", "urgent", "due_at",
     "required_skills", "scheduled_at", "estimated_minutes", "started_at", "completed_at",
@@ -226,14 +226,9 @@ _PRIORITIES = {p.value: p for p in Priority}
 _CLOSED = frozenset(CLOSED_STATUSES)
 
 
-def intervention_view(row: sa.Row[Any], now: datetime) -> InterventionView:
-    """A row of ``VIEW_COLUMNS`` straight to the read model (``overdue`` as
-    ``Intervention.is_overdue(now)``), with no aggregate built."""
-    return intervention_view_of(row._mapping, now)
-
-
 def intervention_view_of(r: Mapping[Any, Any], now: datetime) -> InterventionView:
-    """``intervention_view`` of a row as a mapping (a ``Row``'s, or a driver's dict)."""
+    """A row of ``VIEW_COLUMNS`` as a mapping (a ``Row``'s, or a driver's dict) straight to
+    the read model (``overdue`` as ``Intervention.is_overdue(now)``), no aggregate built."""
     status = _STATUSES[r["status"]]
     due_at = r["due_at"]
     return InterventionView(
