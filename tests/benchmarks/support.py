@@ -105,6 +105,127 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{url} did not answer within 60 s")
 
 
+# -- CPU per request (Linux /proc) -----------------------------------------------------------
+@dataclass(frozen=True)
+class CpuShare:
+    """CPU milliseconds per answered request over one measurement, by whom.
+
+    ``server``: the server process and its workers; ``services``: every PostgreSQL and Redis
+    process of the machine (the benchmarks' services are local, so their CPU in the window is
+    the load's); ``load``: the load generator (this process and the ``wrk`` it waited for).
+    On a machine whose speed varies from one hour to the next these figures move far less
+    than req/s, and with the core count they bound a closed-loop run: while the cores are
+    saturated, N connections wait on average N x ``total`` / cores milliseconds.
+    """
+
+    server: float
+    services: float
+    load: float
+
+    @property
+    def total(self) -> float:
+        return self.server + self.services + self.load
+
+    def floor_ms(self, connections: int, cores: int) -> float:
+        return connections * self.total / max(1, cores)
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_SERVICES = (b"postgres", b"redis-server")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()  # fields from the state on (the name may hold spaces)
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(int(entry))) is not None:
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, ()))
+    return found
+
+
+def _services() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                command = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if any(name in command.split(b"\0", 1)[0] for name in _SERVICES):
+                pids.append(int(entry))
+    return pids
+
+
+def _cpu(pids: Sequence[int]) -> dict[int, float]:
+    seconds = {}
+    for pid in pids:
+        if (fields := _stat(pid)) is not None:  # utime + stime, in clock ticks
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+    return seconds
+
+
+def _own_cpu() -> float:
+    import resource
+
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class CpuMeter:
+    """CPU spent across a ``with`` block by a server's process tree, the local services and
+    the load generator; ``share(requests)`` afterwards (``None`` without ``/proc``).
+
+    Processes that exit inside the block are not counted; new ones count from zero.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self._pid = server_pid
+        self._spent: tuple[float, float, float] | None = None
+
+    def __enter__(self) -> CpuMeter:
+        self._live = Path("/proc/self/stat").exists()
+        if self._live:
+            self._before = (_cpu(_tree(self._pid)), _cpu(_services()), _own_cpu())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._live:
+            return
+        server, services, load = self._before
+        self._spent = (
+            _spent(_cpu(_tree(self._pid)), server),
+            _spent(_cpu(_services()), services),
+            _own_cpu() - load,
+        )
+
+    def share(self, requests: int) -> CpuShare | None:
+        if self._spent is None:
+            return None
+        n = max(1, requests)
+        server, services, load = self._spent
+        return CpuShare(1000 * server / n, 1000 * services / n, 1000 * load / n)
+
+
+def _spent(after: dict[int, float], before: dict[int, float]) -> float:
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
