@@ -4,7 +4,7 @@ Run: ``.venv/bin/python tests/benchmarks/bench_perf.py --rows 10000 [--server gr
 Loopback services only (PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379).
 
 1. A scratch database is created, migrated and seeded (``--rows`` interventions, as
-   ``bench_maintenance.py``), then ``VACUUM ANALYZE``.
+   ``bench_maintenance.py``), then ``VACUUM ANALYZE`` and ``CHECKPOINT``.
 2. Three servers start with the same worker count (``--workers``, 2) and the same server
    (``--server``): Atelier (production profile, PostgreSQL + Redis, rate limits off), a bare
    Litestar app answering small JSON (the framework's ceiling), and a bare Litestar app
@@ -365,7 +365,7 @@ def main() -> int:
         no_env = str(Path(tmp) / "no.env")
         settings = load_settings(env_vars, env_file=Path(no_env))
         email, password, seed_seconds = maintenance.seed(url, settings, args.rows)
-        print(f"VACUUM ANALYZE: {maintenance.settle(url):.1f} s")
+        print(f"VACUUM ANALYZE + CHECKPOINT: {maintenance.settle(url):.1f} s")
         ids, assigns = maintenance.workload(url, assigns=6000)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("ATELIER_")},
