@@ -284,14 +284,17 @@ def _floors(measured: dict[str, Measured]) -> list[tuple[str, str, bool | None]]
     connections on 2 cores needs well under 6.25 ms of CPU per request, all processes
     counted."""
     lines: list[tuple[str, str, bool | None]] = []
-    for name in ("GET list status=open&priority=critical", "POST /interventions/{id}/assign"):
+    for label, name in (
+        ("list", "GET list status=open&priority=critical"),
+        ("assignment", "POST /interventions/{id}/assign"),
+    ):
         item = measured[name]
         cpu = item.cpu_median()
         if cpu is None:
             continue
         budget = TARGET_P99_MS * CORES / item.connections
         lines.append((
-            f"  {name.split(' ')[1] if name.startswith('GET') else 'assignment'}: "
+            f"  {label}: "
             f"{cpu.total:.2f} ms CPU/req x {item.connections} conns / {CORES} cores = "
             f"mean >= {cpu.floor_ms(item.connections, CORES):.1f} ms",
             f"(mean < {TARGET_P99_MS:.0f} ms needs < {budget:.2f})", None,

@@ -142,31 +142,26 @@ def _stat(pid: int) -> list[str] | None:
     return text.rsplit(")", 1)[1].split()  # fields from the state on (the name may hold spaces)
 
 
-def _tree(root: int) -> list[int]:
-    """``root`` and its descendants."""
-    parents: dict[int, list[int]] = {}
+def _watched(root: int) -> tuple[list[int], list[int]]:
+    """``root`` with its descendants, and the local services' processes: one walk of /proc."""
+    children: dict[int, list[int]] = {}
+    services = []
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and (fields := _stat(int(entry))) is not None:
-            parents.setdefault(int(fields[1]), []).append(int(entry))
-    found, todo = [], [root]
+        if not entry.isdigit() or (fields := _stat(pid := int(entry))) is None:
+            continue
+        children.setdefault(int(fields[1]), []).append(pid)
+        try:
+            program = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
+        except OSError:
+            continue
+        if any(name in program for name in _SERVICES):
+            services.append(pid)
+    tree, todo = [], [root]
     while todo:
         pid = todo.pop()
-        found.append(pid)
-        todo.extend(parents.get(pid, ()))
-    return found
-
-
-def _services() -> list[int]:
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                command = Path(f"/proc/{entry}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if any(name in command.split(b"\0", 1)[0] for name in _SERVICES):
-                pids.append(int(entry))
-    return pids
+        tree.append(pid)
+        todo.extend(children.get(pid, ()))
+    return tree, services
 
 
 def _cpu(pids: Sequence[int]) -> dict[int, float]:
@@ -201,17 +196,19 @@ class CpuMeter:
     def __enter__(self) -> CpuMeter:
         self._live = Path("/proc/self/stat").exists()
         if self._live:
-            self._before = (_cpu(_tree(self._pid)), _cpu(_services()), _own_cpu())
+            tree, services = _watched(self._pid)
+            self._before = (_cpu(tree), _cpu(services), _own_cpu())
         return self
 
     def __exit__(self, *exc: object) -> None:
         if not self._live:
             return
-        server, services, load = self._before
+        tree, services = _watched(self._pid)
+        server_before, services_before, load_before = self._before
         self._spent = (
-            _spent(_cpu(_tree(self._pid)), server),
-            _spent(_cpu(_services()), services),
-            _own_cpu() - load,
+            _spent(_cpu(tree), server_before),
+            _spent(_cpu(services), services_before),
+            _own_cpu() - load_before,
         )
 
     def share(self, requests: int) -> CpuShare | None:
