@@ -244,6 +244,16 @@ schedule_entries.append_constraint(
         using="gist",
     ).ddl_if(dialect="postgresql")
 )
+#: An entry lasts (``estimated_minutes`` >= 1): an empty range overlaps nothing, so the
+#: exclusion constraint would let one sit inside another entry, and the ranking's clash
+#: lookup (``technicians._build_pool_statement``) relies on one technician's entries being
+#: ordered alike by start and by end. PostgreSQL (migration 0015), where that lookup runs.
+SCHEDULE_ENDS_AFTER_START = "ends_after_start"
+schedule_entries.append_constraint(
+    sa.CheckConstraint(
+        schedule_entries.c.ends_at > schedule_entries.c.starts_at, name=SCHEDULE_ENDS_AFTER_START
+    ).ddl_if(dialect="postgresql")
+)
 sa.event.listen(
     schedule_entries,
     "before_create",

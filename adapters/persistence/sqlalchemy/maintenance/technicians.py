@@ -199,39 +199,47 @@ class SqlTechnicianRepository(SqlRepository, TechnicianRepository):
 
 def _build_pool_statement() -> sa.Select[Any]:
     """PostgreSQL: every technician's id and version with its booked minutes
-    (``technician_loads``, kept by triggers) and its earliest clashing entry (``LATERAL ...
-    LIMIT 1`` on the ``(technician_id, starts_at)`` index), ordered by id: one round trip.
-    The profiles come from ``_POOL_TECHNICIANS`` (decoding 100 profiles' JSON columns on
-    every assignment cost more than ranking them). Built once; each assignment binds
-    ``starts_at``, ``ends_at`` and ``intervention_id`` (None: none excluded)."""
-    clash = (
+    (``technician_loads``, kept by triggers) and its earliest clashing entry, ordered by id:
+    one round trip. The profiles come from ``_POOL_TECHNICIANS`` (decoding 100 profiles' JSON
+    columns on every assignment cost more than ranking them). Built once; each assignment
+    binds ``starts_at``, ``ends_at`` and ``intervention_id`` (None: none excluded).
+
+    One technician's entries never overlap (``SCHEDULE_NO_OVERLAP``) and are never empty
+    (``ck_schedule_entries_ends_after_start``): ordered by their end, they are ordered by
+    their start too. So the earliest entry clashing with the slot is the first entry (other
+    than the intervention's own) that ends after the slot starts, if it starts before the
+    slot ends: one step down the ``(technician_id, ends_at)`` index per technician
+    (``LATERAL ... LIMIT 1``), the start compared in the join. Filtering on both bounds
+    inside the ``LIMIT`` read every entry of a technician ending after the slot starts (its
+    whole future agenda for a slot in the near future) before finding none."""
+    following = (
         sa.select(S.id, S.intervention_id, S.starts_at, S.ends_at, S.version)
         .where(
             S.technician_id == T.id,
-            S.starts_at < sa.bindparam("ends_at", type_=S.starts_at.type),
             S.ends_at > sa.bindparam("starts_at", type_=S.ends_at.type),
             S.intervention_id.is_distinct_from(
                 sa.bindparam("intervention_id", type_=S.intervention_id.type)
             ),
         )
-        .order_by(S.starts_at, S.id)
+        .order_by(S.ends_at)
         .limit(1)
         .lateral("clash")
     )
+    clashes = following.c.starts_at < sa.bindparam("ends_at", type_=S.starts_at.type)
     return (
         sa.select(
             T.id,
             T.version,
             L.minutes.label("booked_minutes"),
-            clash.c.id.label("clash_id"),
-            clash.c.intervention_id.label("clash_intervention_id"),
-            clash.c.starts_at.label("clash_starts_at"),
-            clash.c.ends_at.label("clash_ends_at"),
-            clash.c.version.label("clash_version"),
+            following.c.id.label("clash_id"),
+            following.c.intervention_id.label("clash_intervention_id"),
+            following.c.starts_at.label("clash_starts_at"),
+            following.c.ends_at.label("clash_ends_at"),
+            following.c.version.label("clash_version"),
         )
         .select_from(
             technicians.outerjoin(technician_loads, L.technician_id == T.id).outerjoin(
-                clash, sa.true()
+                following, clashes
             )
         )
         .order_by(T.id)

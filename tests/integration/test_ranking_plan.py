@@ -1,0 +1,123 @@
+"""The assignment ranking's clash lookup costs the same whatever the agendas' length.
+
+A seeded PostgreSQL database (3,000 interventions, 12 technicians, a planning entry per
+booked or finished intervention: about 200 per technician), analysed. The ranking pool of a
+slot in the middle of that history is run through the repository, its SQL captured and run
+again under ``EXPLAIN ANALYZE``: the rows it reads from ``schedule_entries`` (returned or
+filtered out, over every loop) must stay within two per technician. Filtering on both
+bounds of the slot inside the lookup's ``LIMIT`` read every entry of a technician ending
+after the slot starts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.persistence.sqlalchemy.engine import SqlDatabase
+from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
+from adapters.persistence.sqlalchemy.migrations import upgrade
+from adapters.persistence.sqlalchemy.seeding import ScaleShape, seed_scale
+from tests.support import services
+from tests.support.psycopg_spy import sent_to_psycopg
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+TECHNICIANS = 12
+
+
+@pytest.fixture(scope="module")
+def seeded_url() -> Iterator[str]:
+    with services.scratch_postgres_database() as url:
+        upgrade(url)
+        shape = ScaleShape.for_interventions(3_000, equipment=60, technicians=TECHNICIANS)
+        seed_scale(url, shape, password_hash="x", now=NOW)
+        import psycopg
+
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+        yield url
+
+
+@pytest.fixture
+async def database(seeded_url: str) -> AsyncIterator[SqlDatabase]:
+    db = SqlDatabase.from_settings(url=seeded_url, pool_size=2, max_overflow=0)
+    try:
+        yield db
+    finally:
+        await db.aclose()
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
+
+
+async def _entries_read(database: SqlDatabase, statement: str | None = None) -> tuple[int, int]:
+    """(rows of ``schedule_entries`` read by the pool's statement, or by ``statement`` with
+    its parameters, for a slot in the middle of the history; the most entries one
+    technician has ending after the slot starts)."""
+    async with database.engine.connect() as conn:
+        starts_at = (
+            await conn.execute(
+                sa.text(
+                    "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY starts_at) "
+                    "FROM schedule_entries"
+                )
+            )
+        ).scalar_one()
+        most = (
+            await conn.execute(
+                sa.text(
+                    "SELECT max(n) FROM (SELECT count(*) AS n FROM schedule_entries "
+                    "WHERE ends_at > :at GROUP BY technician_id) later"
+                ),
+                {"at": starts_at},
+            )
+        ).scalar_one()
+    with sent_to_psycopg("technician_loads") as captured:
+        async with SqlMaintenanceUnitOfWork(database) as uow:
+            pool = await uow.technicians.ranking_pool(
+                starts_at, starts_at.replace(minute=59), intervention_id=None
+            )
+            assert len(pool.technicians) == TECHNICIANS
+            sql, parameters = captured[0]
+            result = await uow.connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + (statement or sql), parameters
+            )
+            raw = result.scalar_one()
+    document = raw if isinstance(raw, list) else json.loads(raw)
+    read = 0
+    for node in _nodes(document[0]["Plan"]):
+        if node.get("Relation Name") == "schedule_entries":
+            loops = int(node["Actual Loops"])
+            read += round(node["Actual Rows"] * loops) + int(node.get("Rows Removed by Filter", 0))
+    return read, int(most)
+
+
+async def test_the_clash_lookup_reads_at_most_two_entries_per_technician(
+    database: SqlDatabase,
+) -> None:
+    read, most = await _entries_read(database)
+    assert most >= 50  # long agendas after the slot: reading them would show
+    assert read <= 2 * TECHNICIANS, f"read {read} planning entries for {TECHNICIANS} technicians"
+
+
+async def test_filtering_both_bounds_inside_the_limit_reads_the_agendas(
+    database: SqlDatabase,
+) -> None:
+    """The check above can fail: the same lookup with the slot's end inside the ``LIMIT``
+    (the statement this one replaced) reads a technician's later entries one by one."""
+    old = (
+        "SELECT t.id, c.id FROM technicians t LEFT JOIN LATERAL (SELECT s.id FROM "
+        "schedule_entries s WHERE s.technician_id = t.id AND s.starts_at < %(ends_at)s "
+        "AND s.ends_at > %(starts_at)s ORDER BY s.starts_at, s.id LIMIT 1) c ON true"
+    )
+    read, _ = await _entries_read(database, old)
+    assert read > 10 * TECHNICIANS
