@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,39 +19,16 @@ import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
-from adapters.persistence.sqlalchemy.migrations import upgrade
-from adapters.persistence.sqlalchemy.seeding import ScaleShape, seed_scale
 from application.maintenance.ports import INTERVENTION_SORT_FIELDS, InterventionFilters
 from application.shared.pagination import Sort
 from domain.maintenance.enums import InterventionStatus, InterventionType, Priority
-from tests.support import services
+from tests.support.plans import SEEDED_AT, database, plan_nodes, seeded_url
 from tests.support.psycopg_spy import sent_to_psycopg
 
-NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+__all__ = ["database", "seeded_url"]  # the fixtures, shared with the other plan tests
+
+NOW = SEEDED_AT
 DEFAULT = Sort("created_at", descending=True)
-
-
-@pytest.fixture(scope="module")
-def seeded_url() -> Iterator[str]:
-    with services.scratch_postgres_database() as url:
-        upgrade(url)
-        shape = ScaleShape.for_interventions(3_000, equipment=60, technicians=12)
-        seed_scale(url, shape, password_hash="x", now=NOW)
-        import psycopg
-
-        plain = url.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute("VACUUM (ANALYZE)")
-        yield url
-
-
-@pytest.fixture
-async def database(seeded_url: str) -> AsyncIterator[SqlDatabase]:
-    db = SqlDatabase.from_settings(url=seeded_url, pool_size=2, max_overflow=0)
-    try:
-        yield db
-    finally:
-        await db.aclose()
 
 
 async def _some_ids(database: SqlDatabase) -> tuple[Any, Any]:
@@ -93,12 +69,6 @@ def _cases(equipment_id: Any, technician_id: Any) -> list[tuple[str, Interventio
     return cases
 
 
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", ()):
-        yield from _nodes(child)
-
-
 async def _plan(
     database: SqlDatabase, filters: InterventionFilters, sort: Sort
 ) -> list[dict[str, Any]]:
@@ -113,7 +83,7 @@ async def _plan(
             )
             raw = result.scalar_one()
     document = raw if isinstance(raw, list) else json.loads(raw)
-    return list(_nodes(document[0]["Plan"]))
+    return list(plan_nodes(document[0]["Plan"]))
 
 
 async def test_every_documented_filter_and_sort_reads_an_index(database: SqlDatabase) -> None:
@@ -143,7 +113,7 @@ async def test_without_an_index_the_plan_shows_a_sequential_scan(
         raw = result.scalar_one()
         await conn.exec_driver_sql("RESET enable_seqscan")
     document = raw if isinstance(raw, list) else json.loads(raw)
-    nodes = list(_nodes(document[0]["Plan"]))
+    nodes = list(plan_nodes(document[0]["Plan"]))
     assert any(n["Node Type"] == "Seq Scan" for n in nodes)
 
 

@@ -12,51 +12,22 @@ after the slot starts.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
-from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
-from adapters.persistence.sqlalchemy.migrations import upgrade
-from adapters.persistence.sqlalchemy.seeding import ScaleShape, seed_scale
-from tests.support import services
+from tests.support.plans import (
+    SEEDED_TECHNICIANS,
+    database,
+    plan_nodes,
+    seeded_url,
+)
 from tests.support.psycopg_spy import sent_to_psycopg
 
-NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-TECHNICIANS = 12
+__all__ = ["database", "seeded_url"]  # the fixtures, shared with the list plans' tests
 
-
-@pytest.fixture(scope="module")
-def seeded_url() -> Iterator[str]:
-    with services.scratch_postgres_database() as url:
-        upgrade(url)
-        shape = ScaleShape.for_interventions(3_000, equipment=60, technicians=TECHNICIANS)
-        seed_scale(url, shape, password_hash="x", now=NOW)
-        import psycopg
-
-        plain = url.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute("VACUUM (ANALYZE)")
-        yield url
-
-
-@pytest.fixture
-async def database(seeded_url: str) -> AsyncIterator[SqlDatabase]:
-    db = SqlDatabase.from_settings(url=seeded_url, pool_size=2, max_overflow=0)
-    try:
-        yield db
-    finally:
-        await db.aclose()
-
-
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", ()):
-        yield from _nodes(child)
+TECHNICIANS = SEEDED_TECHNICIANS
 
 
 async def _entries_read(database: SqlDatabase, statement: str | None = None) -> tuple[int, int]:
@@ -94,7 +65,7 @@ async def _entries_read(database: SqlDatabase, statement: str | None = None) -> 
             raw = result.scalar_one()
     document = raw if isinstance(raw, list) else json.loads(raw)
     read = 0
-    for node in _nodes(document[0]["Plan"]):
+    for node in plan_nodes(document[0]["Plan"]):
         if node.get("Relation Name") == "schedule_entries":
             loops = int(node["Actual Loops"])
             read += round(node["Actual Rows"] * loops) + int(node.get("Rows Removed by Filter", 0))
