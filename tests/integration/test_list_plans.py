@@ -10,7 +10,6 @@ The list's capped count (``LIST_COUNT_CAP``) is part of the same statement.
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +21,7 @@ from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
 from application.maintenance.ports import INTERVENTION_SORT_FIELDS, InterventionFilters
 from application.shared.pagination import Sort
 from domain.maintenance.enums import InterventionStatus, InterventionType, Priority
-from tests.support.plans import SEEDED_AT, database, plan_nodes, seeded_url
+from tests.support.plans import SEEDED_AT, database, explained, seeded_url
 from tests.support.psycopg_spy import sent_to_psycopg
 
 __all__ = ["database", "seeded_url"]  # the fixtures, shared with the other plan tests
@@ -78,12 +77,7 @@ async def _plan(
             await uow.interventions.list_views(filters, limit=50, offset=0, sort=sort, now=NOW)
             assert captured, "the list ran no query on interventions"
             statement, parameters = captured[0]
-            result = await uow.connection.exec_driver_sql(
-                "EXPLAIN (FORMAT JSON) " + statement, parameters
-            )
-            raw = result.scalar_one()
-    document = raw if isinstance(raw, list) else json.loads(raw)
-    return list(plan_nodes(document[0]["Plan"]))
+            return await explained(uow.connection, statement, parameters)
 
 
 async def test_every_documented_filter_and_sort_reads_an_index(database: SqlDatabase) -> None:
@@ -107,13 +101,8 @@ async def test_without_an_index_the_plan_shows_a_sequential_scan(
     """The check above can fail: a filter on a column no index covers plans a Seq Scan."""
     async with database.engine.connect() as conn:
         await conn.exec_driver_sql("SET enable_seqscan = off")
-        result = await conn.exec_driver_sql(
-            "EXPLAIN (FORMAT JSON) SELECT id FROM interventions WHERE report = 'x' LIMIT 50"
-        )
-        raw = result.scalar_one()
+        nodes = await explained(conn, "SELECT id FROM interventions WHERE report = 'x' LIMIT 50")
         await conn.exec_driver_sql("RESET enable_seqscan")
-    document = raw if isinstance(raw, list) else json.loads(raw)
-    nodes = list(plan_nodes(document[0]["Plan"]))
     assert any(n["Node Type"] == "Seq Scan" for n in nodes)
 
 

@@ -11,7 +11,7 @@ after the slot starts.
 
 from __future__ import annotations
 
-import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -20,14 +20,12 @@ from adapters.persistence.sqlalchemy.maintenance import SqlMaintenanceUnitOfWork
 from tests.support.plans import (
     SEEDED_TECHNICIANS,
     database,
-    plan_nodes,
+    explained,
     seeded_url,
 )
 from tests.support.psycopg_spy import sent_to_psycopg
 
 __all__ = ["database", "seeded_url"]  # the fixtures, shared with the list plans' tests
-
-TECHNICIANS = SEEDED_TECHNICIANS
 
 
 async def _entries_read(database: SqlDatabase, statement: str | None = None) -> tuple[int, int]:
@@ -55,20 +53,17 @@ async def _entries_read(database: SqlDatabase, statement: str | None = None) -> 
     with sent_to_psycopg("technician_loads") as captured:
         async with SqlMaintenanceUnitOfWork(database) as uow:
             pool = await uow.technicians.ranking_pool(
-                starts_at, starts_at.replace(minute=59), intervention_id=None
+                starts_at, starts_at + timedelta(minutes=45), intervention_id=None
             )
-            assert len(pool.technicians) == TECHNICIANS
+            assert len(pool.technicians) == SEEDED_TECHNICIANS
             sql, parameters = captured[0]
-            result = await uow.connection.exec_driver_sql(
-                "EXPLAIN (ANALYZE, FORMAT JSON) " + (statement or sql), parameters
-            )
-            raw = result.scalar_one()
-    document = raw if isinstance(raw, list) else json.loads(raw)
-    read = 0
-    for node in plan_nodes(document[0]["Plan"]):
-        if node.get("Relation Name") == "schedule_entries":
-            loops = int(node["Actual Loops"])
-            read += round(node["Actual Rows"] * loops) + int(node.get("Rows Removed by Filter", 0))
+            nodes = await explained(uow.connection, statement or sql, parameters, analyze=True)
+    read = sum(
+        round(node["Actual Rows"] * int(node["Actual Loops"]))
+        + int(node.get("Rows Removed by Filter", 0))
+        for node in nodes
+        if node.get("Relation Name") == "schedule_entries"
+    )
     return read, int(most)
 
 
@@ -77,7 +72,9 @@ async def test_the_clash_lookup_reads_at_most_two_entries_per_technician(
 ) -> None:
     read, most = await _entries_read(database)
     assert most >= 50  # long agendas after the slot: reading them would show
-    assert read <= 2 * TECHNICIANS, f"read {read} planning entries for {TECHNICIANS} technicians"
+    assert read <= 2 * SEEDED_TECHNICIANS, (
+        f"read {read} planning entries for {SEEDED_TECHNICIANS} technicians"
+    )
 
 
 async def test_filtering_both_bounds_inside_the_limit_reads_the_agendas(
@@ -91,4 +88,4 @@ async def test_filtering_both_bounds_inside_the_limit_reads_the_agendas(
         "AND s.ends_at > %(starts_at)s ORDER BY s.starts_at, s.id LIMIT 1) c ON true"
     )
     read, _ = await _entries_read(database, old)
-    assert read > 10 * TECHNICIANS
+    assert read > 10 * SEEDED_TECHNICIANS

@@ -4,12 +4,14 @@ over an ``EXPLAIN (FORMAT JSON)`` document."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sqlalchemy.engine import SqlDatabase
 from adapters.persistence.sqlalchemy.migrations import upgrade
@@ -53,6 +55,18 @@ async def database(seeded_url: str) -> AsyncIterator[SqlDatabase]:
         yield db
     finally:
         await db.aclose()
+
+
+async def explained(
+    conn: AsyncConnection, statement: str, parameters: Any = None, *, analyze: bool = False
+) -> list[dict[str, Any]]:
+    """Every node of ``statement``'s plan (``EXPLAIN (FORMAT JSON)``, run when ``analyze``)
+    on ``conn``, the root first."""
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    result = await conn.exec_driver_sql(f"EXPLAIN ({options}) {statement}", parameters)
+    raw = result.scalar_one()
+    document = raw if isinstance(raw, list) else json.loads(raw)
+    return list(plan_nodes(document[0]["Plan"]))
 
 
 def plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
