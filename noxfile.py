@@ -88,12 +88,12 @@ def _server_env(session: nox.Session, server: str) -> dict[str, str]:
 @nox.session(venv_backend="none")
 @nox.parametrize("server", SERVERS)
 def e2e(session: nox.Session, server: str) -> None:
-    """HTTP through Litestar on the embedded and production profiles; ``atelier serve``
-    under each server (``nox -s "e2e(server='granian')"`` for one). Most of the tier runs the
-    app in process, where the server plays no part: it runs once, under the default server;
-    the other server runs the tests that start ``atelier serve`` (tests/e2e/test_cli.py)."""
-    paths = ["tests/e2e"] if server == SERVERS[0] else ["tests/e2e/test_cli.py"]
-    session.run(*PYTEST, *paths, *session.posargs, env=_server_env(session, server))
+    """HTTP through Litestar on the embedded and production profiles, once per server
+    (``nox -s "e2e(server='granian')"`` for one): the tier's clients (``client_factory``,
+    ``http_client``) go through that server on a free port (uvicorn's or granian's embedded
+    server, in the test's event loop), and ``atelier serve`` starts under it. The identity
+    API tests stay in process: they pose as distinct client addresses."""
+    session.run(*PYTEST, "tests/e2e", *session.posargs, env=_server_env(session, server))
 
 
 @nox.session(venv_backend="none")

@@ -1,4 +1,6 @@
-"""The HTTP edge through Litestar's test client, on an explicitly configured container.
+"""The HTTP edge on an explicitly configured container: through Litestar's test client, or,
+when ``ATELIER_TEST_SERVER`` names a server (``nox -s e2e`` runs the tier once per server),
+through that server on a free port of this machine (``tests/support/live_server.py``).
 
 Settings come from ``load_settings({}, env_file=<none>, ...)``: the process environment and
 any ``.env`` file are ignored, and nothing mutates ``os.environ``.
@@ -7,6 +9,7 @@ any ``.env`` file are ignored, and nothing mutates ``os.environ``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from entrypoints.bootstrap.container import Container, build_container
 from entrypoints.bootstrap.settings import load_settings
 from entrypoints.http.app import create_app
 from tests.e2e.probes import PROBE_HANDLERS
+from tests.support.live_server import http_client
 
 ClientFactory = Callable[..., Awaitable[AsyncTestClient[Any]]]
 
@@ -39,27 +43,22 @@ def make_container(tmp_path: Path, **overrides: Any) -> Container:
 async def client_factory(tmp_path: Path) -> AsyncIterator[ClientFactory]:
     """Build a client for a container configured with ``overrides`` (and optional container
     provider overrides applied by ``prepare``)."""
-    opened: list[AsyncTestClient[Any]] = []
+    async with AsyncExitStack() as opened:
 
-    async def factory(
-        *,
-        prepare: Callable[[Container], None] | None = None,
-        handlers: Sequence[Any] = PROBE_HANDLERS,
-        **overrides: Any,
-    ) -> AsyncTestClient[Any]:
-        container = make_container(tmp_path, **overrides)
-        if prepare is not None:
-            prepare(container)
-        client: AsyncTestClient[Any] = AsyncTestClient(
-            app=create_app(container, extra_route_handlers=handlers)
-        )
-        await client.__aenter__()
-        opened.append(client)
-        return client
+        async def factory(
+            *,
+            prepare: Callable[[Container], None] | None = None,
+            handlers: Sequence[Any] = PROBE_HANDLERS,
+            **overrides: Any,
+        ) -> AsyncTestClient[Any]:
+            container = make_container(tmp_path, **overrides)
+            if prepare is not None:
+                prepare(container)
+            app = create_app(container, extra_route_handlers=handlers)
+            client: AsyncTestClient[Any] = await opened.enter_async_context(http_client(app))
+            return client
 
-    yield factory
-    for client in reversed(opened):
-        await client.__aexit__(None, None, None)
+        yield factory
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from litestar.testing import AsyncTestClient
-
 from entrypoints.http.app import create_app
 from tests.e2e.conftest import make_container
+from tests.support.live_server import http_client
 
 PUBLIC = {
     ("POST", "/api/v1/auth/register"),
@@ -41,7 +40,7 @@ async def test_every_private_route_answers_401_without_a_token(tmp_path: Path) -
             if method not in {"HEAD", "OPTIONS"}:
                 routes.append((method, route.path))
     assert len(routes) > 40  # identity and maintenance are mounted
-    async with AsyncTestClient(app=app) as client:
+    async with http_client(app) as client:
         for method, path in routes:
             headers: dict[str, Any] = {"Content-Type": "application/json"}
             response = await client.request(method, _concrete(path), headers=headers, content=b"{}")

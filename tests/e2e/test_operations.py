@@ -17,6 +17,7 @@ from entrypoints.http.app import create_app
 from entrypoints.http.metrics import DomainGauge, Metrics
 from tests.e2e.conftest import ClientFactory, make_container
 from tests.e2e.test_bad_input import assert_problem
+from tests.support.live_server import http_client
 
 
 class Unreachable:
@@ -159,7 +160,7 @@ async def test_the_app_opens_the_pools_at_start_up_and_closes_them_at_shutdown(
     container = make_container(tmp_path)
     container.database.override(providers.Resource(CloseableResource))
     CloseableResource.opened.clear()
-    async with AsyncTestClient(app=create_app(container)) as client:
+    async with http_client(create_app(container)) as client:
         assert (await client.get("/health/ready")).status_code == 200
         (database,) = CloseableResource.opened
         assert database.closed == 0

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from entrypoints.bootstrap.container import Container, build_container, shutdown
 from entrypoints.bootstrap.settings import load_settings
 from entrypoints.http.app import create_app
+from tests.support.live_server import http_client
 from tests.support.services import free_port
 
 SECRET = "Zr4t9Qm2Lx8Vb6Nc1Hs5Jd7Kf3Gw0Py-TuEaRoIi"
@@ -65,7 +65,7 @@ async def test_ready_with_postgres_redis_and_s3(tmp_path: Path, production: dict
     container = _production(tmp_path, **production)
     assert container.settings().persistence_kind == "postgres"
     assert (container.settings().storage_kind, container.settings().cache_kind) == ("s3", "redis")
-    async with AsyncTestClient(app=create_app(container)) as client:
+    async with http_client(create_app(container)) as client:
         ready = await _probe_ready(client, lambda r: r.status_code == 200)
         assert ready.status_code == 200, ready.text
         assert ready.json()["checks"] == {
@@ -107,7 +107,7 @@ async def test_ready_names_the_dependency_that_is_down(
     }[down]
     container = _production(tmp_path, **{**production, **broken})
     try:
-        async with AsyncTestClient(app=create_app(container)) as client:
+        async with http_client(create_app(container)) as client:
             ready = await _probe_ready(
                 client,
                 lambda r: (

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar.testing import AsyncTestClient
-
 from adapters.persistence.sqlalchemy.migrations import upgrade
 from entrypoints.bootstrap.container import start
 from entrypoints.cli.identity import create_admin_account
 from entrypoints.http.app import create_app
 from tests.e2e.conftest import make_container
+from tests.support.live_server import http_client
 
 PASSWORD = "Correct-Horse-Battery-9"
 
@@ -23,7 +22,7 @@ async def test_logins_and_failures_are_audited(tmp_path: Path) -> None:
     upgrade(container.settings().effective_database_url)
     await start(container)
     await create_admin_account(container, "boss@example.org", PASSWORD, "Ada", "Boss")
-    async with AsyncTestClient(app=create_app(container)) as client:
+    async with http_client(create_app(container)) as client:
         bad = await client.post(
             "/api/v1/auth/login", json={"email": "boss@example.org", "password": "wrong-" * 3}
         )

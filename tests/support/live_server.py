@@ -1,7 +1,14 @@
-"""A real HTTP/WebSocket server (uvicorn) for an app, in the test's event loop, on a free port.
+"""A real HTTP/WebSocket server for an app, in the test's event loop, on a free port.
 
 WebSocket tests need a real server: Litestar's test client runs sockets in a thread, and a
-slow reader or a second instance only behaves like one over real TCP.
+slow reader or a second instance only behaves like one over real TCP. The e2e tier runs
+its HTTP tests through one too when ``ATELIER_TEST_SERVER`` names a server (``nox -s e2e``
+does, once per server): what a server does to a request or an answer (headers, ``HEAD``,
+streamed bodies, the client's address) is then part of every test.
+
+The server is the tier's (``server_choice.chosen_server``) unless one is named: uvicorn's
+``Server`` or granian's embedded server, both in this event loop, the app's lifespan run by
+the server as ``atelier serve`` runs it.
 """
 
 from __future__ import annotations
@@ -11,22 +18,34 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import uvicorn
+import httpx
 
+from tests.support.server_choice import SERVER, chosen_server
 from tests.support.services import free_port
+
+START_SECONDS, STOP_SECONDS = 20.0, 10.0
 
 
 @asynccontextmanager
-async def live_server(app: Any) -> AsyncIterator[str]:
+async def live_server(app: Any, server: str | None = None) -> AsyncIterator[str]:
     """Serve ``app`` (with its lifespan) until the block ends; yields ``127.0.0.1:<port>``."""
-    port = free_port()
+    kind = server or chosen_server()
+    serving = {"uvicorn": _uvicorn, "granian": _granian}[kind]
+    async with serving(app, free_port()) as address:
+        yield address
+
+
+@asynccontextmanager
+async def _uvicorn(app: Any, port: int) -> AsyncIterator[str]:
+    import uvicorn
+
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets"
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
-        async with asyncio.timeout(20):
+        async with asyncio.timeout(START_SECONDS):
             while not server.started:
                 if task.done():
                     task.result()
@@ -35,8 +54,73 @@ async def live_server(app: Any) -> AsyncIterator[str]:
         yield f"127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        try:
-            async with asyncio.timeout(10):
-                await task
-        except TimeoutError:
-            task.cancel()
+        await _stopped(task)
+
+
+@asynccontextmanager
+async def _granian(app: Any, port: int) -> AsyncIterator[str]:
+    from granian.constants import Interfaces
+    from granian.server.embed import Server
+
+    server: Any = Server(  # granian's own methods carry no annotations
+        app, address="127.0.0.1", port=port, interface=Interfaces.ASGI, log_enabled=False
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        # the socket listens once the lifespan's start-up has run; a request sent before
+        # the worker accepts waits in the backlog
+        async with asyncio.timeout(START_SECONDS):
+            while not server.wrks or not await _accepts(port):
+                if task.done():
+                    task.result()
+                    raise RuntimeError("the server stopped before it started")
+                await asyncio.sleep(0.02)
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.signal_handler_interrupt()
+        await _stopped(task)
+
+
+async def _accepts(port: int) -> bool:
+    try:
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    return True
+
+
+async def _stopped(task: asyncio.Task[Any]) -> None:
+    try:
+        async with asyncio.timeout(STOP_SECONDS):
+            await task
+    except TimeoutError:
+        task.cancel()
+
+
+@asynccontextmanager
+async def http_client(app: Any) -> AsyncIterator[Any]:
+    """The e2e tier's client of ``app``: through the tier's server (``ATELIER_TEST_SERVER``)
+    when one is named, else Litestar's test client (in process). The served client is set as
+    the test client is (it follows redirects and names itself ``testclient``); the tests use
+    only what both have."""
+    if not SERVER:
+        from litestar.testing import AsyncTestClient
+
+        async with AsyncTestClient(app=app) as client:
+            yield client
+        return
+    async with (
+        live_server(app, SERVER) as address,
+        httpx.AsyncClient(
+            base_url=f"http://{address}",
+            headers={"user-agent": "testclient"},
+            follow_redirects=True,
+            timeout=SERVED_TIMEOUT_SECONDS,
+        ) as client,
+    ):
+        yield client
+
+
+#: Generous: no test's request waits on purpose, but the machine may be busy.
+SERVED_TIMEOUT_SECONDS = 60.0
