@@ -14,7 +14,7 @@ the server as ``atelier serve`` runs it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -44,13 +44,12 @@ async def _uvicorn(app: Any, port: int) -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return bool(server.started)
+
     try:
-        async with asyncio.timeout(START_SECONDS):
-            while not server.started:
-                if task.done():
-                    task.result()
-                    raise RuntimeError("the server stopped before it started")
-                await asyncio.sleep(0.02)
+        await _started(task, started)
         yield f"127.0.0.1:{port}"
     finally:
         server.should_exit = True
@@ -66,19 +65,29 @@ async def _granian(app: Any, port: int) -> AsyncIterator[str]:
         app, address="127.0.0.1", port=port, interface=Interfaces.ASGI, log_enabled=False
     )
     task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        # the socket listens as soon as the server starts; its worker accepts once the app's
+        # lifespan start-up has run, and a request sent before waits in the backlog
+        return bool(server.wrks) and await _accepts(port)
+
     try:
-        # the socket listens once the lifespan's start-up has run; a request sent before
-        # the worker accepts waits in the backlog
-        async with asyncio.timeout(START_SECONDS):
-            while not server.wrks or not await _accepts(port):
-                if task.done():
-                    task.result()
-                    raise RuntimeError("the server stopped before it started")
-                await asyncio.sleep(0.02)
+        await _started(task, started)
         yield f"127.0.0.1:{port}"
     finally:
         server.signal_handler_interrupt()
         await _stopped(task)
+
+
+async def _started(task: asyncio.Task[Any], started: Callable[[], Awaitable[bool]]) -> None:
+    """Wait until ``started()`` says so, at most ``START_SECONDS``; a server that stopped
+    first raises its error."""
+    async with asyncio.timeout(START_SECONDS):
+        while not await started():
+            if task.done():
+                task.result()
+                raise RuntimeError("the server stopped before it started")
+            await asyncio.sleep(0.02)
 
 
 async def _accepts(port: int) -> bool:
