@@ -36,8 +36,9 @@ ServerKind = Literal["granian", "uvicorn"]
 
 S = TypeVar("S")
 
-#: Variables that are read but belong to no group.
-RESERVED = frozenset({"env_file"})
+#: Variables that are read but belong to no group: where the ``.env`` file is, and the
+#: demo users' password of ``atelier seed --demo`` (read by that command only).
+RESERVED = frozenset({"env_file", "demo_password"})
 #: Prefixes of variables that are not Atelier's settings (the test suite's own).
 FOREIGN_PREFIXES = ("ATELIER_TEST_",)
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from entrypoints.bootstrap.registry import INSTALLED
-from entrypoints.bootstrap.settings import settings_fields
+from entrypoints.bootstrap.settings import RESERVED, settings_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -14,8 +14,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_setting_is_in_the_configuration_table() -> None:
     documented = set(re.findall(r"^\| `(ATELIER_[A-Z0-9_]+)` \|", README, flags=re.MULTILINE))
+    reserved = [f"ATELIER_{name.upper()}" for name in RESERVED]
     assert set(settings_fields()) - documented == set()
-    assert documented - set(settings_fields()) - {"ATELIER_ENV_FILE"} == set()
+    assert set(reserved) - documented == set()
+    assert documented - set(settings_fields()) - set(reserved) == set()
 
 
 def test_the_test_command_is_what_ci_runs() -> None:

@@ -8,7 +8,12 @@ import pytest
 
 from entrypoints.bootstrap.identity import IdentitySettings
 from entrypoints.bootstrap.maintenance import MaintenanceSettings
-from entrypoints.bootstrap.settings import SettingsError, load_settings, settings_fields
+from entrypoints.bootstrap.settings import (
+    SettingsError,
+    load_settings,
+    read_settings,
+    settings_fields,
+)
 
 NO_FILE = Path("/nonexistent/.env")
 
@@ -99,6 +104,16 @@ def test_a_misspelt_variable_is_refused_with_the_names_it_resembles() -> None:
     message = str(raised.value)
     assert "ATELIER_DATABSE_URL is not a setting (did you mean ATELIER_DATABASE_URL" in message
     assert "did you mean ATELIER_ESCALATION_DELAY_MINUTES?" in message
+
+
+def test_the_variables_of_no_group_are_not_refused() -> None:
+    """``ATELIER_DEMO_PASSWORD`` belongs to ``atelier seed --demo``, which loads the settings
+    too: it must not stop that command (nor any other) from starting."""
+    _settings, problems = read_settings(
+        {"ATELIER_DEMO_PASSWORD": "a-long-demo-passphrase-7", "ATELIER_ENV_FILE": str(NO_FILE)},
+        env_file=NO_FILE,
+    )
+    assert problems == []
 
 
 def test_a_misspelt_variable_in_the_env_file_is_refused_too(tmp_path: Path) -> None:
