@@ -12,10 +12,14 @@ needs several commands does not wait several timeouts; a readiness ping that Red
 ends the cooldown. Every failure is
 ``DependencyUnavailable(code="cache_unavailable")``, a 503.
 
-Reads (``get``, ``get_many``) are auto-pipelined: the reads issued during one event-loop
-iteration go to Redis as one ``MGET`` (see :class:`_ReadBatcher`). Every read is still sent
-after it was asked for, so it sees every write that completed before; under load the
-per-command client overhead is paid once per batch instead of once per request.
+Reads (``get``, ``get_many``) and deletes are auto-pipelined: the reads issued during one
+event-loop iteration go to Redis as one ``MGET``, the deletes as one ``DEL`` (see
+:class:`_Batcher`). Every command is still sent after it was asked for, and its caller
+resumes only once Redis answered it: a read sees every write that completed before it, and a
+delete is done when it returns (a dashboard's figures invalidated after a commit cannot be
+read back stale). Under load the per-command client overhead is paid once per batch instead
+of once per request: at 64 connections creating interventions, about four deletes of the
+dashboard's key share one ``DEL``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -86,26 +90,35 @@ class _Breaker:
 
 _BATCH_MAX_KEYS = 512
 
-_Waiter = tuple[list[str], "asyncio.Future[list[Any]]"]
+_Waiter = tuple[list[str], "asyncio.Future[Any]"]
 
 
-class _ReadBatcher:
-    """Coalesces the MGETs asked for in one event-loop iteration into one MGET per
-    ``_BATCH_MAX_KEYS`` keys; each caller gets its own slice of the answer (or the error)."""
+class _Batcher:
+    """Coalesces the calls of one multi-key command (``MGET``, ``DEL``) made in one
+    event-loop iteration into one call per ``_BATCH_MAX_KEYS`` keys. With ``split`` each
+    caller gets its own slice of the answer (``MGET``), else None; every caller of a batch
+    gets its error."""
 
-    def __init__(self, client: Redis, breaker: _Breaker) -> None:
-        self._client = client
+    def __init__(
+        self,
+        command: Callable[[list[str]], Awaitable[Any]],
+        breaker: _Breaker,
+        *,
+        split: bool,
+    ) -> None:
+        self._command = command
         self._breaker = breaker
+        self._split = split
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[_Waiter] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def mget(self, keys: list[str]) -> list[Any]:
+    async def submit(self, keys: list[str]) -> Any:
         self._breaker.check()
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new loop (tests): nothing pending belongs to it
             self._loop, self._pending = loop, []
-        future: asyncio.Future[list[Any]] = loop.create_future()
+        future: asyncio.Future[Any] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._flush)
         self._pending.append((keys, future))
@@ -134,7 +147,7 @@ class _ReadBatcher:
     async def _run(self, chunk: list[_Waiter]) -> None:
         keys = chunk[0][0] if len(chunk) == 1 else [key for keys, _ in chunk for key in keys]
         try:
-            values: Any = await self._client.mget(keys)
+            values: Any = await self._command(keys)
         except asyncio.CancelledError:
             for _, future in chunk:
                 future.cancel()
@@ -153,7 +166,7 @@ class _ReadBatcher:
         for waiter_keys, future in chunk:
             end = start + len(waiter_keys)
             if not future.done():
-                future.set_result(values[start:end])
+                future.set_result(values[start:end] if self._split else None)
             start = end
 
 
@@ -175,7 +188,8 @@ class RedisCache(Cache):
         self._close_client = close_client
         self._increment = client.register_script(_INCREMENT)
         self._breaker = _Breaker(cooldown_seconds)
-        self._reads = _ReadBatcher(client, self._breaker)
+        self._reads = _Batcher(self._mget_now, self._breaker, split=True)
+        self._deletes = _Batcher(self._delete_now, self._breaker, split=False)
 
     @classmethod
     def from_url(
@@ -230,14 +244,14 @@ class RedisCache(Cache):
             raise _unavailable() from exc
 
     async def get(self, key: str) -> bytes | None:
-        value = (await self._reads.mget([self._prefix + key]))[0]
+        value = (await self._reads.submit([self._prefix + key]))[0]
         return None if value is None else bytes(value)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
             return []
         prefix = self._prefix
-        values = await self._reads.mget([prefix + key for key in keys])
+        values = await self._reads.submit([prefix + key for key in keys])
         return [None if value is None else bytes(value) for value in values]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
@@ -265,8 +279,13 @@ class RedisCache(Cache):
         return bool(stored)
 
     async def delete(self, key: str) -> None:
-        async with self._guard():
-            await self._client.delete(self._key(key))
+        await self._deletes.submit([self._prefix + key])
+
+    async def _mget_now(self, keys: list[str]) -> Any:
+        return await self._client.mget(keys)
+
+    async def _delete_now(self, keys: list[str]) -> Any:
+        return await self._client.delete(*dict.fromkeys(keys))  # each key once
 
     async def increment(self, key: str, *, ttl_seconds: float, amount: int = 1) -> Counter:
         async with self._guard():

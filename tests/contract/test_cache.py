@@ -68,6 +68,24 @@ async def test_concurrent_reads_each_get_their_own_answer(cache: Cache) -> None:
             assert answer == [expected, following, None]
 
 
+async def test_concurrent_deletes_each_take_effect(cache: Cache) -> None:
+    """Redis batches concurrent deletes into one DEL: each is done when it returns, and a
+    key written after it returned is kept."""
+    for i in range(40):
+        await cache.set(f"d{i}", b"v")
+
+    async def delete_then_write(i: int) -> None:
+        await cache.delete(f"d{i}")
+        await cache.delete("d0")  # the same key from every caller
+        assert await cache.get(f"d{i}") is None
+        await cache.set(f"after{i}", b"w")
+
+    await asyncio.gather(*(delete_then_write(i) for i in range(40)))
+    assert await cache.get_many([f"d{i}" for i in range(40)]) == [None] * 40
+    await cache.delete("unrelated")
+    assert await cache.get_many([f"after{i}" for i in range(40)]) == [b"w"] * 40
+
+
 async def test_a_read_sees_a_write_that_finished_before_it(cache: Cache) -> None:
     """Batched or not, a read is sent after it is asked for (revocation must not lag)."""
     readers = [asyncio.ensure_future(cache.get_many(["flag"])) for _ in range(5)]
@@ -204,6 +222,60 @@ async def test_concurrent_reads_share_round_trips(redis_url: str, redis_prefix: 
         assert answers == [[b"1", None]] * 64
         assert sum(sent) == 128
         assert len(sent) < 8
+    finally:
+        await drop_prefixed(cache, redis_url, redis_prefix)
+
+
+async def test_concurrent_deletes_share_round_trips(redis_url: str, redis_prefix: str) -> None:
+    """64 concurrent deletes (the dashboard's figures invalidated by 64 commits) take far fewer
+    DELs, each key sent once per DEL."""
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix)
+    sent: list[tuple[str, ...]] = []
+    client = cache._client
+    original = client.delete
+
+    async def counting_delete(*keys: str) -> object:
+        sent.append(keys)
+        return await original(*keys)
+
+    client.delete = counting_delete  # type: ignore[method-assign]
+    try:
+        await cache.set("hot", b"1")
+        await cache.set("other", b"2")
+        await asyncio.gather(*(cache.delete("hot" if i % 2 else "other") for i in range(64)))
+        assert await cache.get_many(["hot", "other"]) == [None, None]
+        assert 1 <= len(sent) < 8
+        assert all(len(keys) == len(set(keys)) <= 2 for keys in sent)
+    finally:
+        await drop_prefixed(cache, redis_url, redis_prefix)
+
+
+async def test_a_broken_delete_batch_fails_each_caller(redis_url: str, redis_prefix: str) -> None:
+    """A dead connection fails every delete of that batch (none may pass for done); the
+    next ones work again."""
+    cache = RedisCache.from_url(redis_url, prefix=redis_prefix, cooldown_seconds=0)
+    client = cache._client
+    original = client.delete
+    calls = 0
+
+    async def flaky_delete(*keys: str) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("connection reset")
+        return await original(*keys)
+
+    client.delete = flaky_delete  # type: ignore[method-assign]
+    try:
+        await cache.set("k", b"v")
+        failed = await asyncio.gather(
+            *(cache.delete("k") for _ in range(3)), return_exceptions=True
+        )
+        assert all(isinstance(f, DependencyUnavailable) for f in failed)
+        assert all(f.code == "cache_unavailable" for f in failed)  # type: ignore[union-attr]
+        assert await cache.get("k") == b"v"
+        await cache.delete("k")
+        assert await cache.get("k") is None
     finally:
         await drop_prefixed(cache, redis_url, redis_prefix)
 
