@@ -14,7 +14,7 @@ the server as ``atelier serve`` runs it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -45,17 +45,12 @@ async def _uvicorn(app: Any, port: int) -> AsyncIterator[str]:
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets"
     )
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
 
-    async def started() -> bool:
-        return bool(server.started)
-
-    try:
-        await _started(task, started)
-        yield f"127.0.0.1:{port}"
-    finally:
+    def stop() -> None:
         server.should_exit = True
-        await _stopped(task)
+
+    async with _running(server.serve(), port, lambda: bool(server.started), stop) as address:
+        yield address
 
 
 @asynccontextmanager
@@ -66,38 +61,40 @@ async def _granian(app: Any, port: int) -> AsyncIterator[str]:
     server: Any = Server(  # granian's own methods carry no annotations
         app, address="127.0.0.1", port=port, interface=Interfaces.ASGI, log_enabled=False
     )
-    task = asyncio.create_task(server.serve())
+    # the socket is bound before the worker is spawned; the worker accepts once the app's
+    # lifespan start-up has run, and a request sent before waits in the backlog
+    async with _running(
+        server.serve(),
+        port,
+        started=lambda: bool(server.wrks),
+        stop=server.signal_handler_interrupt,
+    ) as address:
+        yield address
 
-    async def started() -> bool:
-        # the socket is bound before the worker is spawned; the worker accepts once the
-        # app's lifespan start-up has run, and a request sent before waits in the backlog
-        return bool(server.wrks)
 
+@asynccontextmanager
+async def _running(
+    serve: Coroutine[Any, Any, Any], port: int, started: Callable[[], bool], stop: Callable[[], Any]
+) -> AsyncIterator[str]:
+    """Run ``serve`` as a task until the block ends: wait until ``started()`` says so (at
+    most ``START_SECONDS``; a server that stopped first raises its error), then ``stop()``
+    and wait for the task at most ``STOP_SECONDS``."""
+    task = asyncio.create_task(serve)
     try:
-        await _started(task, started)
+        async with asyncio.timeout(START_SECONDS):
+            while not started():
+                if task.done():
+                    task.result()
+                    raise RuntimeError("the server stopped before it started")
+                await asyncio.sleep(0.02)
         yield f"127.0.0.1:{port}"
     finally:
-        server.signal_handler_interrupt()
-        await _stopped(task)
-
-
-async def _started(task: asyncio.Task[Any], started: Callable[[], Awaitable[bool]]) -> None:
-    """Wait until ``started()`` says so, at most ``START_SECONDS``; a server that stopped
-    first raises its error."""
-    async with asyncio.timeout(START_SECONDS):
-        while not await started():
-            if task.done():
-                task.result()
-                raise RuntimeError("the server stopped before it started")
-            await asyncio.sleep(0.02)
-
-
-async def _stopped(task: asyncio.Task[Any]) -> None:
-    try:
-        async with asyncio.timeout(STOP_SECONDS):
-            await task
-    except TimeoutError:
-        task.cancel()
+        stop()
+        try:
+            async with asyncio.timeout(STOP_SECONDS):
+                await task
+        except TimeoutError:
+            task.cancel()
 
 
 @asynccontextmanager
